@@ -1,0 +1,67 @@
+SHELL := /bin/bash
+# libslab build. Two commands matter to a user (README.md):
+#   make run    the main job: an example program using the library through its hooks
+#   make test   installs what it needs (make deps), builds, runs every suite
+#
+# One library build = one toolchain file (toolchains/<name>.mk) + options:
+#   make TOOLCHAIN=host-clang        build/host-clang/libslab.a
+#   make CHECKS=1                    checked mode, in build/<toolchain>-checks/
+# A new target needs only a new toolchain file. Each concern beyond the
+# library (tests, target, benchmarks, hardening) lives in its own mk/*.mk.
+
+TOOLCHAIN ?= host-gcc
+include toolchains/$(TOOLCHAIN).mk
+
+CHECKS ?=
+BUILD_TAG ?= $(TOOLCHAIN)$(if $(CPU),-$(CPU))$(if $(filter 1,$(CHECKS)),-checks)
+BUILD ?= build/$(BUILD_TAG)
+LIB := $(BUILD)/libslab.a
+
+# The library itself: freestanding, no exceptions, no RTTI, no static
+# constructors, no libc. Only freestanding headers are included by src/.
+LIB_CXXFLAGS := -std=c++17 -ffreestanding -fno-exceptions -fno-rtti -nostdlib \
+	-fno-threadsafe-statics -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wpedantic -Wshadow -Wcast-align -Iinclude \
+	$(TC_FLAGS) $(if $(CHECKS),-DSLAB_CHECKS=$(CHECKS)) $(SLAB_DEFS)
+
+LIB_SRCS := $(wildcard src/*.cpp)
+LIB_OBJS := $(LIB_SRCS:src/%.cpp=$(BUILD)/obj/%.o)
+LIB_HDRS := $(wildcard include/slab/*.h include/slab/*.hpp include/slab/detail/*.hpp src/*.hpp)
+
+.PHONY: all lib clean deps run test test-all
+all: lib
+lib: $(LIB)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.cpp $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LIB_CXXFLAGS) -c $< -o $@
+
+clean:
+	rm -rf build
+
+# Every mk/*.mk appends its suites to TEST_TARGETS; `make test` installs
+# what is missing, then runs them in order and stops at the first failure.
+TEST_TARGETS :=
+
+test: deps
+	@$(MAKE) --no-print-directory test-all
+	@echo "make test: all suites passed ($(TEST_TARGETS))"
+
+# Debian 12 packages each mk/*.mk needs; `make deps` installs the missing ones
+# (idempotent, and fast when everything is present).
+DEPS_PKGS := make g++ gcc binutils
+include $(sort $(wildcard mk/*.mk))
+
+test-all: $(TEST_TARGETS)
+
+deps:
+	@missing=$$(for p in $(sort $(DEPS_PKGS)); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "make deps: all $(words $(sort $(DEPS_PKGS))) packages present"; fi

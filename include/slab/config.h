@@ -1,0 +1,56 @@
+/*
+ * libslab build-time options. Each has a default here, a comment, and a row in
+ * README.md ("Options"). Set them on the compiler command line (-DNAME=value)
+ * for the library and for every file that includes slab.hpp: the C++ front
+ * inlines the fast path, so both sides must agree.
+ */
+#ifndef SLAB_CONFIG_H
+#define SLAB_CONFIG_H
+
+/* Slab size of caches created with slab_size == 0, and the only slab size that
+ * the cache-less slab_free() accepts. A power of two. */
+#ifndef SLAB_DEFAULT_SLAB_SIZE
+#define SLAB_DEFAULT_SLAB_SIZE 4096u
+#endif
+
+/* Smallest and largest slab size a cache may ask for. The smallest must hold
+ * the master's header, control block and lock plus one slot. */
+#ifndef SLAB_MIN_SLAB_SIZE
+#define SLAB_MIN_SLAB_SIZE 256u
+#endif
+#ifndef SLAB_MAX_SLAB_SIZE
+#define SLAB_MAX_SLAB_SIZE (1ul << 30)
+#endif
+
+/* Statistics counters on the fast path (objects in use, high-water mark).
+ * 0 removes two adds and a compare per operation; the getters stay and report
+ * 0 for these fields. Page counters (slow path) are always kept. */
+#ifndef SLAB_STATS
+#define SLAB_STATS 1
+#endif
+
+/* Checked mode (issue 4): double-free, foreign/interior pointer detection,
+ * poisoning. 0 by default; the header magic check on free is always on. */
+#ifndef SLAB_CHECKS
+#define SLAB_CHECKS 0
+#endif
+
+/* Internal precondition checks. The library never aborts on its own: by
+ * default SLAB_ASSERT compiles to nothing. Test builds set SLAB_ASSERT_TRAP=1
+ * (trap on a broken precondition) or define SLAB_ASSERT themselves. */
+#ifndef SLAB_ASSERT
+#if defined(SLAB_ASSERT_TRAP) && SLAB_ASSERT_TRAP
+#define SLAB_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
+#else
+#define SLAB_ASSERT(x) ((void)0)
+#endif /* SLAB_ASSERT_TRAP */
+#endif /* SLAB_ASSERT */
+
+#if (SLAB_DEFAULT_SLAB_SIZE & (SLAB_DEFAULT_SLAB_SIZE - 1u)) != 0
+#error "SLAB_DEFAULT_SLAB_SIZE must be a power of two"
+#endif
+#if SLAB_DEFAULT_SLAB_SIZE < SLAB_MIN_SLAB_SIZE || SLAB_DEFAULT_SLAB_SIZE > SLAB_MAX_SLAB_SIZE
+#error "SLAB_DEFAULT_SLAB_SIZE must lie in [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE]"
+#endif
+
+#endif /* SLAB_CONFIG_H */

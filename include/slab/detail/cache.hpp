@@ -1,0 +1,150 @@
+// The cache's control block and its slab lists, with the inline O(1) fast
+// paths shared by the C front (src/c_api.cpp) and the C++ front (slab.hpp).
+// The slow paths (taking and giving back slabs) are compiled once, in
+// src/cache.cpp. Internal: not a public API. Every function here expects the
+// cache's lock to be held by the caller (one acquisition per operation).
+#ifndef SLAB_DETAIL_CACHE_HPP
+#define SLAB_DETAIL_CACHE_HPP
+
+#include "slab/detail/slab_page.hpp"
+#include "slab/slab.h"
+
+namespace slab {
+namespace detail {
+// Hook traffic of one cache. A cache being created keeps it on the stack until
+// its control block exists.
+struct hook_counts {
+    uint32_t taken;    // successful slab_page_alloc() calls
+    uint32_t given;    // successful slab_page_free() calls
+    uint32_t failures; // NULL pages, misaligned pages, refused frees
+};
+}  // namespace detail
+}  // namespace slab
+
+// Lock kinds recorded in the control block, so that a C call can refuse a
+// cache whose lock it does not know (a C++ cache with a user lock type).
+enum : uint8_t {
+    SLAB_LOCK_KIND_NONE = 0,
+    SLAB_LOCK_KIND_SPIN = 1,
+    SLAB_LOCK_KIND_IRQ = 2,
+    SLAB_LOCK_KIND_CUSTOM = 3,
+};
+
+// Master slab layout (S bytes, aligned to S):
+//
+//   base
+//   | slab_page | slab_cache (this struct) | lock object | ...slots... |
+//
+// The control block lives in the master, so a cache costs no static RAM, and
+// the master is given back last, at teardown.
+//
+// Every slab of the cache is in exactly one place:
+//   partial list  used < capacity (the master stays here even when empty)
+//   full list     used == capacity
+//   spare         one empty slave kept so a workload that crosses a slab
+//                 boundary back and forth does not call the hooks each time
+// Counting invariants (checked by slab_cache_validate):
+//   slabs == 1 + slaves on the partial and full lists + (spare ? 1 : 0)
+//   in_use == sum of used over all slabs
+//   hooks.taken - hooks.given == slabs
+struct slab_cache {
+    uintptr_t magic;            // slab_magic(this, this, slab_size): control block is genuine
+    slab::detail::link partial; // sentinel: slabs with a free slot; alloc takes the head
+    slab::detail::link full;    // sentinel: slabs with none
+    slab::detail::slab_page *spare; // empty slave kept, or NULL
+    size_t stride;              // slot size: object size rounded up to the alignment
+    size_t slab_size;           // S
+    size_t obj_size;            // as asked at creation
+    uint32_t cap_slave;         // slots per slave
+    uint32_t cap_master;        // slots in the master (fewer than cap_slave)
+    uint32_t in_use;            // live objects (always kept: destroy needs it)
+    uint32_t in_use_peak;       // high-water mark of in_use (SLAB_STATS)
+    uint32_t slabs;             // pages held from the hook
+    uint32_t slabs_peak;        // high-water mark of slabs
+    slab::detail::hook_counts hooks; // page traffic through the hooks
+    uint32_t handles;           // C: 1 until destroy; C++: live Cache handles
+    uint16_t lock_offset;       // bytes from this struct to the lock object
+    uint8_t lock_kind;          // SLAB_LOCK_KIND_*
+    uint8_t cxx_owned;          // 1: ended by its last C++ handle, not by slab_cache_destroy()
+};
+
+namespace slab {
+namespace detail {
+
+// Internal status of a free that emptied an orphaned C++ cache (no handle
+// left): the front must tear it down after releasing the lock. Never returned
+// to a user.
+constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
+
+inline slab_page *master_of(slab_cache *c) { return reinterpret_cast<slab_page *>(c) - 1; }
+inline slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
+inline void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
+
+// Fast path of alloc. Returns NULL only when no slab has a free slot: the
+// caller then takes the slow path, cache_alloc_slow().
+inline void *cache_alloc_fast(slab_cache *c)
+{
+    link *n = c->partial.next;
+    if (SLAB_UNLIKELY(n == &c->partial)) {
+        return nullptr;
+    }
+    slab_page *s = page_of_node(n);
+    void *p = page_pop(s, c->stride);
+    if (SLAB_UNLIKELY(page_full(s))) {
+        list_unlink(&s->node);
+        list_push(&c->full, &s->node);
+    }
+    c->in_use++;
+    if (SLAB_STATS && c->in_use > c->in_use_peak) {
+        c->in_use_peak = c->in_use;
+    }
+    return p;
+}
+
+// Slow path (src/cache.cpp): puts the spare or a new slab on the partial list
+// and takes a slot from it. NULL with *status set when the hook fails.
+void *cache_alloc_slow(slab_cache *c, slab_status *status);
+
+inline void *cache_alloc(slab_cache *c, slab_status *status)
+{
+    void *p = cache_alloc_fast(c);
+    return SLAB_LIKELY(p != nullptr) ? p : cache_alloc_slow(c, status);
+}
+
+// Slow path of free (src/cache.cpp): a full slab got a free slot, or a slab
+// became empty.
+slab_status cache_free_transition(slab_cache *c, slab_page *s, bool was_full);
+
+// Frees obj into its slab s, already validated as belonging to c.
+inline slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
+{
+    bool was_full = page_full(s);
+    uint32_t left = page_push(s, obj);
+    c->in_use--;
+    if (SLAB_UNLIKELY(was_full || left == 0)) {
+        return cache_free_transition(c, s, was_full);
+    }
+    return SLAB_OK;
+}
+
+// Finds and checks the slab of obj for a given slab size. NULL when the
+// header at the masked address is not a genuine slab header of that size.
+inline slab_page *checked_page(const void *obj, size_t slab_size)
+{
+    slab_page *s = page_of(obj, slab_size);
+    return SLAB_LIKELY(page_valid(s, slab_size)) ? s : nullptr;
+}
+
+// Compiled in src/cache.cpp.
+slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                         size_t lock_size, size_t lock_align, uint8_t lock_kind);
+slab_status cache_teardown(slab_cache *c);
+void cache_stats(const slab_cache *c, slab_stats *out);
+void cache_reset_peak(slab_cache *c);
+slab_status cache_check(const slab_cache *c);
+slab_status cache_validate(const slab_cache *c);
+
+}  // namespace detail
+}  // namespace slab
+
+#endif  // SLAB_DETAIL_CACHE_HPP

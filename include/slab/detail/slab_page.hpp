@@ -1,0 +1,146 @@
+// One slab's slot bookkeeping: the header at the base of every slab, the
+// address-bound magic that lets a masked pointer trust it, and the O(1) pop and
+// push of one slot. Internal: included by the core (src/) and by slab.hpp so
+// that the C++ fast path inlines. Not a public API.
+#ifndef SLAB_DETAIL_SLAB_PAGE_HPP
+#define SLAB_DETAIL_SLAB_PAGE_HPP
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slab/config.h"
+
+#if defined(__GNUC__)
+#define SLAB_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SLAB_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SLAB_LIKELY(x) (x)
+#define SLAB_UNLIKELY(x) (x)
+#endif
+
+struct slab_cache;
+
+namespace slab {
+namespace detail {
+
+// Node of a circular doubly linked list with a sentinel in the cache: unlink
+// and push are O(1) and need no NULL test.
+struct link {
+    link *prev;
+    link *next;
+};
+
+inline void list_init(link *head) { head->prev = head->next = head; }
+inline bool list_empty(const link *head) { return head->next == head; }
+inline void list_unlink(link *n)
+{
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+}
+inline void list_push(link *head, link *n)
+{
+    n->prev = head;
+    n->next = head->next;
+    head->next->prev = n;
+    head->next = n;
+}
+
+// A slab is a page of S bytes (a power of two) aligned to S:
+//
+//   base                                                              base + S
+//   +-----------+------------------------+---------------+------+-----+------+
+//   | slab_page | master only:           |  untouched    | slot | ... | slot |
+//   | header    | slab_cache + its lock  |  (fresh)      |  c   |     |  1   |
+//   +-----------+------------------------+---------------+------+-----+------+
+//                                                        ^ bump moves down
+//
+// Slot k (k = 1..capacity) starts at base + S - k * stride. S and the stride
+// are multiples of the object alignment, so every slot is aligned, and master
+// and slaves share one slot grid: the master only has fewer slots, since its
+// control block sits where the lowest slots of a slave would be.
+//
+// Why alignment == size: (uintptr_t)obj & ~(S - 1) is the header of the slab
+// holding obj, found in O(1) with no table, so free needs no cache argument.
+// Reading that header never leaves the S-byte block the pointer lies in.
+//
+// Counting invariant of every slab (checked by slab_cache_validate):
+//   used + length(free) + fresh == capacity
+// and a slab is full iff free == NULL && fresh == 0.
+// The freelist is built lazily: a new slab has fresh == capacity and an empty
+// list, so taking a slab costs O(1), never a loop over its slots.
+struct slab_page {
+    link node;            // on the cache's partial or full list; unlinked when spare
+    uintptr_t magic;      // slab_magic(this, cache, S) while the slab belongs to cache
+    ::slab_cache *cache;  // owning cache
+    void *free;           // freed slots, linked through their first word
+    char *bump;           // lowest slot handed out fresh; below it only fresh slots
+    uint32_t used;        // live objects in this slab
+    uint32_t fresh;       // slots below bump never handed out
+};
+static_assert(offsetof(slab_page, node) == 0, "a list node must convert to its slab");
+static_assert(sizeof(slab_page) == 6 * sizeof(void *) + 8 || sizeof(slab_page) == 8 * sizeof(void *),
+              "slab_page layout changed: update the overhead figures in README.md");
+
+// The magic binds the header to its own address, its cache and the slab size.
+// Object bytes never sit at a slab's base (the header does), so a genuine
+// object can only be mistaken for a header when a pointer is masked with the
+// wrong size (slab_free() on an object of a large custom-size slab): then
+// the bytes at the masked address would have to equal this function of their
+// own address, which copied data (a received packet) does not contain unless
+// built for it by someone who knows the address. The multiply by an odd
+// constant is a bijection, so distinct inputs never share a magic.
+// Cost on the free path: two xors, a multiply, a compare.
+constexpr uintptr_t kMagicMul = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
+
+inline uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab_size)
+{
+    return ((uintptr_t)hdr ^ (uintptr_t)cache ^ (uintptr_t)slab_size) * kMagicMul;
+}
+
+inline slab_page *page_of(const void *obj, size_t slab_size)
+{
+    return (slab_page *)((uintptr_t)obj & ~(uintptr_t)(slab_size - 1u));
+}
+
+// True when the header at `s` carries the magic of a slab of this size.
+inline bool page_valid(const slab_page *s, size_t slab_size)
+{
+    return s->magic == slab_magic(s, s->cache, slab_size);
+}
+
+inline bool page_full(const slab_page *s) { return s->free == nullptr && s->fresh == 0; }
+
+// Takes one slot. Precondition: !page_full(s).
+inline void *page_pop(slab_page *s, size_t stride)
+{
+    void *p = s->free;
+    if (SLAB_LIKELY(p != nullptr)) {
+        s->free = *(void **)p;
+    } else {
+        SLAB_ASSERT(s->fresh > 0);
+        s->fresh--;
+        s->bump -= stride;
+        p = s->bump;
+    }
+    s->used++;
+    return p;
+}
+
+// Gives one slot back; returns the number of objects left in the slab.
+// Precondition: p is a handed-out slot of s (checked mode verifies it).
+inline uint32_t page_push(slab_page *s, void *p)
+{
+    SLAB_ASSERT(s->used > 0);
+    *(void **)p = s->free;
+    s->free = p;
+    return --s->used;
+}
+
+// Compiled in src/slab_page.cpp (slow paths: taking a slab into service).
+void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t capacity);
+void page_retire(slab_page *s);
+
+}  // namespace detail
+}  // namespace slab
+
+#endif  // SLAB_DETAIL_SLAB_PAGE_HPP

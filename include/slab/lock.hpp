@@ -1,0 +1,100 @@
+// Lock policies. A cache's lock lives in its master slab, beside the control
+// block, and is taken once per operation around the whole of it.
+//
+// A policy is a small default-constructible type with
+//   token lock() noexcept;          // returns what unlock needs (e.g. PRIMASK)
+//   void unlock(token) noexcept;
+//   static constexpr uint8_t kind;  // SLAB_LOCK_KIND_CUSTOM for your own types
+// and nothing virtual: the C++ front calls it directly, so with NoLock the
+// lock vanishes from the inlined fast path.
+#ifndef SLAB_LOCK_HPP
+#define SLAB_LOCK_HPP
+
+#include <stdint.h>
+
+#include "slab/detail/cache.hpp"
+
+// ARMv6-M (Cortex-M0/M0+/M1) has no LDREX/STREX: no atomic exchange exists.
+#if defined(__ARM_ARCH_6M__)
+#define SLAB_HAVE_ATOMIC_EXCHANGE 0
+#else
+#define SLAB_HAVE_ATOMIC_EXCHANGE 1
+#endif
+
+// Interrupt masking through PRIMASK exists on M-profile ARM cores.
+#if defined(__ARM_ARCH_PROFILE) && (__ARM_ARCH_PROFILE == 'M')
+#define SLAB_HAVE_IRQ_LOCK 1
+#else
+#define SLAB_HAVE_IRQ_LOCK 0
+#endif
+
+namespace slab {
+
+// No lock: the caller serializes every call on the cache (one thread, or one
+// context at a time). Costs nothing.
+struct NoLock {
+    using token = int;
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_NONE;
+    token lock() noexcept { return 0; }
+    void unlock(token) noexcept {}
+};
+
+// Test-and-test-and-set spin lock on one byte, for several cores or threads.
+// Not for sharing with an interrupt handler on the same core (it would spin
+// forever on a lock its own core holds): use IrqLock there.
+struct SpinLock {
+    using token = int;
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_SPIN;
+    unsigned char held = 0;
+
+    template <bool Available = SLAB_HAVE_ATOMIC_EXCHANGE>
+    token lock() noexcept
+    {
+        static_assert(Available, "slab::SpinLock needs an atomic exchange (LDREX/STREX), which ARMv6-M "
+                                 "(Cortex-M0/M0+) lacks: use slab::IrqLock on a single-core M0");
+        while (__atomic_exchange_n(&held, 1, __ATOMIC_ACQUIRE) != 0) {
+            while (__atomic_load_n(&held, __ATOMIC_RELAXED) != 0) {
+#if defined(__x86_64__) || defined(__i386__)
+                __builtin_ia32_pause();
+#endif
+            }
+        }
+        return 0;
+    }
+    void unlock(token) noexcept { __atomic_store_n(&held, 0, __ATOMIC_RELEASE); }
+};
+
+#if SLAB_HAVE_IRQ_LOCK
+// Masks interrupts on a Cortex-M core for the length of one operation and
+// restores the previous PRIMASK, so it nests inside code that already masked
+// them. Safe between threads and handlers of one core; not across cores.
+struct IrqLock {
+    using token = uint32_t;
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_IRQ;
+    token lock() noexcept
+    {
+        uint32_t primask;
+        __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+        return primask;
+    }
+    void unlock(token primask) noexcept { __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory"); }
+};
+#endif  // SLAB_HAVE_IRQ_LOCK
+
+// Holds a policy's lock for one scope.
+template <class Lock>
+class Guard {
+public:
+    explicit Guard(Lock &lock) noexcept : lock_(lock), token_(lock.lock()) {}
+    ~Guard() { lock_.unlock(token_); }
+    Guard(const Guard &) = delete;
+    Guard &operator=(const Guard &) = delete;
+
+private:
+    Lock &lock_;
+    typename Lock::token token_;
+};
+
+}  // namespace slab
+
+#endif  // SLAB_LOCK_HPP

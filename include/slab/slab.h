@@ -1,0 +1,181 @@
+/*
+ * libslab C API: fixed-size object caches over self-aligned pages.
+ *
+ * A cache serves objects of one size and alignment. Its memory is a set of
+ * slabs, each a page of a power-of-two size aligned to that size, taken from
+ * the program's slab_page_alloc() hook (slab/hooks.h). The first slab (the
+ * master) holds the cache's control block and lock, so the library owns no
+ * static RAM. More slabs (slaves) are taken when every slot is in use; a slave
+ * that becomes empty is given back, except one kept as a spare.
+ *
+ * Complexity: every call below is O(1) in the number of live objects and of
+ * slabs, except slab_cache_validate() (O(slabs + free slots), for tests).
+ *
+ * Interrupts and cores: a cache is protected by the lock chosen at creation.
+ *   flags 0           no lock: every call on the cache must be serialized by
+ *                     the caller (one thread, or one context at a time).
+ *   SLAB_LOCK_SPIN    spin lock on atomics, for several cores/threads. Not for
+ *                     a cache shared between a thread and an interrupt on the
+ *                     same core (the interrupt would spin forever).
+ *                     Unavailable on ARMv6-M (no exclusive access): refused
+ *                     with SLAB_EUNSUPPORTED.
+ *   SLAB_LOCK_IRQ     masks interrupts (PRIMASK save/restore) on Cortex-M:
+ *                     safe between threads and interrupts of one core.
+ *                     ARM targets only: SLAB_EUNSUPPORTED elsewhere.
+ * C++ caches (slab.hpp) with NoLock, SpinLock or IrqLock are usable from C
+ * too; with a user-defined lock type, C calls on them return
+ * SLAB_EUNSUPPORTED (slab_alloc: NULL), since C cannot take that lock.
+ * With a lock, slab_alloc/slab_free/slab_cache_free/slab_cache_stats may be
+ * called from any context the lock covers. slab_cache_create/destroy may call
+ * the page hooks and should run in thread context.
+ */
+#ifndef SLAB_SLAB_H
+#define SLAB_SLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slab/config.h"
+#include "slab/hooks.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opaque; its control data lives in the cache's master slab. */
+typedef struct slab_cache slab_cache;
+
+/* Every error is a distinct non-zero value. After any error the cache is as it
+ * was before the call: nothing leaked, nothing handed out twice. */
+typedef enum {
+    SLAB_OK = 0,
+    SLAB_EINVAL = 1,       /* NULL where a pointer is required, obj_size 0, unknown or conflicting flags */
+    SLAB_EALIGN = 2,       /* obj_align not 0 and not a power of two */
+    SLAB_ESLABSIZE = 3,    /* slab_size not 0, not a power of two, or outside [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE] */
+    SLAB_ETOOBIG = 4,      /* no slot of this size and alignment fits in a slab beside its header */
+    SLAB_ENOMEM = 5,       /* slab_page_alloc() returned NULL */
+    SLAB_EHOOKALIGN = 6,   /* slab_page_alloc() returned a page not aligned as asked; it was given back */
+    SLAB_EHOOKFREE = 7,    /* slab_page_free() failed; the page stays with the cache */
+    SLAB_EBUSY = 8,        /* destroy while objects are still allocated */
+    SLAB_EBADPTR = 9,      /* pointer does not lead to a valid slab header (not from libslab, or corrupted) */
+    SLAB_EWRONGCACHE = 10, /* slab_cache_free(): the object belongs to another cache */
+    SLAB_ESLABSIZEFREE = 11, /* slab_free(): the object's cache uses a custom slab size; use slab_cache_free() */
+    SLAB_EUNSUPPORTED = 12,  /* lock kind not available on this target */
+    SLAB_ENOTSLOT = 13,    /* checked mode: pointer inside a slab but not at the start of a slot */
+    SLAB_EDOUBLEFREE = 14, /* checked mode: slot is already free */
+    SLAB_EPOISON = 15,     /* checked mode: a free slot was written after free (use after free) */
+    SLAB_EREDZONE = 16,    /* checked mode: the red zone behind an object was overwritten */
+    SLAB_ECORRUPT = 17     /* slab_cache_validate(): an invariant does not hold */
+} slab_status;
+
+/* Short constant name of a status ("SLAB_ENOMEM"), for logs. Never NULL. */
+const char *slab_status_str(slab_status status);
+
+/* Flags of slab_cache_create(). */
+#define SLAB_LOCK_SPIN 0x1u /* spin lock (multi-core) */
+#define SLAB_LOCK_IRQ 0x2u  /* interrupt-masking lock (Cortex-M) */
+
+/* Counters of one cache. "Grows only" counters are never reset except by
+ * slab_cache_reset_peak() for the high-water mark. */
+typedef struct {
+    size_t obj_size;        /* object size as asked at creation */
+    size_t slot_size;       /* bytes one object occupies in a slab (>= obj_size) */
+    size_t slab_size;       /* bytes per slab */
+    uint32_t objs_per_slab; /* slots in a slave slab */
+    uint32_t objs_in_master;/* slots in the master slab (fewer: it holds the control block) */
+    uint32_t objs_in_use;   /* live objects now (0 when SLAB_STATS is 0) */
+    uint32_t objs_peak;     /* high-water mark of objs_in_use since creation or last reset (0 when SLAB_STATS is 0) */
+    uint32_t slabs_in_use;  /* slabs held from the hook now, master and spare included */
+    uint32_t slabs_peak;    /* high-water mark of slabs_in_use */
+    uint32_t pages_taken;   /* successful slab_page_alloc() calls (grows only) */
+    uint32_t pages_given;   /* successful slab_page_free() calls (grows only) */
+    uint32_t hook_failures; /* NULL pages, misaligned pages and failed slab_page_free() calls (grows only) */
+} slab_stats;
+
+/*
+ * Creates a cache of objects of obj_size bytes aligned to obj_align.
+ *   obj_align  0 means alignof(void *); otherwise a power of two, at most
+ *              slab_size / 2 (the header sits at offset 0 of every slab).
+ *   slab_size  0 means SLAB_DEFAULT_SLAB_SIZE; otherwise a power of two in
+ *              [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE].
+ *   flags      0 or one SLAB_LOCK_* bit.
+ * Takes one page (the master) from slab_page_alloc(slab_size, slab_size).
+ * On success *out is the cache; on error *out is untouched and no page is kept.
+ * @retval SLAB_OK, SLAB_EINVAL, SLAB_EALIGN, SLAB_ESLABSIZE, SLAB_ETOOBIG,
+ *         SLAB_EUNSUPPORTED, SLAB_ENOMEM, SLAB_EHOOKALIGN
+ * Thread context only. O(1).
+ */
+slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align,
+                              size_t slab_size, unsigned flags);
+
+/*
+ * Gives every page of the cache back to the hook. Refused with SLAB_EBUSY
+ * while objects are allocated (nothing changes).
+ * If slab_page_free() fails for a page, the cache stays valid with that page,
+ * and SLAB_EHOOKFREE is returned: call destroy again later. The master is
+ * given back last, so the cache is gone only when SLAB_OK is returned.
+ * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBUSY, SLAB_EHOOKFREE, SLAB_EBADPTR,
+ *         SLAB_EUNSUPPORTED (a cache made by the C++ front: it ends with its
+ *         last handle)
+ * The caller guarantees no other context uses the cache during this call.
+ * Thread context only. O(1): an idle cache holds at most the master and a spare.
+ */
+slab_status slab_cache_destroy(slab_cache *cache);
+
+/*
+ * Returns a slot of the cache's object size and alignment, or NULL when a new
+ * slab was needed and the hook gave none (or a misaligned one). Contents are
+ * unspecified. O(1); may call slab_page_alloc() once.
+ */
+void *slab_alloc(slab_cache *cache);
+
+/*
+ * As slab_alloc(), and tells why it returned NULL: *status (if status is not
+ * NULL) is SLAB_OK on success, else SLAB_EINVAL (NULL cache), SLAB_ENOMEM,
+ * SLAB_EHOOKALIGN or SLAB_EUNSUPPORTED (a C++ cache with a user lock type).
+ * The cache argument is trusted: only NULL is detected. O(1).
+ */
+void *slab_alloc_status(slab_cache *cache, slab_status *status);
+
+/*
+ * Frees an object of any cache created with slab_size 0, finding its slab by
+ * masking the address with SLAB_DEFAULT_SLAB_SIZE - 1.
+ * Objects of caches with a custom slab size are refused with
+ * SLAB_ESLABSIZEFREE when the masked address is their own slab's header (the
+ * object lies in the slab's first SLAB_DEFAULT_SLAB_SIZE bytes), and otherwise
+ * with SLAB_EBADPTR; never freed into the wrong slab. Use slab_cache_free().
+ * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
+ *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
+ *         back: it stays with the cache), checked-mode codes.
+ * O(1); may call slab_page_free() once.
+ */
+slab_status slab_free(void *obj);
+
+/*
+ * Frees an object of `cache` (any slab size), checking that it belongs to it.
+ * @retval as slab_free(), plus SLAB_EWRONGCACHE; never SLAB_ESLABSIZEFREE.
+ */
+slab_status slab_cache_free(slab_cache *cache, void *obj);
+
+/* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL argument). O(1). */
+slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out);
+
+/* Restarts the high-water marks (objs_peak, slabs_peak) at the current values.
+ * @retval SLAB_OK, SLAB_EINVAL. O(1). */
+slab_status slab_cache_reset_peak(slab_cache *cache);
+
+/* Constant-time sanity check of the control block (magic, counters within
+ * bounds). Takes no lock: call it where no other context uses the cache.
+ * @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_ECORRUPT */
+slab_status slab_cache_check(const slab_cache *cache);
+
+/* Full walk of every slab and free slot: every counting invariant of
+ * src/slab_page.hpp and src/cache.hpp is verified. O(slabs + free slots).
+ * Takes no lock. @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_ECORRUPT */
+slab_status slab_cache_validate(const slab_cache *cache);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SLAB_SLAB_H */

@@ -1,0 +1,271 @@
+// libslab C++ API: typed caches and RAII boxes, thin templates over the core.
+//
+//   slab::Cache<T, Lock, SlabSize>  copyable, reference-counted handle of a
+//                                   cache of T. The cache ends when the last
+//                                   handle is gone and every object is back.
+//   slab::Box<T, Lock, SlabSize>    move-only owner of one T in a slot: it
+//                                   destroys and frees it when it goes out of
+//                                   scope, from any context the lock covers.
+//   cache.make(args...)             constructs a T; reports out-of-memory as a
+//                                   Result, never by an exception.
+//
+// The fast path (cache_alloc_fast / cache_free_in in slab/detail/cache.hpp)
+// inlines into the caller: no virtual call, no function pointer. The slow
+// paths (new slab, empty slab) are calls into libslab.a, compiled once.
+// T's constructor must not throw (the library is built without exceptions).
+#ifndef SLAB_SLAB_HPP
+#define SLAB_SLAB_HPP
+
+#include <new>
+#include <type_traits>
+
+#include "slab/detail/cache.hpp"
+#include "slab/lock.hpp"
+#include "slab/slab.h"
+
+namespace slab {
+
+namespace detail {
+
+template <class T>
+constexpr typename std::remove_reference<T>::type &&move(T &&t) noexcept
+{
+    return static_cast<typename std::remove_reference<T>::type &&>(t);
+}
+template <class T>
+constexpr T &&forward(typename std::remove_reference<T>::type &t) noexcept
+{
+    return static_cast<T &&>(t);
+}
+
+// Out of line (src/cxx_support.cpp): a Box or handle whose slab header fails
+// the magic check. The object is leaked rather than freed into a slab it may
+// not belong to.
+void report_bad_free(void *obj) noexcept;
+
+template <class Lock>
+Lock &lock_of(slab_cache *c) noexcept
+{
+    return *static_cast<Lock *>(lock_area(c));
+}
+
+// Ends a cache with no handle and no object: the lock first (it lives in the
+// master), then the pages. A hook that refuses the master leaks the cache:
+// nothing can reach it any more (counted nowhere, since its counters die).
+template <class Lock>
+void end_cache(slab_cache *c) noexcept
+{
+    lock_of<Lock>(c).~Lock();
+    (void)cache_teardown(c);
+}
+
+// Frees a slot of a cache of slab size S, from any handle or none.
+template <class Lock, size_t S>
+void free_slot(void *obj) noexcept
+{
+    slab_page *s = checked_page(obj, S);
+    if (SLAB_UNLIKELY(s == nullptr)) {
+        report_bad_free(obj);
+        return;
+    }
+    slab_cache *c = s->cache;
+    slab_status st;
+    {
+        Guard<Lock> hold(lock_of<Lock>(c));
+        st = cache_free_in(c, s, obj);
+    }
+    if (SLAB_UNLIKELY(st == kStatusTeardown)) {
+        end_cache<Lock>(c);
+    }
+}
+
+}  // namespace detail
+
+// A value or the status that explains its absence. T is default-constructible
+// (the empty Box or Cache).
+template <class T>
+class Result {
+public:
+    Result(slab_status status) noexcept : status_(status) {} // NOLINT: implicit by design
+    Result(T &&value) noexcept : value_(detail::move(value)), status_(SLAB_OK) {} // NOLINT
+    explicit operator bool() const noexcept { return status_ == SLAB_OK; }
+    slab_status status() const noexcept { return status_; }
+    T &operator*() noexcept { return value_; }
+    T *operator->() noexcept { return &value_; }
+    T take() noexcept { return detail::move(value_); }
+
+private:
+    T value_{};
+    slab_status status_;
+};
+
+template <class T, class Lock = NoLock, size_t SlabSize = SLAB_DEFAULT_SLAB_SIZE>
+class Box {
+public:
+    Box() noexcept = default;
+    explicit Box(T *adopt) noexcept : p_(adopt) {}
+    Box(Box &&other) noexcept : p_(other.p_) { other.p_ = nullptr; }
+    Box &operator=(Box &&other) noexcept
+    {
+        if (this != &other) {
+            reset();
+            p_ = other.p_;
+            other.p_ = nullptr;
+        }
+        return *this;
+    }
+    Box(const Box &) = delete;
+    Box &operator=(const Box &) = delete;
+    ~Box() { reset(); }
+
+    // Destroys and frees the object now; the Box becomes empty.
+    void reset() noexcept
+    {
+        if (p_ != nullptr) {
+            T *p = p_;
+            p_ = nullptr;
+            p->~T();
+            detail::free_slot<Lock, SlabSize>(p);
+        }
+    }
+    // Gives up ownership without destroying; free later with Box(ptr).
+    T *release() noexcept
+    {
+        T *p = p_;
+        p_ = nullptr;
+        return p;
+    }
+    T *get() const noexcept { return p_; }
+    T &operator*() const noexcept { return *p_; }
+    T *operator->() const noexcept { return p_; }
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+
+private:
+    T *p_ = nullptr;
+};
+
+template <class T, class Lock = NoLock, size_t SlabSize = SLAB_DEFAULT_SLAB_SIZE>
+class Cache {
+    static_assert((SlabSize & (SlabSize - 1)) == 0 && SlabSize >= SLAB_MIN_SLAB_SIZE &&
+                      SlabSize <= SLAB_MAX_SLAB_SIZE,
+                  "SlabSize must be a power of two in [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE]");
+    static_assert(alignof(T) < SlabSize, "T's alignment must be below the slab size (the header is at offset 0)");
+
+public:
+    using box_type = Box<T, Lock, SlabSize>;
+
+    // An empty handle; see create().
+    Cache() noexcept = default;
+
+    // Takes the master slab from the hook.
+    // @retval as slab_cache_create(): SLAB_ETOOBIG, SLAB_ENOMEM, SLAB_EHOOKALIGN
+    static Result<Cache> create() noexcept
+    {
+        slab_cache *c = nullptr;
+        slab_status st =
+            detail::cache_create(&c, sizeof(T), alignof(T), SlabSize, sizeof(Lock), alignof(Lock), Lock::kind);
+        if (st != SLAB_OK) {
+            return st;
+        }
+        new (detail::lock_area(c)) Lock();
+        c->cxx_owned = 1;
+        return Cache(c);
+    }
+
+    Cache(const Cache &other) noexcept : c_(other.c_)
+    {
+        if (c_ != nullptr) {
+            Guard<Lock> hold(detail::lock_of<Lock>(c_));
+            c_->handles++;
+        }
+    }
+    Cache(Cache &&other) noexcept : c_(other.c_) { other.c_ = nullptr; }
+    Cache &operator=(Cache other) noexcept
+    {
+        slab_cache *mine = c_;
+        c_ = other.c_;
+        other.c_ = mine; // other's destructor drops what this held
+        return *this;
+    }
+    ~Cache() { drop(); }
+
+    // Constructs a T in a slot. Empty Box and a status when out of memory.
+    template <class... Args>
+    Result<box_type> make(Args &&...args) noexcept
+    {
+        slab_status st = SLAB_OK;
+        void *p = try_alloc(&st);
+        if (p == nullptr) {
+            return st;
+        }
+        return box_type(new (p) T(detail::forward<Args>(args)...));
+    }
+
+    // A raw, uninitialized slot for a T, or NULL (status in *why if given).
+    // Give it back with free_slot() or by adopting it in a Box once built.
+    void *try_alloc(slab_status *why = nullptr) noexcept
+    {
+        slab_status st = c_ == nullptr ? SLAB_EINVAL : SLAB_OK;
+        void *p = nullptr;
+        if (c_ != nullptr) {
+            Guard<Lock> hold(detail::lock_of<Lock>(c_));
+            p = detail::cache_alloc(c_, &st);
+        }
+        if (why != nullptr) {
+            *why = st;
+        }
+        return p;
+    }
+
+    // Frees a raw slot of this cache's kind (no destructor is run).
+    static void free_slot(void *slot) noexcept { detail::free_slot<Lock, SlabSize>(slot); }
+
+    slab_stats stats() const noexcept
+    {
+        slab_stats out{};
+        if (c_ != nullptr) {
+            Guard<Lock> hold(detail::lock_of<Lock>(c_));
+            detail::cache_stats(c_, &out);
+        }
+        return out;
+    }
+    void reset_peak() noexcept
+    {
+        if (c_ != nullptr) {
+            Guard<Lock> hold(detail::lock_of<Lock>(c_));
+            detail::cache_reset_peak(c_);
+        }
+    }
+
+    // The C view of the same cache (for slab_cache_validate and the C API).
+    slab_cache *raw() const noexcept { return c_; }
+    explicit operator bool() const noexcept { return c_ != nullptr; }
+
+private:
+    explicit Cache(slab_cache *c) noexcept : c_(c) {}
+
+    // Drops this handle; the last one ends the cache once every object is back
+    // (else the last object's free does, see detail::free_slot).
+    void drop() noexcept
+    {
+        if (c_ == nullptr) {
+            return;
+        }
+        slab_cache *c = c_;
+        c_ = nullptr;
+        bool end;
+        {
+            Guard<Lock> hold(detail::lock_of<Lock>(c));
+            end = --c->handles == 0 && c->in_use == 0;
+        }
+        if (end) {
+            detail::end_cache<Lock>(c);
+        }
+    }
+
+    slab_cache *c_ = nullptr;
+};
+
+}  // namespace slab
+
+#endif  // SLAB_SLAB_HPP

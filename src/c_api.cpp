@@ -1,0 +1,227 @@
+// The C front: argument checks before the lock, one lock acquisition per
+// call, then the shared core (slab/detail/cache.hpp). No logic of its own.
+#include <new>
+
+#include "slab/lock.hpp"
+#include "slab/slab.h"
+
+using slab::detail::cache_alloc;
+using slab::detail::cache_free_in;
+using slab::detail::checked_page;
+using slab::detail::kStatusTeardown;
+using slab::detail::lock_area;
+using slab::detail::slab_page;
+
+namespace {
+
+// The control block of a cache handle, or NULL when the handle does not lead
+// to a genuine control block. Reads only the control block's own bytes.
+slab_cache *cache_ok(const slab_cache *c)
+{
+    return c != nullptr && slab::detail::cache_check(c) != SLAB_EBADPTR ? const_cast<slab_cache *>(c) : nullptr;
+}
+
+// Runs op() with the cache's built-in lock held. Caches of a C++ user lock
+// type are refused before this is reached (SLAB_EUNSUPPORTED).
+template <class Op>
+auto with_lock(slab_cache *c, Op op) -> decltype(op())
+{
+    switch (c->lock_kind) {
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    case SLAB_LOCK_KIND_SPIN: {
+        slab::Guard<slab::SpinLock> hold(*static_cast<slab::SpinLock *>(lock_area(c)));
+        return op();
+    }
+#endif
+#if SLAB_HAVE_IRQ_LOCK
+    case SLAB_LOCK_KIND_IRQ: {
+        slab::Guard<slab::IrqLock> hold(*static_cast<slab::IrqLock *>(lock_area(c)));
+        return op();
+    }
+#endif
+    default:
+        SLAB_ASSERT(c->lock_kind == SLAB_LOCK_KIND_NONE);
+        return op();
+    }
+}
+
+bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
+
+// Frees obj into its validated slab s under the lock; tears down an orphaned
+// C++ cache when this was its last object (after the lock is released, since
+// the lock lives in the master that goes back to the hook).
+slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
+{
+    if (!lock_known(c)) {
+        return SLAB_EUNSUPPORTED;
+    }
+    slab_status st = with_lock(c, [&] { return cache_free_in(c, s, obj); });
+    if (st == kStatusTeardown) {
+        st = slab::detail::cache_teardown(c);
+    }
+    return st;
+}
+
+// Why the header at obj's default-size mask did not validate: it may be the
+// header of a slab of another size (a custom-size cache), which its magic
+// tells without reading anything but the header itself.
+slab_status refuse_default_free(const void *obj)
+{
+    const slab_page *s = slab::detail::page_of(obj, SLAB_DEFAULT_SLAB_SIZE);
+    for (size_t size = SLAB_MIN_SLAB_SIZE; size != 0 && size <= SLAB_MAX_SLAB_SIZE; size <<= 1) {
+        if (size != SLAB_DEFAULT_SLAB_SIZE && slab::detail::page_valid(s, size)) {
+            return SLAB_ESLABSIZEFREE;
+        }
+    }
+    return SLAB_EBADPTR;
+}
+
+template <class Lock>
+slab_status create_with(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size)
+{
+    slab_status st = slab::detail::cache_create(out, obj_size, obj_align, slab_size, sizeof(Lock), alignof(Lock),
+                                                Lock::kind);
+    if (st == SLAB_OK) {
+        new (lock_area(*out)) Lock();
+    }
+    return st;
+}
+
+}  // namespace
+
+extern "C" {
+
+slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                              unsigned flags)
+{
+    switch (flags) {
+    case 0:
+        return create_with<slab::NoLock>(out, obj_size, obj_align, slab_size);
+    case SLAB_LOCK_SPIN:
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+        return create_with<slab::SpinLock>(out, obj_size, obj_align, slab_size);
+#else
+        return SLAB_EUNSUPPORTED;
+#endif
+    case SLAB_LOCK_IRQ:
+#if SLAB_HAVE_IRQ_LOCK
+        return create_with<slab::IrqLock>(out, obj_size, obj_align, slab_size);
+#else
+        return SLAB_EUNSUPPORTED;
+#endif
+    default:
+        return SLAB_EINVAL; // unknown bits, or two lock kinds at once
+    }
+}
+
+slab_status slab_cache_destroy(slab_cache *cache)
+{
+    slab_cache *c = cache_ok(cache);
+    if (c == nullptr) {
+        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    }
+    if (c->cxx_owned || !lock_known(c)) {
+        return SLAB_EUNSUPPORTED; // a C++ cache ends with its last handle
+    }
+    if (with_lock(c, [&] { return c->in_use; }) != 0) {
+        return SLAB_EBUSY;
+    }
+    return slab::detail::cache_teardown(c);
+}
+
+void *slab_alloc_status(slab_cache *cache, slab_status *status)
+{
+    slab_status st = SLAB_OK;
+    void *p = nullptr;
+    if (cache == nullptr) {
+        st = SLAB_EINVAL;
+    } else if (!lock_known(cache)) {
+        st = SLAB_EUNSUPPORTED;
+    } else {
+        p = with_lock(cache, [&] { return cache_alloc(cache, &st); });
+    }
+    if (status != nullptr) {
+        *status = st;
+    }
+    return p;
+}
+
+void *slab_alloc(slab_cache *cache) { return slab_alloc_status(cache, nullptr); }
+
+slab_status slab_free(void *obj)
+{
+    if (obj == nullptr) {
+        return SLAB_EINVAL;
+    }
+    slab_page *s = checked_page(obj, SLAB_DEFAULT_SLAB_SIZE);
+    if (s == nullptr) {
+        return refuse_default_free(obj);
+    }
+    return free_locked(s->cache, s, obj);
+}
+
+slab_status slab_cache_free(slab_cache *cache, void *obj)
+{
+    slab_cache *c = cache_ok(cache);
+    if (c == nullptr || obj == nullptr) {
+        return cache == nullptr || obj == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    }
+    slab_page *s = checked_page(obj, c->slab_size);
+    if (s == nullptr) {
+        return SLAB_EBADPTR;
+    }
+    if (s->cache != c) {
+        return SLAB_EWRONGCACHE;
+    }
+    return free_locked(c, s, obj);
+}
+
+slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out)
+{
+    slab_cache *c = cache_ok(cache);
+    if (c == nullptr || out == nullptr) {
+        return cache == nullptr || out == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    }
+    if (!lock_known(c)) {
+        return SLAB_EUNSUPPORTED;
+    }
+    with_lock(c, [&] { slab::detail::cache_stats(c, out); });
+    return SLAB_OK;
+}
+
+slab_status slab_cache_reset_peak(slab_cache *cache)
+{
+    slab_cache *c = cache_ok(cache);
+    if (c == nullptr) {
+        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    }
+    if (!lock_known(c)) {
+        return SLAB_EUNSUPPORTED;
+    }
+    with_lock(c, [&] { slab::detail::cache_reset_peak(c); });
+    return SLAB_OK;
+}
+
+slab_status slab_cache_check(const slab_cache *cache)
+{
+    return cache == nullptr ? SLAB_EINVAL : slab::detail::cache_check(cache);
+}
+
+slab_status slab_cache_validate(const slab_cache *cache)
+{
+    return cache == nullptr ? SLAB_EINVAL : slab::detail::cache_validate(cache);
+}
+
+const char *slab_status_str(slab_status status)
+{
+    static const char *const names[] = {
+        "SLAB_OK",         "SLAB_EINVAL",   "SLAB_EALIGN",        "SLAB_ESLABSIZE",    "SLAB_ETOOBIG",
+        "SLAB_ENOMEM",     "SLAB_EHOOKALIGN", "SLAB_EHOOKFREE",   "SLAB_EBUSY",        "SLAB_EBADPTR",
+        "SLAB_EWRONGCACHE", "SLAB_ESLABSIZEFREE", "SLAB_EUNSUPPORTED", "SLAB_ENOTSLOT", "SLAB_EDOUBLEFREE",
+        "SLAB_EPOISON",    "SLAB_EREDZONE", "SLAB_ECORRUPT",
+    };
+    unsigned i = static_cast<unsigned>(status);
+    return i < sizeof(names) / sizeof(names[0]) ? names[i] : "SLAB_E?";
+}
+
+}  // extern "C"

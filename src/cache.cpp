@@ -1,0 +1,191 @@
+// The cache's slab lists: creation in a master slab, growth into slaves,
+// return of empty slaves, teardown. The O(1) fast paths that these back up are
+// inline in slab/detail/cache.hpp. The caller holds the cache's lock, except
+// in cache_create and cache_teardown, where no other context can see the cache.
+#include "geometry.hpp"
+#include "page_bridge.hpp"
+
+namespace slab {
+namespace detail {
+
+static_assert(sizeof(slab_page) % alignof(slab_cache) == 0,
+              "the control block must follow the master's header with no padding (master_of)");
+
+namespace {
+
+void note_slab_taken(slab_cache *c)
+{
+    c->slabs++;
+    if (c->slabs > c->slabs_peak) {
+        c->slabs_peak = c->slabs;
+    }
+}
+
+// Gives an empty slave back to the hook. If the hook refuses, the slab is put
+// back in service, empty, on the partial list (so it is reused before any new
+// page is taken, and offered back again when it next becomes empty).
+bool give_slave(slab_cache *c, slab_page *s)
+{
+    SLAB_ASSERT(s != master_of(c) && s->used == 0);
+    page_retire(s);
+    if (bridge_give(s, c->slab_size, &c->hooks)) {
+        c->slabs--;
+        return true;
+    }
+    page_init(s, c, c->slab_size, c->cap_slave);
+    list_push(&c->partial, &s->node);
+    return false;
+}
+
+}  // namespace
+
+slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                         size_t lock_size, size_t lock_align, uint8_t lock_kind)
+{
+    if (out == nullptr) {
+        return SLAB_EINVAL;
+    }
+    geometry g;
+    slab_status st = geometry_plan(obj_size, obj_align, slab_size, lock_size, lock_align, &g);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    hook_counts hooks = {0, 0, 0};
+    void *page = bridge_take(g.slab_size, &hooks, &st);
+    if (page == nullptr) {
+        return st; // no control block yet: these counts die with the attempt
+    }
+    slab_page *master = static_cast<slab_page *>(page);
+    slab_cache *c = reinterpret_cast<slab_cache *>(master + 1);
+    c->magic = slab_magic(c, c, g.slab_size);
+    list_init(&c->partial);
+    list_init(&c->full);
+    c->spare = nullptr;
+    c->stride = g.stride;
+    c->slab_size = g.slab_size;
+    c->obj_size = obj_size;
+    c->cap_slave = g.cap_slave;
+    c->cap_master = g.cap_master;
+    c->in_use = 0;
+    c->in_use_peak = 0;
+    c->slabs = 1;
+    c->slabs_peak = 1;
+    c->hooks = hooks;
+    c->handles = 1;
+    c->lock_offset = g.lock_offset;
+    c->lock_kind = lock_kind;
+    c->cxx_owned = 0;
+    page_init(master, c, g.slab_size, g.cap_master);
+    // A master too small for any slot (huge objects) counts as full forever.
+    list_push(g.cap_master > 0 ? &c->partial : &c->full, &master->node);
+    *out = c;
+    return SLAB_OK;
+}
+
+void *cache_alloc_slow(slab_cache *c, slab_status *status)
+{
+    slab_page *s = c->spare;
+    if (s != nullptr) {
+        c->spare = nullptr;
+    } else {
+        void *page = bridge_take(c->slab_size, &c->hooks, status);
+        if (page == nullptr) {
+            return nullptr; // nothing changed but the failure count
+        }
+        s = static_cast<slab_page *>(page);
+        page_init(s, c, c->slab_size, c->cap_slave);
+        note_slab_taken(c);
+    }
+    list_push(&c->partial, &s->node);
+    return cache_alloc_fast(c); // cannot fail: s has cap_slave >= 1 fresh slots
+}
+
+slab_status cache_free_transition(slab_cache *c, slab_page *s, bool was_full)
+{
+    slab_status st = SLAB_OK;
+    if (was_full) {
+        // [ full: .. s .. ]  =>  [ partial: s, .. ]
+        list_unlink(&s->node);
+        list_push(&c->partial, &s->node);
+    }
+    if (s->used == 0 && s != master_of(c)) {
+        list_unlink(&s->node);
+        if (c->spare == nullptr) {
+            c->spare = s; // keep one: the next growth costs no hook call
+        } else if (!give_slave(c, s)) {
+            st = SLAB_EHOOKFREE;
+        }
+    }
+    if (c->in_use == 0 && c->handles == 0) {
+        return kStatusTeardown; // last object of an orphaned C++ cache
+    }
+    return st;
+}
+
+slab_status cache_teardown(slab_cache *c)
+{
+    SLAB_ASSERT(c->in_use == 0);
+    slab_page *master = master_of(c);
+    bool refused = false;
+    if (c->spare != nullptr) {
+        slab_page *s = c->spare;
+        c->spare = nullptr;
+        refused |= !give_slave(c, s);
+    }
+    // With no object live, the only slaves left are empty ones whose give-back
+    // the hook refused before: offer them again. O(1) when the hook never refused.
+    link *n = c->partial.next;
+    while (n != &c->partial) {
+        link *next = n->next;
+        slab_page *s = page_of_node(n);
+        if (s != master) {
+            list_unlink(n);
+            refused |= !give_slave(c, s);
+        }
+        n = next;
+    }
+    if (refused) {
+        return SLAB_EHOOKFREE; // the cache is intact, with the refused pages
+    }
+    // The control block lives in the master: nothing may touch c once the
+    // hook has taken it. If the hook refuses, the cache is restored as it was
+    // (the master stays linked where it is).
+    uintptr_t cache_magic = c->magic;
+    uintptr_t page_magic = master->magic;
+    size_t slab_size = c->slab_size;
+    c->magic = 0;
+    page_retire(master);
+    if (!bridge_give(master, slab_size, nullptr)) {
+        c->magic = cache_magic;
+        master->magic = page_magic;
+        master->cache = c;
+        c->hooks.failures++;
+        return SLAB_EHOOKFREE;
+    }
+    return SLAB_OK;
+}
+
+void cache_reset_peak(slab_cache *c)
+{
+    c->in_use_peak = c->in_use;
+    c->slabs_peak = c->slabs;
+}
+
+void cache_stats(const slab_cache *c, slab_stats *out)
+{
+    out->obj_size = c->obj_size;
+    out->slot_size = c->stride;
+    out->slab_size = c->slab_size;
+    out->objs_per_slab = c->cap_slave;
+    out->objs_in_master = c->cap_master;
+    out->objs_in_use = SLAB_STATS ? c->in_use : 0;
+    out->objs_peak = SLAB_STATS ? c->in_use_peak : 0;
+    out->slabs_in_use = c->slabs;
+    out->slabs_peak = c->slabs_peak;
+    out->pages_taken = c->hooks.taken;
+    out->pages_given = c->hooks.given;
+    out->hook_failures = c->hooks.failures;
+}
+
+}  // namespace detail
+}  // namespace slab

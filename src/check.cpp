@@ -1,0 +1,103 @@
+// Invariant checks a user or a test can run at any moment (no lock taken):
+// cache_check is O(1) on the control block; cache_validate walks every slab
+// and free slot and verifies the counting invariants written above
+// struct slab_page (slab/detail/slab_page.hpp) and struct slab_cache
+// (slab/detail/cache.hpp).
+#include "slab/detail/cache.hpp"
+
+namespace slab {
+namespace detail {
+
+namespace {
+
+bool cache_magic_ok(const slab_cache *c)
+{
+    return c->magic == slab_magic(c, c, c->slab_size) && master_of(const_cast<slab_cache *>(c))->cache == c;
+}
+
+// Slot k (1-based) of a slab starts at base + S - k * stride; a slab's slots
+// are k = 1..capacity.
+bool is_slot(const slab_cache *c, const slab_page *s, uint32_t capacity, const void *p)
+{
+    uintptr_t top = (uintptr_t)s + c->slab_size;
+    uintptr_t a = (uintptr_t)p;
+    if (a >= top || top - a > (uintptr_t)capacity * c->stride) {
+        return false;
+    }
+    return (top - a) % c->stride == 0;
+}
+
+// used + length(free) + fresh == capacity, every free slot a real slot above
+// bump, and the slab on the list its fullness says.
+bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool on_full_list)
+{
+    if (!page_valid(s, c->slab_size) || s->cache != c) {
+        return false;
+    }
+    uintptr_t top = (uintptr_t)s + c->slab_size;
+    if ((uintptr_t)s->bump != top - (uintptr_t)(capacity - s->fresh) * c->stride) {
+        return false;
+    }
+    uint32_t free_len = 0;
+    for (const void *p = s->free; p != nullptr; p = *(void *const *)p) {
+        if (!is_slot(c, s, capacity, p) || (uintptr_t)p < (uintptr_t)s->bump || ++free_len > capacity) {
+            return false;
+        }
+    }
+    return (uint64_t)s->used + free_len + s->fresh == capacity && page_full(s) == on_full_list;
+}
+
+// Walks one list; adds its slabs and objects to the totals.
+bool list_ok(const slab_cache *c, const link *head, bool full, uint32_t *slabs, uint64_t *used)
+{
+    const slab_page *master = master_of(const_cast<slab_cache *>(c));
+    for (const link *n = head->next; n != head; n = n->next) {
+        const slab_page *s = reinterpret_cast<const slab_page *>(n);
+        if (n->next->prev != n || ++*slabs > c->slabs) {
+            return false;
+        }
+        if (!page_ok(c, s, s == master ? c->cap_master : c->cap_slave, full)) {
+            return false;
+        }
+        *used += s->used;
+    }
+    return true;
+}
+
+}  // namespace
+
+slab_status cache_check(const slab_cache *c)
+{
+    if (!cache_magic_ok(c)) {
+        return SLAB_EBADPTR;
+    }
+    bool ok = c->slabs >= 1 && c->slabs <= c->slabs_peak && c->hooks.taken - c->hooks.given == c->slabs &&
+              c->cap_slave >= 1 && c->cap_master <= c->cap_slave &&
+              c->in_use <= (uint64_t)(c->slabs - 1) * c->cap_slave + c->cap_master &&
+              (!SLAB_STATS || c->in_use <= c->in_use_peak);
+    return ok ? SLAB_OK : SLAB_ECORRUPT;
+}
+
+slab_status cache_validate(const slab_cache *c)
+{
+    slab_status st = cache_check(c);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    uint32_t slabs = 0;
+    uint64_t used = 0;
+    if (!list_ok(c, &c->partial, false, &slabs, &used) || !list_ok(c, &c->full, true, &slabs, &used)) {
+        return SLAB_ECORRUPT;
+    }
+    if (c->spare != nullptr) {
+        const slab_page *s = c->spare;
+        if (!page_ok(c, s, c->cap_slave, false) || s->used != 0) {
+            return SLAB_ECORRUPT;
+        }
+        slabs++;
+    }
+    return slabs == c->slabs && used == c->in_use ? SLAB_OK : SLAB_ECORRUPT;
+}
+
+}  // namespace detail
+}  // namespace slab

@@ -1,0 +1,43 @@
+// The page-hook bridge. See slab/hooks.h for the contract it enforces.
+#include "page_bridge.hpp"
+
+#include "slab/hooks.h"
+
+namespace slab {
+namespace detail {
+
+void *bridge_take(size_t size, hook_counts *counts, slab_status *status)
+{
+    void *page = slab_page_alloc(size, size);
+    if (SLAB_UNLIKELY(page == nullptr)) {
+        counts->failures++;
+        *status = SLAB_ENOMEM;
+        return nullptr;
+    }
+    if (SLAB_UNLIKELY(((uintptr_t)page & (size - 1u)) != 0)) {
+        // A misaligned page would make masking find the wrong header: never
+        // use it. It is the hook's block, so it goes back to the hook; it was
+        // never the cache's, so it counts in neither pages_taken nor
+        // pages_given (pages_taken - pages_given == slabs held).
+        counts->failures++;
+        if (!bridge_give(page, size, nullptr)) {
+            counts->failures++;
+        }
+        *status = SLAB_EHOOKALIGN;
+        return nullptr;
+    }
+    counts->taken++;
+    return page;
+}
+
+bool bridge_give(void *page, size_t size, hook_counts *counts)
+{
+    bool ok = slab_page_free(page, size, size) == 0;
+    if (counts != nullptr) {
+        (ok ? counts->given : counts->failures)++;
+    }
+    return ok;
+}
+
+}  // namespace detail
+}  // namespace slab

@@ -1,0 +1,25 @@
+// The page-hook bridge: the only code that calls slab_page_alloc() and
+// slab_page_free(). It enforces the half of the contract the library relies
+// on (align == size, and the page really aligned) and counts what it sees.
+#ifndef SLAB_SRC_PAGE_BRIDGE_HPP
+#define SLAB_SRC_PAGE_BRIDGE_HPP
+
+#include "slab/detail/cache.hpp"
+
+namespace slab {
+namespace detail {
+
+// A page of `size` bytes aligned to `size`, or NULL with *status set to
+// SLAB_ENOMEM (hook returned NULL) or SLAB_EHOOKALIGN (misaligned page, given
+// straight back to the hook).
+void *bridge_take(size_t size, hook_counts *counts, slab_status *status);
+
+// Gives a page back. False when the hook refused it: the caller keeps it.
+// counts is NULL for a page whose counters live in it (the master at
+// teardown): it must not be written once the hook has it.
+bool bridge_give(void *page, size_t size, hook_counts *counts);
+
+}  // namespace detail
+}  // namespace slab
+
+#endif  // SLAB_SRC_PAGE_BRIDGE_HPP
