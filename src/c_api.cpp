@@ -167,11 +167,12 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
         return cache == nullptr || obj == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
     }
     slab_page *s = checked_page(obj, c->slab_size);
-    if (s == nullptr) {
-        return SLAB_EBADPTR;
-    }
-    if (s->cache != c) {
-        return SLAB_EWRONGCACHE;
+    slab_status st = s == nullptr ? SLAB_EBADPTR : s->cache != c ? SLAB_EWRONGCACHE : SLAB_OK;
+    if (st != SLAB_OK) {
+        if (lock_known(c)) {
+            with_lock(c, [&] { slab::detail::report(c, st, obj); });
+        }
+        return st;
     }
     return free_locked(c, s, obj);
 }
@@ -199,6 +200,22 @@ slab_status slab_cache_reset_peak(slab_cache *cache)
         return SLAB_EUNSUPPORTED;
     }
     with_lock(c, [&] { slab::detail::cache_reset_peak(c); });
+    return SLAB_OK;
+}
+
+slab_status slab_cache_set_error_handler(slab_cache *cache, slab_error_fn fn, void *ctx)
+{
+    slab_cache *c = cache_ok(cache);
+    if (c == nullptr) {
+        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    }
+    if (!lock_known(c)) {
+        return SLAB_EUNSUPPORTED;
+    }
+    with_lock(c, [&] {
+        c->on_error = fn;
+        c->error_ctx = fn != nullptr ? ctx : nullptr;
+    });
     return SLAB_OK;
 }
 

@@ -66,6 +66,9 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     c->obj_size = obj_size;
     c->cap_slave = g.cap_slave;
     c->cap_master = g.cap_master;
+    c->master_floor = static_cast<uint32_t>(g.master_floor);
+    c->on_error = nullptr;
+    c->error_ctx = nullptr;
     c->in_use = 0;
     c->in_use_peak = 0;
     c->slabs = 1;

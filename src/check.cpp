@@ -3,7 +3,7 @@
 // and free slot and verifies the counting invariants written above
 // struct slab_page (slab/detail/slab_page.hpp) and struct slab_cache
 // (slab/detail/cache.hpp).
-#include "slab/detail/cache.hpp"
+#include "checked.hpp"
 
 namespace slab {
 namespace detail {
@@ -44,7 +44,8 @@ bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool on
             return false;
         }
     }
-    return (uint64_t)s->used + free_len + s->fresh == capacity && page_full(s) == on_full_list;
+    return (uint64_t)s->used + free_len + s->fresh == capacity && page_full(s) == on_full_list &&
+           (!SLAB_CHECKS || checked_page_ok(c, s));
 }
 
 // Walks one list; adds its slabs and objects to the totals.

@@ -1,9 +1,11 @@
 // Slab geometry. Sizing formula (README "Sizing"):
-//   stride     = round_up(max(obj_size, sizeof(void *)), align)
+//   stride     = round_up(max(obj_size + R, sizeof(void *)), align)
 //   cap_slave  = floor((S - sizeof(slab_page)) / stride)
 //   cap_master = floor((S - master_floor) / stride)
-// Slots are laid from the top of the slab down (see slab_page.hpp), so the
-// only padding is the remainder of each division, below the lowest slot.
+// where R = SLAB_REDZONE in checked mode, else 0. Slots are laid from the top
+// of the slab down (see slab_page.hpp), so the only padding is the remainder
+// of each division, below the lowest slot. Checked mode also keeps one bit
+// per slot below the slots (the largest cap with cap * stride + bitmap <= room).
 #include "geometry.hpp"
 
 namespace slab {
@@ -18,6 +20,16 @@ constexpr size_t round_up(size_t x, size_t a) { return (x + a - 1u) & ~(a - 1u);
 // and pointer aligned.
 constexpr size_t kMinSlot = sizeof(void *);
 constexpr size_t kMinAlign = alignof(void *);
+
+// Slots that fit in `room` bytes, with a bitmap word per 32 slots in checked mode.
+size_t capacity(size_t room, size_t stride)
+{
+    size_t cap = room / stride;
+    while (SLAB_CHECKS && cap > 0 && cap * stride + checked_bitmap_bytes(cap) > room) {
+        cap--; // at most a few steps: the bitmap is 1/(8 * stride) of the room
+    }
+    return cap;
+}
 
 }  // namespace
 
@@ -43,17 +55,18 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     if (align >= slab_size || obj_size > slab_size) {
         return SLAB_ETOOBIG;
     }
-    size_t stride = round_up(obj_size < kMinSlot ? kMinSlot : obj_size, align);
+    size_t slot = obj_size + (SLAB_CHECKS ? SLAB_REDZONE : 0u);
+    size_t stride = round_up(slot < kMinSlot ? kMinSlot : slot, align);
     size_t room = slab_size - sizeof(slab_page);
-    if (stride > room) {
+    size_t cap_slave = capacity(room, stride);
+    if (cap_slave == 0) {
         return SLAB_ETOOBIG;
     }
     size_t lock_at = round_up(sizeof(slab_cache), lock_align);
-    size_t floor = sizeof(slab_page) + lock_at + lock_size;
+    size_t floor = round_up(sizeof(slab_page) + lock_at + lock_size, sizeof(uint32_t)); // bitmap alignment
     if (floor > slab_size || lock_at > 0xFFFFu) {
         return SLAB_ETOOBIG;
     }
-    size_t cap_slave = room / stride;
     if (cap_slave > 0xFFFFFFFFu) {
         return SLAB_ETOOBIG; // counters are 32-bit
     }
@@ -62,7 +75,7 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     out->master_floor = floor;
     out->lock_offset = static_cast<uint16_t>(lock_at);
     out->cap_slave = static_cast<uint32_t>(cap_slave);
-    out->cap_master = static_cast<uint32_t>((slab_size - floor) / stride);
+    out->cap_master = static_cast<uint32_t>(capacity(slab_size - floor, stride));
     return SLAB_OK;
 }
 

@@ -18,6 +18,9 @@ struct geometry {
     uint32_t cap_master;  // (S - master_floor) / stride, may be 0
 };
 
+// Bytes of the checked-mode bitmap for `cap` slots (one 32-bit word per 32).
+constexpr size_t checked_bitmap_bytes(size_t cap) { return (cap + 31u) / 32u * sizeof(uint32_t); }
+
 // @retval SLAB_OK, SLAB_EINVAL, SLAB_EALIGN, SLAB_ESLABSIZE, SLAB_ETOOBIG
 slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, size_t lock_size,
                           size_t lock_align, geometry *out);

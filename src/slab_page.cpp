@@ -1,6 +1,6 @@
 // One slab's slot bookkeeping: taking a page into service and out of it.
 // The per-slot pop and push are inline in slab/detail/slab_page.hpp.
-#include "slab/detail/slab_page.hpp"
+#include "checked.hpp"
 
 namespace slab {
 namespace detail {
@@ -15,6 +15,9 @@ void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t cap
     s->bump = reinterpret_cast<char *>(s) + slab_size; // nothing handed out yet
     s->used = 0;
     s->fresh = capacity; // lazy: no slot is touched until it is handed out
+    if (SLAB_CHECKS) {
+        checked_page_init(cache, s);
+    }
 }
 
 // Called just before the page goes back to the hook: a stale pointer into it

@@ -29,10 +29,21 @@
 #define SLAB_STATS 1
 #endif
 
-/* Checked mode (issue 4): double-free, foreign/interior pointer detection,
- * poisoning. 0 by default; the header magic check on free is always on. */
+/* Checked mode: exact double-free detection (a bitmap of slots in use per
+ * slab), interior/misaligned pointer detection, poisoning of free slots
+ * (use-after-free writes reported by the next alloc), red zones (overruns
+ * reported by free). Costs memory (the bitmap, the red zones) and time on
+ * every operation. 0 by default; the slab header magic check on free is
+ * always on, whatever this says. See src/checked.cpp. */
 #ifndef SLAB_CHECKS
 #define SLAB_CHECKS 0
+#endif
+
+/* Checked mode only: bytes of red zone behind every object (rounded up with
+ * the object to its alignment), filled on alloc and verified on free. 0 turns
+ * red zones off; checked mode keeps its bitmap and poisoning. */
+#ifndef SLAB_REDZONE
+#define SLAB_REDZONE (SLAB_CHECKS ? 8u : 0u)
 #endif
 
 /* Internal precondition checks. The library never aborts on its own: by

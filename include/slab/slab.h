@@ -157,6 +157,20 @@ slab_status slab_free(void *obj);
  */
 slab_status slab_cache_free(slab_cache *cache, void *obj);
 
+/*
+ * Report hook: called for every misuse the library detects on a cache it can
+ * name (checked-mode reports, slab_cache_free() with a foreign or another
+ * cache's pointer), with the cache's lock held: it must not call into the
+ * same cache. The call that detected the misuse still returns the same
+ * status. A slab_free() of a pointer whose slab header is not genuine has no
+ * cache to report to: only its status tells.
+ */
+typedef void (*slab_error_fn)(void *ctx, slab_cache *cache, slab_status status, void *ptr);
+
+/* Sets (fn non-NULL) or clears (fn NULL) the cache's report hook.
+ * @retval SLAB_OK, SLAB_EINVAL (NULL cache), SLAB_EBADPTR. Thread context. */
+slab_status slab_cache_set_error_handler(slab_cache *cache, slab_error_fn fn, void *ctx);
+
 /* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL argument). O(1). */
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out);
 

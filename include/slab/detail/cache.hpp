@@ -56,12 +56,15 @@ struct slab_cache {
     size_t slab_size;           // S
     size_t obj_size;            // as asked at creation
     uint32_t cap_slave;         // slots per slave
-    uint32_t cap_master;        // slots in the master (fewer than cap_slave)
+    uint32_t cap_master;        // slots in the master (at most cap_slave)
+    uint32_t master_floor;      // bytes below the master's bitmap/slots: header, control, lock
     uint32_t in_use;            // live objects (always kept: destroy needs it)
     uint32_t in_use_peak;       // high-water mark of in_use (SLAB_STATS)
     uint32_t slabs;             // pages held from the hook
     uint32_t slabs_peak;        // high-water mark of slabs
     slab::detail::hook_counts hooks; // page traffic through the hooks
+    slab_error_fn on_error;     // report hook, or NULL
+    void *error_ctx;            // its first argument
     uint32_t handles;           // C: 1 until destroy; C++: live Cache handles
     uint16_t lock_offset;       // bytes from this struct to the lock object
     uint8_t lock_kind;          // SLAB_LOCK_KIND_*
@@ -80,6 +83,13 @@ inline slab_page *master_of(slab_cache *c) { return reinterpret_cast<slab_page *
 inline slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
 inline void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
 
+// Checked mode (src/checked.cpp). Declared whatever SLAB_CHECKS says, and
+// called behind `if (SLAB_CHECKS)`, so both configurations always compile.
+void *checked_pop(slab_cache *c, slab_page *s);
+slab_status checked_free(slab_cache *c, slab_page *s, void *obj);
+void checked_poison(const slab_cache *c, void *obj);
+void report(slab_cache *c, slab_status status, void *ptr);
+
 // Fast path of alloc. Returns NULL only when no slab has a free slot: the
 // caller then takes the slow path, cache_alloc_slow().
 inline void *cache_alloc_fast(slab_cache *c)
@@ -89,7 +99,7 @@ inline void *cache_alloc_fast(slab_cache *c)
         return nullptr;
     }
     slab_page *s = page_of_node(n);
-    void *p = page_pop(s, c->stride);
+    void *p = SLAB_CHECKS ? checked_pop(c, s) : page_pop(s, c->stride);
     if (SLAB_UNLIKELY(page_full(s))) {
         list_unlink(&s->node);
         list_push(&c->full, &s->node);
@@ -118,13 +128,24 @@ slab_status cache_free_transition(slab_cache *c, slab_page *s, bool was_full);
 // Frees obj into its slab s, already validated as belonging to c.
 inline slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
 {
+    slab_status checked = SLAB_OK;
+    if (SLAB_CHECKS) {
+        checked = checked_free(c, s, obj);
+        if (checked != SLAB_OK && checked != SLAB_EREDZONE) {
+            return checked; // refused: nothing changed
+        }
+    }
     bool was_full = page_full(s);
     uint32_t left = page_push(s, obj);
+    if (SLAB_CHECKS) {
+        checked_poison(c, obj);
+    }
     c->in_use--;
     if (SLAB_UNLIKELY(was_full || left == 0)) {
-        return cache_free_transition(c, s, was_full);
+        slab_status st = cache_free_transition(c, s, was_full);
+        return st != SLAB_OK ? st : checked;
     }
-    return SLAB_OK;
+    return checked;
 }
 
 // Finds and checks the slab of obj for a given slab size. NULL when the
