@@ -1,0 +1,73 @@
+// The sizing formula of src/geometry.cpp and README "Sizing", restated
+// independently for tests: what a cache of (obj_size, obj_align, S) must
+// report, computed from the public layout types only.
+//   align      = max(obj_align, alignof(void *))
+//   stride     = round_up(max(obj_size, sizeof(void *)), align)
+//   cap_slave  = floor((S - sizeof(slab_page)) / stride)
+//   floor      = round_up(sizeof(slab_page) + round_up(sizeof(slab_cache), lock_align) + lock_size, 4)
+//   cap_master = floor((S - floor) / stride)
+// Refused: obj_size 0 (EINVAL), align not a power of two (EALIGN), S not a
+// power of two in [MIN, MAX] (ESLABSIZE), align >= S or cap_slave == 0
+// (ETOOBIG). Non-checked builds only (no red zone, no bitmap).
+#ifndef SLAB_TEST_SIZING_FORMULA_HPP
+#define SLAB_TEST_SIZING_FORMULA_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+#include "slab/detail/cache.hpp"
+#include "slab/slab.h"
+
+namespace slabtest {
+
+struct Sizing {
+    slab_status status;
+    size_t align;  // effective alignment of every slot
+    size_t stride;
+    size_t slab_size;
+    size_t floor;  // master bytes below any slot
+    uint32_t cap_slave;
+    uint32_t cap_master;
+};
+
+constexpr bool is_pow2(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+constexpr size_t round_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
+
+inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_size, size_t lock_size = 1,
+                              size_t lock_align = 1)
+{
+    static_assert(SLAB_CHECKS == 0, "the formula below has no red zone or bitmap");
+    Sizing z{};
+    size_t hdr = sizeof(slab::detail::slab_page);
+    z.slab_size = slab_size == 0 ? SLAB_DEFAULT_SLAB_SIZE : slab_size;
+    if (obj_size == 0) {
+        z.status = SLAB_EINVAL;
+    } else if (obj_align != 0 && !is_pow2(obj_align)) {
+        z.status = SLAB_EALIGN;
+    } else if (!is_pow2(z.slab_size) || z.slab_size < SLAB_MIN_SLAB_SIZE || z.slab_size > SLAB_MAX_SLAB_SIZE) {
+        z.status = SLAB_ESLABSIZE;
+    } else {
+        z.align = obj_align < alignof(void *) ? alignof(void *) : obj_align;
+        if (z.align >= z.slab_size || obj_size > z.slab_size - hdr) {
+            z.status = SLAB_ETOOBIG;
+            return z;
+        }
+        z.stride = round_up(obj_size < sizeof(void *) ? sizeof(void *) : obj_size, z.align);
+        z.cap_slave = static_cast<uint32_t>((z.slab_size - hdr) / z.stride);
+        z.floor = round_up(hdr + round_up(sizeof(slab_cache), lock_align) + lock_size, 4);
+        z.cap_master = z.floor <= z.slab_size ? static_cast<uint32_t>((z.slab_size - z.floor) / z.stride) : 0;
+        z.status = z.cap_slave == 0 ? SLAB_ETOOBIG : SLAB_OK;
+    }
+    return z;
+}
+
+// Largest object size a slab of S holds at alignment obj_align.
+inline size_t largest_object(size_t obj_align, size_t slab_size)
+{
+    size_t a = obj_align < alignof(void *) ? alignof(void *) : obj_align;
+    return (slab_size - sizeof(slab::detail::slab_page)) / a * a;
+}
+
+}  // namespace slabtest
+
+#endif  // SLAB_TEST_SIZING_FORMULA_HPP

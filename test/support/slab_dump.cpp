@@ -1,0 +1,61 @@
+// Slab-state dumper (see slab_dump.hpp).
+#include "slab_dump.hpp"
+
+#include <cstdio>
+
+namespace slabtest {
+
+namespace {
+
+using slab::detail::link;
+using slab::detail::slab_page;
+
+void dump_page(std::string &out, const slab_cache *c, const slab_page *s, const char *where)
+{
+    uint32_t free_len = 0;
+    for (const void *p = s->free; p != nullptr && free_len <= c->cap_slave; p = *(void *const *)p) {
+        free_len++;
+    }
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-7s %#zx%s used=%u fresh=%u free=%u bump=+%zu magic_ok=%d\n", where,
+                  static_cast<size_t>(reinterpret_cast<uintptr_t>(s)),
+                  reinterpret_cast<uintptr_t>(s) == master_base(c) ? " (master)" : "", s->used, s->fresh,
+                  free_len, static_cast<size_t>(s->bump - reinterpret_cast<const char *>(s)),
+                  slab::detail::page_valid(s, c->slab_size) ? 1 : 0);
+    out += line;
+}
+
+void dump_list(std::string &out, const slab_cache *c, const link *head, const char *where)
+{
+    unsigned n = 0;
+    for (const link *l = head->next; l != head && n <= c->slabs; l = l->next, n++) {
+        dump_page(out, c, reinterpret_cast<const slab_page *>(l), where);
+    }
+}
+
+}  // namespace
+
+std::string dump(const slab_cache *c)
+{
+    std::string out;
+    if (c == nullptr) {
+        return "cache NULL\n";
+    }
+    char line[300];
+    std::snprintf(line, sizeof line,
+                  "cache %p: stride=%zu S=%zu obj=%zu cap_slave=%u cap_master=%u floor=%u in_use=%u peak=%u "
+                  "slabs=%u slabs_peak=%u taken=%u given=%u failures=%u handles=%u lock_kind=%u validate=%s\n",
+                  static_cast<const void *>(c), c->stride, c->slab_size, c->obj_size, c->cap_slave, c->cap_master,
+                  c->master_floor, c->in_use, c->in_use_peak, c->slabs, c->slabs_peak, c->hooks.taken,
+                  c->hooks.given, c->hooks.failures, c->handles, c->lock_kind,
+                  slab_status_str(slab_cache_validate(c)));
+    out += line;
+    dump_list(out, c, &c->partial, "partial");
+    dump_list(out, c, &c->full, "full");
+    if (c->spare != nullptr) {
+        dump_page(out, c, c->spare, "spare");
+    }
+    return out;
+}
+
+}  // namespace slabtest
