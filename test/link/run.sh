@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The link-failure test (make test-link).
+#   run.sh <libslab.a> <build dir>
+# 1. main.c (no hooks) + libslab.a must FAIL to link, and the linker must name
+#    exactly slab_page_alloc and slab_page_free as undefined references.
+# 2. main.c + hooks_c.c (DEFINE_SLAB_HOOKS from C) links and runs (exit 0).
+# 3. main.c + hooks_cxx.cpp (DEFINE_SLAB_HOOKS from C++, in a named namespace
+#    and at global scope) links and runs (exit 0).
+# Exits non-zero with a message naming the first assertion that failed.
+set -u
+LIB=${1:?usage: run.sh <libslab.a> <build dir>}
+OUT=${2:?usage: run.sh <libslab.a> <build dir>}
+CC=${CC:-gcc}
+CXX=${CXX:-g++}
+HERE=$(cd "$(dirname "$0")" && pwd)
+INC="$HERE/../../include"
+CFLAGS="-std=c11 -O1 -Wall -Wextra -Werror -I$INC"
+CXXFLAGS="-std=c++17 -O1 -Wall -Wextra -Werror -I$INC"
+
+fail() { echo "test-link: FAILED: $*" >&2; exit 1; }
+
+[ -f "$LIB" ] || fail "library $LIB not found (build it first: make lib)"
+mkdir -p "$OUT" || fail "cannot create $OUT"
+rm -f "$OUT"/no_hooks "$OUT"/with_c_hooks "$OUT"/with_cxx_hooks_ns "$OUT"/with_cxx_hooks_global
+
+# The program itself compiles cleanly: any failure below is the link's.
+$CC $CFLAGS -c "$HERE/main.c" -o "$OUT/main.o" || fail "main.c does not compile"
+
+# 1. No hooks: the link must fail, on the two hooks and nothing else.
+if $CC "$OUT/main.o" "$LIB" -o "$OUT/no_hooks" >"$OUT/no_hooks.log" 2>&1; then
+    fail "linking a program without hooks SUCCEEDED (expected undefined slab_page_alloc/slab_page_free)"
+fi
+[ ! -e "$OUT/no_hooks" ] || fail "the failed link left a program behind"
+# GNU ld: undefined reference to `slab_page_alloc'; lld: undefined symbol: slab_page_alloc
+undefined=$(grep -oE "(undefined reference to|undefined symbol:) *[\`'\"‘]?[A-Za-z_][A-Za-z0-9_]*" "$OUT/no_hooks.log" |
+    sed -E "s/^(undefined reference to|undefined symbol:) *[\`'\"‘]?//" | sort -u | tr '\n' ' ' | sed 's/ $//')
+if [ "$undefined" != "slab_page_alloc slab_page_free" ]; then
+    echo "--- linker output:" >&2
+    cat "$OUT/no_hooks.log" >&2
+    fail "undefined references were [$undefined], expected exactly [slab_page_alloc slab_page_free]"
+fi
+echo "test-link: without hooks the link fails, undefined: $undefined"
+
+# 2. Hooks from C.
+$CC $CFLAGS "$HERE/main.c" "$HERE/hooks_c.c" "$LIB" -o "$OUT/with_c_hooks" >"$OUT/with_c_hooks.log" 2>&1 ||
+    { cat "$OUT/with_c_hooks.log" >&2; fail "main.c + hooks_c.c (DEFINE_SLAB_HOOKS from C) does not link"; }
+"$OUT/with_c_hooks" || fail "the program with C hooks exited with status $?"
+
+# 3. Hooks from C++, in a named namespace and at global scope.
+for variant in ns:1 global:0; do
+    name=${variant%%:*}
+    bin="$OUT/with_cxx_hooks_$name"
+    $CXX $CXXFLAGS -DHOOKS_IN_NAMESPACE=${variant##*:} -c "$HERE/hooks_cxx.cpp" -o "$bin.o" &&
+        $CXX "$OUT/main.o" "$bin.o" "$LIB" -o "$bin" >"$bin.log" 2>&1 ||
+        { cat "$bin.log" >&2; fail "main.c + hooks_cxx.cpp ($name scope, DEFINE_SLAB_HOOKS from C++) does not link"; }
+    "$bin" || fail "the program with C++ hooks ($name scope) exited with status $?"
+done
+echo "test-link: passed (no hooks: link fails on exactly the two hooks; C and C++ DEFINE_SLAB_HOOKS link and run)"
