@@ -4,7 +4,8 @@
 //   align      = max(obj_align, alignof(void *))
 //   stride     = round_up(max(obj_size, sizeof(void *)), align)
 //   cap_slave  = floor((S - sizeof(slab_page)) / stride)
-//   floor      = round_up(sizeof(slab_page) + round_up(sizeof(slab_cache), lock_align) + lock_size, 4)
+//   floor      = round_up(round_up(sizeof(slab_page) + sizeof(slab_cache), lock_align) + lock_size, 4)
+//                (the lock aligned from the slab base, where alignment is known)
 //   cap_master = floor((S - floor) / stride)
 // Refused: obj_size 0 (EINVAL), align not a power of two (EALIGN), S not a
 // power of two in [MIN, MAX] (ESLABSIZE), align >= S or cap_slave == 0
@@ -54,7 +55,7 @@ inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_siz
         }
         z.stride = round_up(obj_size < sizeof(void *) ? sizeof(void *) : obj_size, z.align);
         z.cap_slave = static_cast<uint32_t>((z.slab_size - hdr) / z.stride);
-        z.floor = round_up(hdr + round_up(sizeof(slab_cache), lock_align) + lock_size, 4);
+        z.floor = round_up(round_up(hdr + sizeof(slab_cache), lock_align) + lock_size, 4);
         z.cap_master = z.floor <= z.slab_size ? static_cast<uint32_t>((z.slab_size - z.floor) / z.stride) : 0;
         z.status = z.cap_slave == 0 ? SLAB_ETOOBIG : SLAB_OK;
     }
