@@ -1,6 +1,7 @@
 # C API suites (CMocka, test/c/) and the link-failure test (test/link/).
 #   make test-c     every test/c/test_*.c as its own CMocka binary, each linked
-#                   with the mocked page hooks (test/c/mock_pages.c) and $(LIB)
+#                   with the mocked page hooks (test/c/mock_pages.c) and $(LIB);
+#                   test_cxx_caches also with a C++ helper (caches made by slab.hpp)
 #   make test-link  a program without hooks must fail to link, naming exactly
 #                   slab_page_alloc and slab_page_free; with DEFINE_SLAB_HOOKS
 #                   from C or from C++ it links and runs
@@ -20,6 +21,20 @@ test-c: $(TESTC_BINS)
 $(TESTC_DIR)/test_%: test/c/test_%.c $(TESTC_SUPPORT) $(TESTC_HDRS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTC_CFLAGS) $< $(TESTC_SUPPORT) $(LIB) -lcmocka -o $@
+
+# The C API on caches made by the C++ front: those come from a C++ helper,
+# built as the library is (no exceptions, no RTTI) and linked by the C++ driver.
+$(TESTC_DIR)/cxx_caches.o: test/c/cxx_caches.cpp test/c/cxx_caches.h $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O1 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -Iinclude -c $< -o $@
+
+TESTC_SUPPORT_OBJS := $(TESTC_SUPPORT:test/c/%.c=$(TESTC_DIR)/%.o)
+$(TESTC_DIR)/test_cxx_caches: $(TESTC_DIR)/test_cxx_caches.o $(TESTC_DIR)/cxx_caches.o $(TESTC_SUPPORT_OBJS) $(LIB)
+	$(CXX) $^ -lcmocka -o $@
+
+$(TESTC_DIR)/%.o: test/c/%.c $(TESTC_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTC_CFLAGS) -c $< -o $@
 
 test-link: $(LIB)
 	@CC=$(CC) CXX=$(CXX) test/link/run.sh $(LIB) build/test-link

@@ -20,6 +20,8 @@ struct mock_pages_state mock_pages;
 /* Byte written over a block the library gave back; any other byte found there
  * at the end of the test was written by the library after the give-back. */
 #define POISON 0xA5
+/* Byte a fresh block is filled with before the library gets it. */
+#define FRESH 0xCD
 
 /* Every block ever handed out in the current test. A block is placed in a
  * region aligned to max(size, SLAB_DEFAULT_SLAB_SIZE): over-alignment is
@@ -62,6 +64,10 @@ static void *hand_out(size_t size, int misalign)
     size_t region_size = misalign ? 2 * align : align;
     unsigned char *region = aligned_alloc(align, region_size);
     assert_non_null(region);
+    /* Not zeros: the library must not rely on fresh pages being cleared, and
+     * reads of never-written bytes (a masked header inside a big slab, see
+     * slab_free) see defined values. */
+    memset(region, FRESH, region_size);
     struct block *b = &blocks[nblocks++];
     b->region = region;
     b->region_size = region_size;

@@ -188,6 +188,37 @@ static void release_empty_slave_refused(void **state)
     DESTROY(c);
 }
 
+/* The same through slab_cache_free(), on a cache of a custom slab size:
+ * SLAB_EHOOKFREE, object freed, slab kept; accepted on the next offer. */
+static void release_refused_through_cache_free(void **state)
+{
+    (void)state;
+    enum { S = 8192 };
+    void *objs[64];
+    mock_pages.slab_size = S;
+    slab_cache *c = MAKE_CACHE(1000, 0, S, 0);
+    uint32_t n = fill_slaves(c, objs, 64, 2);
+    mock_pages.strict = 1;
+    for (uint32_t i = n; i-- > 1;) { /* newest first: slave 2 becomes the spare */
+        int last_of_slave1 = i == STATS(c).objs_in_master;
+        if (last_of_slave1) {
+            mock_expect_free(S, MOCK_FREE_REFUSE);
+        }
+        assert_int_equal(slab_cache_free(c, objs[i]), last_of_slave1 ? SLAB_EHOOKFREE : SLAB_OK);
+        ASSERT_VALID(c);
+    }
+    slab_stats st = STATS(c);
+    assert_int_equal(st.objs_in_use, 1);
+    assert_int_equal(st.slabs_in_use, 3); /* master, spare, the refused slave */
+    assert_int_equal(st.hook_failures, 1);
+    /* Idle cache: destroy offers both slaves, then the master. */
+    assert_int_equal(slab_cache_free(c, objs[0]), SLAB_OK);
+    mock_expect_free(S, MOCK_FREE_OK);
+    mock_expect_free(S, MOCK_FREE_OK);
+    mock_expect_free(S, MOCK_FREE_OK);
+    DESTROY(c);
+}
+
 /* "a slave that becomes empty is given back, except one kept as a spare":
  * a workload that crosses the master/slave boundary back and forth takes one
  * page once, then none; crossing into a second slave and back gives one page
@@ -299,6 +330,7 @@ int main(void)
         SLAB_TEST(growth_hook_failures_each_slave),
         SLAB_TEST(growth_misaligned_refused_back),
         SLAB_TEST(release_empty_slave_refused),
+        SLAB_TEST(release_refused_through_cache_free),
         SLAB_TEST(spare_slave_kept),
         SLAB_TEST(every_page_given_back),
     };
