@@ -130,13 +130,10 @@ slab_status cache_teardown(slab_cache *c)
     SLAB_ASSERT(c->in_use == 0);
     slab_page *master = master_of(c);
     bool refused = false;
-    if (c->spare != nullptr) {
-        slab_page *s = c->spare;
-        c->spare = nullptr;
-        refused |= !give_slave(c, s);
-    }
-    // With no object live, the only slaves left are empty ones whose give-back
-    // the hook refused before: offer them again. O(1) when the hook never refused.
+    // With no object live, the only slaves on the partial list are empty ones
+    // whose give-back the hook refused before: offer them again. O(1) when the
+    // hook never refused. A refused slab is pushed at the head, behind the
+    // walk, so each page is offered once per call.
     link *n = c->partial.next;
     while (n != &c->partial) {
         link *next = n->next;
@@ -146,6 +143,12 @@ slab_status cache_teardown(slab_cache *c)
             refused |= !give_slave(c, s);
         }
         n = next;
+    }
+    // The spare last: if refused it lands on the partial list, after the walk.
+    if (c->spare != nullptr) {
+        slab_page *s = c->spare;
+        c->spare = nullptr;
+        refused |= !give_slave(c, s);
     }
     if (refused) {
         return SLAB_EHOOKFREE; // the cache is intact, with the refused pages

@@ -171,11 +171,12 @@ typedef void (*slab_error_fn)(void *ctx, slab_cache *cache, slab_status status, 
  * @retval SLAB_OK, SLAB_EINVAL (NULL cache), SLAB_EBADPTR. Thread context. */
 slab_status slab_cache_set_error_handler(slab_cache *cache, slab_error_fn fn, void *ctx);
 
-/* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL argument). O(1). */
+/* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL argument), SLAB_EBADPTR (not a
+ * cache), SLAB_EUNSUPPORTED (C++ cache with a user lock type). O(1). */
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out);
 
 /* Restarts the high-water marks (objs_peak, slabs_peak) at the current values.
- * @retval SLAB_OK, SLAB_EINVAL. O(1). */
+ * @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_EUNSUPPORTED. O(1). */
 slab_status slab_cache_reset_peak(slab_cache *cache);
 
 /* Constant-time sanity check of the control block (magic, counters within

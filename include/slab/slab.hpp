@@ -38,7 +38,7 @@ constexpr T &&forward(typename std::remove_reference<T>::type &t) noexcept
     return static_cast<T &&>(t);
 }
 
-// Out of line (src/cxx_support.cpp): a Box or handle whose slab header fails
+// Out of line (src/report.cpp): a Box or handle whose slab header fails
 // the magic check. The object is leaked rather than freed into a slab it may
 // not belong to.
 void report_bad_free(void *obj) noexcept;
