@@ -62,8 +62,15 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     if (cap_slave == 0) {
         return SLAB_ETOOBIG;
     }
-    size_t lock_at = round_up(sizeof(slab_cache), lock_align);
-    size_t floor = round_up(sizeof(slab_page) + lock_at + lock_size, sizeof(uint32_t)); // bitmap alignment
+    // The lock's address must be aligned as its type says. The master base is
+    // aligned to S, so align its offset from the base (not from the control
+    // block, which starts at sizeof(slab_page): only pointer-aligned).
+    if (lock_align > slab_size) {
+        return SLAB_ETOOBIG;
+    }
+    size_t lock_abs = round_up(sizeof(slab_page) + sizeof(slab_cache), lock_align);
+    size_t lock_at = lock_abs - sizeof(slab_page);
+    size_t floor = round_up(lock_abs + lock_size, sizeof(uint32_t)); // bitmap alignment
     if (floor > slab_size || lock_at > 0xFFFFu) {
         return SLAB_ETOOBIG;
     }

@@ -18,7 +18,7 @@ namespace {
 
 // A user lock that counts its calls and catches nesting and bad tokens. Its
 // size is odd on purpose, and its alignment the largest the core places
-// correctly today (see DISABLED_OverAlignedUserLockIsPlacedAligned).
+// correctly today (see OverAlignedUserLockIsPlacedAligned).
 struct CountingLock {
     using token = unsigned;
     static constexpr uint8_t kind = SLAB_LOCK_KIND_CUSTOM;
@@ -143,7 +143,7 @@ struct alignas(64) WideLock {
 };
 int WideLock::misplaced = 0;
 
-TEST_F(Locks, DISABLED_OverAlignedUserLockIsPlacedAligned)
+TEST_F(Locks, OverAlignedUserLockIsPlacedAligned)
 {
     WideLock::misplaced = 0;
     auto cache = slab::Cache<Obj, WideLock>::create().take();
