@@ -1,0 +1,134 @@
+# Bare metal (issue 3): cross builds of libslab for Cortex-M, firmware for
+# the QEMU boards of linker/, the on-target test runner, the interrupt test
+# and the footprint table.
+#
+#   make test-target   for every CPU: library, nm -u check, static RAM == 0,
+#                      test runner on its QEMU board; the SpinLock-on-M0
+#                      compile failure; the SysTick interrupt test on the M3
+#   make size          .text/.data/.bss of libslab.a's objects per CPU, and
+#                      the flash a minimal one-cache firmware takes from it
+#   make run           (mk/run.mk) the example firmware on mps2-an385
+#
+# Outer targets run under any TOOLCHAIN and call this same file again with
+# TOOLCHAIN=arm-none-eabi CPU=<cpu>; the fw-* targets below are those inner
+# steps and only make sense there.
+DEPS_PKGS += gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+TEST_TARGETS += test-target
+
+TARGET_CPUS := cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33
+QEMU_MACHINE_cortex-m0 := microbit
+QEMU_MACHINE_cortex-m3 := mps2-an385
+QEMU_MACHINE_cortex-m4 := mps2-an386
+QEMU_MACHINE_cortex-m7 := mps2-an500
+QEMU_MACHINE_cortex-m33 := mps2-an505
+
+# Every emulator run is bounded: a firmware that hangs fails after this many
+# seconds (timeout's status 124) instead of blocking CI.
+QEMU_TIMEOUT ?= 60
+QEMU_ARGS = -M $(1) -nographic -monitor none -serial null \
+	-semihosting-config enable=on,target=native -kernel $(2)
+QEMU_RUN = timeout $(QEMU_TIMEOUT) qemu-system-arm $(call QEMU_ARGS,$(1),$(2))
+# The interrupt test counts instructions for virtual time (2^3 ns each), so
+# SysTick fires at the same instructions on every run, whatever the host load.
+QEMU_ICOUNT := -icount shift=3
+
+ARM_MAKE = $(MAKE) --no-print-directory TOOLCHAIN=arm-none-eabi
+
+.PHONY: test-target size target-libs fw-check fw-tests fw-irq fw-run fw-size fw-spinlock-m0
+
+target-libs:
+	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu lib test-nm fw-size-check || exit 1; done
+
+test-target: target-libs
+	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu fw-tests || exit 1; done
+	@$(ARM_MAKE) CPU=cortex-m0 fw-spinlock-m0
+	@$(ARM_MAKE) CPU=cortex-m3 fw-irq
+	@echo "test-target: $(words $(TARGET_CPUS)) CPUs built, nm-checked, 0 B static RAM, tests passed on QEMU; IRQ test passed"
+
+size:
+	@printf '%-11s %-22s %7s %6s %5s\n' CPU object .text .data .bss
+	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu lib fw-size || exit 1; done
+
+ifeq ($(TOOLCHAIN),arm-none-eabi)
+FW := $(BUILD)/firmware
+FW_MACHINE := $(QEMU_MACHINE_$(CPU))
+FW_WARN := -Wall -Wextra -Werror -Wshadow
+FW_INC := -Iinclude -Ifirmware -Ihooks/static_pages
+FW_CFLAGS := -std=c11 $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections -ffreestanding \
+	$(FW_WARN) $(FW_INC) $(SLAB_DEFS)
+FW_CXXFLAGS := -std=c++17 $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections -ffreestanding \
+	-fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-asynchronous-unwind-tables \
+	$(FW_WARN) $(FW_INC) $(SLAB_DEFS)
+# No start files and no libc start-up: firmware/startup.c is the reset path.
+# newlib's libc is linked only for memset/memcpy should anything call them
+# (no system call is ever referenced); libgcc for the AEABI helpers.
+FW_LDFLAGS = $(ARM_ARCH_FLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no-enum-size-warning -Llinker \
+	-T linker/$(FW_MACHINE).ld -Wl,-Map=$(basename $@).map
+FW_LDLIBS := -lc -lgcc
+
+FW_BASE := firmware/startup.c firmware/semihost.c firmware/console.c hooks/static_pages/static_pages.c
+FW_HDRS := $(wildcard firmware/*.h firmware/tests/*.h firmware/irq/*.h hooks/static_pages/*.h) $(LIB_HDRS)
+FW_APP_SRCS := $(FW_BASE) firmware/board.c firmware/app/packet_router.c
+FW_TEST_SRCS := $(FW_BASE) $(wildcard firmware/tests/*.c firmware/tests/*.cpp)
+FW_IRQ_SRCS := $(FW_BASE) firmware/board.c $(wildcard firmware/irq/*.c firmware/irq/*.cpp)
+FW_MIN_SRCS := $(FW_BASE) firmware/board.c firmware/app/minimal.c
+
+fw_objs = $(patsubst %,$(FW)/obj/%.o,$(1))
+
+$(FW)/obj/%.c.o: %.c $(FW_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FW_CFLAGS) -c $< -o $@
+$(FW)/obj/%.cpp.o: %.cpp $(FW_HDRS)
+	@mkdir -p $(dir $@)
+	$(CXX) $(FW_CXXFLAGS) -c $< -o $@
+
+$(FW)/packet_router.elf: $(call fw_objs,$(FW_APP_SRCS)) $(LIB) linker/$(FW_MACHINE).ld linker/sections.ld
+	$(CXX) $(FW_LDFLAGS) $(filter %.o,$^) $(LIB) $(FW_LDLIBS) -o $@
+$(FW)/target_tests.elf: $(call fw_objs,$(FW_TEST_SRCS)) $(LIB) linker/$(FW_MACHINE).ld linker/sections.ld
+	$(CXX) $(FW_LDFLAGS) $(filter %.o,$^) $(LIB) $(FW_LDLIBS) -o $@
+$(FW)/irq_test.elf: $(call fw_objs,$(FW_IRQ_SRCS)) $(LIB) linker/$(FW_MACHINE).ld linker/sections.ld
+	$(CXX) $(FW_LDFLAGS) $(filter %.o,$^) $(LIB) $(FW_LDLIBS) -o $@
+$(FW)/minimal.elf: $(call fw_objs,$(FW_MIN_SRCS)) $(LIB) linker/$(FW_MACHINE).ld linker/sections.ld
+	$(CXX) $(FW_LDFLAGS) $(filter %.o,$^) $(LIB) $(FW_LDLIBS) -o $@
+
+fw-run: $(FW)/packet_router.elf
+	$(call QEMU_RUN,$(FW_MACHINE),$<)
+
+# QEMU writes semihosting output to its stderr: merged into the log here.
+# The runner's closing line must say "N passed, 0 failed" and its exit status
+# must be 0; both are checked, so a runner that dies early cannot pass.
+fw-tests: $(FW)/target_tests.elf
+	@echo "== $(CPU) on QEMU $(FW_MACHINE): on-target tests"
+	@set -o pipefail; $(call QEMU_RUN,$(FW_MACHINE),$<) 2>&1 | tee $(FW)/target_tests.log; \
+	status=$$?; last=$$(tail -n 1 $(FW)/target_tests.log); \
+	if [ $$status -ne 0 ]; then echo "fw-tests: $(CPU): exit status $$status"; exit 1; fi; \
+	case "$$last" in *" passed, 0 failed") ;; *) echo "fw-tests: $(CPU): no clean closing line"; exit 1;; esac
+
+fw-irq: $(FW)/irq_test.elf
+	@echo "== $(CPU) on QEMU $(FW_MACHINE) $(QEMU_ICOUNT): SysTick interrupt test"
+	@timeout $(QEMU_TIMEOUT) qemu-system-arm $(QEMU_ICOUNT) $(call QEMU_ARGS,$(FW_MACHINE),$<)
+
+# Cortex-M0 (ARMv6-M) has no LDREX/STREX: a cache with slab::SpinLock must not
+# compile, and must fail with lock.hpp's message. The same file must compile
+# for the M3, so the failure is the lock's and not a broken test file.
+SPIN_MSG := slab::SpinLock needs an atomic exchange
+fw-spinlock-m0:
+	@mkdir -p $(FW)
+	@if $(CXX) $(FW_CXXFLAGS) -fsyntax-only firmware/compile_fail/spinlock_on_m0.cpp 2>$(FW)/spinlock.log; then \
+		echo "fw-spinlock-m0: FAILED: SpinLock compiled for $(CPU)"; exit 1; fi
+	@grep -q "$(SPIN_MSG)" $(FW)/spinlock.log || { echo "fw-spinlock-m0: FAILED: wrong error:"; head -5 $(FW)/spinlock.log; exit 1; }
+	@$(CXX) $(subst -mcpu=$(CPU),-mcpu=cortex-m3,$(FW_CXXFLAGS)) -fsyntax-only firmware/compile_fail/spinlock_on_m0.cpp
+	@echo "fw-spinlock-m0: SpinLock refused at compile time on cortex-m0 (\"$(SPIN_MSG) ...\"), accepted on cortex-m3"
+
+# One row per object of libslab.a, a total, and the static RAM check.
+fw-size: $(LIB) $(FW)/minimal.elf
+	@$(SIZE) -t $(LIB) | awk -v cpu=$(CPU) 'NR > 1 { name = $$6; sub(/ \(ex.*/, "", name); \
+		if ($$6 == "(TOTALS)") name = "libslab.a total"; \
+		printf "%-11s %-22s %7d %6d %5d\n", cpu, name, $$1, $$2, $$3 }'
+	@awk -v cpu=$(CPU) -f firmware/tools/lib_flash.awk $(FW)/minimal.map
+
+fw-size-check: $(LIB)
+	@ram=$$($(SIZE) -t $(LIB) | awk '$$6 == "(TOTALS)" { print $$2 + $$3 }'); \
+	if [ "$$ram" != 0 ]; then echo "fw-size-check: $(LIB) has $$ram B of static RAM (.data + .bss), must be 0"; \
+		$(SIZE) $(LIB); exit 1; fi; echo "fw-size-check: $(LIB): 0 B static RAM"
+endif
