@@ -62,7 +62,7 @@ FW_CXXFLAGS := -std=c++17 $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-se
 # No start files and no libc start-up: firmware/startup.c is the reset path.
 # newlib's libc is linked only for memset/memcpy should anything call them
 # (no system call is ever referenced); libgcc for the AEABI helpers.
-FW_LDFLAGS = $(ARM_ARCH_FLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Wl,--no-enum-size-warning -Llinker \
+FW_LDFLAGS = $(ARM_ARCH_FLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Llinker \
 	-T linker/$(FW_MACHINE).ld -Wl,-Map=$(basename $@).map
 FW_LDLIBS := -lc -lgcc
 

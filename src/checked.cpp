@@ -37,7 +37,7 @@ uint32_t capacity_of(const slab_cache *c, const slab_page *s)
 uint32_t *bitmap_of(const slab_cache *c, slab_page *s)
 {
     size_t off = s == master_of(const_cast<slab_cache *>(c)) ? c->master_floor : sizeof(slab_page);
-    return reinterpret_cast<uint32_t *>(reinterpret_cast<char *>(s) + off);
+    return static_cast<uint32_t *>(static_cast<void *>(reinterpret_cast<char *>(s) + off)); // off is 4-aligned
 }
 
 // 1-based slot number of p in s, or 0 when p is not the start of one of its
@@ -98,7 +98,7 @@ void rebuild_free_list(const slab_cache *c, slab_page *s, const void *taken)
     for (uint32_t k = handed_before; k >= 1; k--) {
         char *slot = reinterpret_cast<char *>(s) + c->slab_size - (size_t)k * c->stride;
         if (!bit_get(map, k) && slot != taken) {
-            *reinterpret_cast<void **>(slot) = s->free;
+            *static_cast<void **>(static_cast<void *>(slot)) = s->free; // slots are pointer-aligned
             s->free = slot;
         }
     }

@@ -15,35 +15,17 @@ NM := arm-none-eabi-nm
 SIZE := arm-none-eabi-size
 OBJCOPY := arm-none-eabi-objcopy
 
-# Workaround, to remove once fixed in include/: arm-none-eabi defaults to
-# -fshort-enums, so slab_status (values 0..17) is one byte and its value range
-# is 0..31. include/slab/detail/cache.hpp's kStatusTeardown =
-# static_cast<slab_status>(0x100) then falls outside the range and compiles to
-# 0 == SLAB_OK: every successful free tore the cache down (seen on QEMU: the
-# master page went back to the hook on the first free). Int-sized enums make
-# 0x100 representable. It is an ABI flag: firmware uses it too (via
-# ARM_ARCH_FLAGS). The real fix: give slab_status an enumerator that forces
-# it to int size (e.g. SLAB_STATUS_FORCE_INT_ = 0x7FFFFFFF) or make the
-# teardown status a real enumerator.
-ARM_ENUM_WORKAROUND := -fno-short-enums
-
 # Floating point: the M4F and M7 use their FPU with the hard-float calling
 # convention (Debian ships v7e-m+fp/hard and v7e-m+dp/hard multilibs). The
 # library itself has no floating-point code; the ABI must still match the
 # firmware it is linked into. M0, M3 and M33 are built soft-float.
 ARM_FLOAT_cortex-m4 := -mfloat-abi=hard -mfpu=fpv4-sp-d16
 ARM_FLOAT_cortex-m7 := -mfloat-abi=hard -mfpu=fpv5-d16
-ARM_ARCH_FLAGS := -mcpu=$(CPU) -mthumb $(ARM_FLOAT_$(CPU)) $(ARM_ENUM_WORKAROUND)
-
-# Workaround, to remove once fixed in src/: src/checked.cpp (bitmap_of and the
-# free-list rebuild) casts char* to uint32_t* / void**, which -Wcast-align
-# flags on strict-alignment ARM (not on x86). The memory is aligned by
-# construction; casting through void* in src/ silences it properly.
-ARM_WORKAROUNDS := -Wno-error=cast-align
+ARM_ARCH_FLAGS := -mcpu=$(CPU) -mthumb $(ARM_FLOAT_$(CPU))
 
 # -Os for targets; one section per function and per object so the firmware's
 # --gc-sections drops what it does not call. -g costs no flash.
-TC_FLAGS := $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections $(ARM_WORKAROUNDS)
+TC_FLAGS := $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections
 TC_HOST :=
 
 # Run-time helpers GCC may call from freestanding code: integer division

@@ -65,7 +65,11 @@ typedef enum {
     SLAB_EDOUBLEFREE = 14, /* checked mode: slot is already free */
     SLAB_EPOISON = 15,     /* checked mode: a free slot was written after free (use after free) */
     SLAB_EREDZONE = 16,    /* checked mode: the red zone behind an object was overwritten */
-    SLAB_ECORRUPT = 17     /* slab_cache_validate(): an invariant does not hold */
+    SLAB_ECORRUPT = 17,    /* slab_cache_validate(): an invariant does not hold */
+    /* Not a status: makes the enum int-sized under -fshort-enums (the
+     * arm-none-eabi default), so the ABI does not depend on that flag and the
+     * library can carry an internal status outside the public range. */
+    SLAB_STATUS_FORCE_INT_ = 0x7FFFFFFF
 } slab_status;
 
 /* Short constant name of a status ("SLAB_ENOMEM"), for logs. Never NULL. */

@@ -76,8 +76,10 @@ namespace detail {
 
 // Internal status of a free that emptied an orphaned C++ cache (no handle
 // left): the front must tear it down after releasing the lock. Never returned
-// to a user.
+// to a user. Representable because SLAB_STATUS_FORCE_INT_ makes the enum int
+// sized even under -fshort-enums (else 0x100 would truncate to SLAB_OK).
 constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
+static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
 inline slab_page *master_of(slab_cache *c) { return reinterpret_cast<slab_page *>(c) - 1; }
 inline slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
