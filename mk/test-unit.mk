@@ -26,7 +26,7 @@ TU_MODEL_SRCS := $(wildcard test/model/*.cpp)
 TU_MODEL_OBJS := $(TU_MODEL_SRCS:test/model/%.cpp=$(TU_DIR)/model/%.o)
 
 DEPS_PKGS += g++ googletest libgtest-dev
-TEST_TARGETS += test-unit
+TEST_TARGETS += test-unit test-model
 
 .PHONY: test-unit test-model
 test-unit: $(TU_DIR)/unit_tests
