@@ -53,6 +53,6 @@ $(TU_DIR)/unit/%.o: test/unit/%.cpp $(TU_SUPPORT_HDRS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(TU_CXX) $(TU_FLAGS) -c $< -o $@
 
-$(TU_DIR)/model/%.o: test/model/%.cpp $(TU_SUPPORT_HDRS) $(LIB_HDRS)
+$(TU_DIR)/model/%.o: test/model/%.cpp $(wildcard test/model/*.hpp) $(TU_SUPPORT_HDRS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(TU_CXX) $(TU_FLAGS) -c $< -o $@

@@ -204,13 +204,10 @@ TEST_F(Growth, DestroyBusyAndRetriedAfterARefusedSpare)
     c_ = nullptr;
 }
 
-// CORE BUG (src/cache.cpp, cache_teardown): a spare refused by the free hook
-// is pushed on the partial list and then offered again by the partial-list
-// walk of the same call. A hook that refuses once then accepts makes destroy
-// return SLAB_EHOOKFREE although the page went back (the cache holds only its
-// master), and a hook that keeps refusing is called twice for one page
-// (hook_failures += 2). Fix: give the spare back after the partial-list walk.
-// Enable once fixed.
+// Regression (fixed in edf37aa): cache_teardown used to give the spare back
+// before walking the partial list, so a spare the hook refused was pushed on
+// that list and offered a second time in the same call: destroy returned
+// SLAB_EHOOKFREE although the page had gone back. One offer per page per call.
 TEST_F(Growth, DestroyOffersEachPageOncePerCall)
 {
     pages::FaultScope faults;

@@ -17,13 +17,12 @@ namespace pages = slabtest::pages;
 namespace {
 
 // A user lock that counts its calls and catches nesting and bad tokens. Its
-// size is odd on purpose, and its alignment the largest the core places
-// correctly today (see OverAlignedUserLockIsPlacedAligned).
+// size and alignment are odd on purpose, to check the lock's placement.
 struct CountingLock {
     using token = unsigned;
     static constexpr uint8_t kind = SLAB_LOCK_KIND_CUSTOM;
     static int locks, unlocks, nested, bad_tokens, constructed, destroyed, misplaced;
-    alignas(8) unsigned char held = 0;
+    alignas(16) unsigned char held = 0;
     unsigned char pad[20] = {};
 
     CountingLock()
@@ -125,13 +124,10 @@ TEST_F(Locks, UserLockIsTakenOncePerOperation)
     EXPECT_EQ(CountingLock::locks, CountingLock::unlocks);
 }
 
-// CORE BUG (src/geometry.cpp, geometry_plan): the lock offset is rounded up
-// to lock_align relative to the control block, which sits at master +
-// sizeof(slab_page) (56 on x86-64, a multiple of 8 only), so a lock type
-// aligned to more than 8 (e.g. alignas(64) against false sharing) is
-// constructed misaligned: undefined behaviour. Fix:
-//   lock_at = round_up(sizeof(slab_page) + sizeof(slab_cache), lock_align) - sizeof(slab_page);
-// (and refuse lock_align >= slab_size). Enable once fixed.
+// Regression (fixed in d356eac): the lock offset was rounded up to the lock's
+// alignment relative to the control block, which sits at master +
+// sizeof(slab_page) (a multiple of 8 only), so an alignas(64) lock (padding
+// against false sharing) was constructed misaligned.
 struct alignas(64) WideLock {
     using token = int;
     static constexpr uint8_t kind = SLAB_LOCK_KIND_CUSTOM;
