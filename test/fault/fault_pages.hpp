@@ -1,0 +1,47 @@
+// Fault-injecting page provider for test/fault: the slab_page_alloc() and
+// slab_page_free() hooks of the fault-injection binaries.
+//
+// Pages come from aligned_alloc(). The provider numbers every hook call since
+// the last reset() (1-based) and answers one of them, or every one from it on,
+// with a fault chosen by the test:
+//   kNull      slab_page_alloc() returns NULL (out of memory)
+//   kMisalign  slab_page_alloc() returns a block of the size asked, off by
+//              size / 2 (the library must give it straight back, unused)
+//   kRefuse    slab_page_free() returns non-zero and keeps nothing: the
+//              page stays the library's, as the contract says
+// It keeps every page it handed out, so a test can verify that each object
+// lies in a live page, and that every page came back at the end (leak check).
+// Single-threaded by design: the fault tests drive one cache at a time.
+#ifndef SLAB_TEST_FAULT_PAGES_HPP
+#define SLAB_TEST_FAULT_PAGES_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+namespace fault {
+
+enum class Kind { kNone, kNull, kMisalign, kRefuse };
+
+struct Plan {
+    Kind kind = Kind::kNone;
+    uint64_t at = 0;        // 1-based number of the faulting call of that hook
+    bool from_on = false;   // fault every call from `at` on, not only that one
+};
+
+// Forgets the call numbering and the plan. Pages still live stay live.
+void reset(Plan plan);
+// Changes the plan without renumbering (e.g. frees work again for teardown).
+void set_plan(Plan plan);
+
+uint64_t alloc_calls();     // slab_page_alloc() calls since reset()
+uint64_t free_calls();      // slab_page_free() calls since reset()
+uint64_t faults();          // calls answered with a fault since reset()
+long live_pages();          // pages handed out (aligned ones) and not taken back
+uint64_t pages_given_out(); // aligned pages ever handed out (all time)
+uint64_t pages_taken_back();// aligned pages ever taken back (all time)
+// True when [p, p + size) lies inside a live page of exactly slab_size bytes.
+bool in_live_page(const void *p, size_t size, size_t slab_size);
+
+}  // namespace fault
+
+#endif  // SLAB_TEST_FAULT_PAGES_HPP
