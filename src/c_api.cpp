@@ -120,7 +120,7 @@ slab_status slab_cache_destroy(slab_cache *cache)
     if (c == nullptr) {
         return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
     }
-    if (c->cxx_owned || !lock_known(c)) {
+    if (c->cxx_owned != 0 || !lock_known(c)) {
         return SLAB_EUNSUPPORTED; // a C++ cache ends with its last handle
     }
     if (with_lock(c, [&] { return c->in_use; }) != 0) {

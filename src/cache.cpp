@@ -45,7 +45,7 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     if (out == nullptr) {
         return SLAB_EINVAL;
     }
-    geometry g;
+    geometry g{};
     slab_status st = geometry_plan(obj_size, obj_align, slab_size, lock_size, lock_align, &g);
     if (st != SLAB_OK) {
         return st;

@@ -53,7 +53,7 @@ uint32_t slot_number(const slab_cache *c, const slab_page *s, const void *p)
     return k <= capacity_of(c, s) ? static_cast<uint32_t>(k) : 0;
 }
 
-bool bit_get(const uint32_t *map, uint32_t k) { return (map[(k - 1) / 32] >> ((k - 1) % 32)) & 1u; }
+bool bit_get(const uint32_t *map, uint32_t k) { return ((map[(k - 1) / 32] >> ((k - 1) % 32)) & 1u) != 0u; }
 void bit_set(uint32_t *map, uint32_t k) { map[(k - 1) / 32] |= 1u << ((k - 1) % 32); }
 void bit_clear(uint32_t *map, uint32_t k) { map[(k - 1) / 32] &= ~(1u << ((k - 1) % 32)); }
 
@@ -164,7 +164,7 @@ bool checked_page_ok(const slab_cache *c, const slab_page *cs)
     uint32_t cap = capacity_of(c, s);
     uint32_t set = 0;
     for (uint32_t k = 1; k <= cap; k++) {
-        set += bit_get(map, k);
+        set += bit_get(map, k) ? 1u : 0u;
     }
     for (const void *p = s->free; p != nullptr; p = *(void *const *)p) {
         uint32_t k = slot_number(c, s, p);

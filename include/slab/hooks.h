@@ -58,6 +58,8 @@ int slab_page_free(void *page, size_t size, size_t align);
 #define SLAB_HOOKS_LINKAGE_
 #endif
 
+/* The expansion is two function definitions, which cannot be parenthesized. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define DEFINE_SLAB_HOOKS(alloc_fn, free_fn)                                   \
     SLAB_HOOKS_LINKAGE_ void *slab_page_alloc(size_t size, size_t align)       \
     {                                                                          \
@@ -69,5 +71,6 @@ int slab_page_free(void *page, size_t size, size_t align);
         return (free_fn)(page, size, align);                                   \
     }                                                                          \
     typedef int slab_hooks_defined_here_
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 #endif /* SLAB_HOOKS_H */

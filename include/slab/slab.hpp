@@ -69,7 +69,7 @@ void free_slot(void *obj) noexcept
         return;
     }
     slab_cache *c = s->cache;
-    slab_status st;
+    slab_status st = SLAB_OK;
     {
         Guard<Lock> hold(lock_of<Lock>(c));
         st = cache_free_in(c, s, obj);
@@ -180,11 +180,17 @@ public:
         }
     }
     Cache(Cache &&other) noexcept : c_(other.c_) { other.c_ = nullptr; }
-    Cache &operator=(Cache other) noexcept
+    Cache &operator=(const Cache &other) noexcept
     {
-        slab_cache *mine = c_;
-        c_ = other.c_;
-        other.c_ = mine; // other's destructor drops what this held
+        if (this != &other) {
+            Cache copy(other); // takes a handle before this one drops its own
+            swap(copy);        // copy's destructor drops what this held
+        }
+        return *this;
+    }
+    Cache &operator=(Cache &&other) noexcept
+    {
+        swap(other); // other's destructor drops what this held
         return *this;
     }
     ~Cache() { drop(); }
@@ -244,6 +250,13 @@ public:
 private:
     explicit Cache(slab_cache *c) noexcept : c_(c) {}
 
+    void swap(Cache &other) noexcept
+    {
+        slab_cache *mine = c_;
+        c_ = other.c_;
+        other.c_ = mine;
+    }
+
     // Drops this handle; the last one ends the cache once every object is back
     // (else the last object's free does, see detail::free_slot).
     void drop() noexcept
@@ -253,7 +266,7 @@ private:
         }
         slab_cache *c = c_;
         c_ = nullptr;
-        bool end;
+        bool end = false;
         {
             Guard<Lock> hold(detail::lock_of<Lock>(c));
             end = --c->handles == 0 && c->in_use == 0;
