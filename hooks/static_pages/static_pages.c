@@ -111,7 +111,8 @@ static void init_pool(void)
     pool.end = (uintptr_t)__slab_pages_end;
     pool.map = __slab_pages_map_start;
     size_t units = (pool.end - pool.base) / STATIC_PAGES_UNIT;
-    if ((size_t)(__slab_pages_map_end - __slab_pages_map_start) < units || pool.base % STATIC_PAGES_UNIT != 0) {
+    size_t map_bytes = (size_t)((uintptr_t)__slab_pages_map_end - (uintptr_t)__slab_pages_map_start);
+    if (map_bytes < units || pool.base % STATIC_PAGES_UNIT != 0) {
         pool.end = pool.base;
         units = 0;
     }

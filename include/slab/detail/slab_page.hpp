@@ -94,12 +94,12 @@ constexpr uintptr_t kMagicMul = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4
 
 inline uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab_size)
 {
-    return ((uintptr_t)hdr ^ (uintptr_t)cache ^ (uintptr_t)slab_size) * kMagicMul;
+    return (reinterpret_cast<uintptr_t>(hdr) ^ reinterpret_cast<uintptr_t>(cache) ^ uintptr_t(slab_size)) * kMagicMul;
 }
 
 inline slab_page *page_of(const void *obj, size_t slab_size)
 {
-    return (slab_page *)((uintptr_t)obj & ~(uintptr_t)(slab_size - 1u));
+    return reinterpret_cast<slab_page *>(reinterpret_cast<uintptr_t>(obj) & ~uintptr_t(slab_size - 1u));
 }
 
 // True when the header at `s` carries the magic of a slab of this size.
@@ -115,7 +115,7 @@ inline void *page_pop(slab_page *s, size_t stride)
 {
     void *p = s->free;
     if (SLAB_LIKELY(p != nullptr)) {
-        s->free = *(void **)p;
+        s->free = *static_cast<void **>(p);
     } else {
         SLAB_ASSERT(s->fresh > 0);
         s->fresh--;
@@ -131,7 +131,7 @@ inline void *page_pop(slab_page *s, size_t stride)
 inline uint32_t page_push(slab_page *s, void *p)
 {
     SLAB_ASSERT(s->used > 0);
-    *(void **)p = s->free;
+    *static_cast<void **>(p) = s->free;
     s->free = p;
     return --s->used;
 }
