@@ -7,12 +7,18 @@
 //           each free and each alloc timed.
 // Prints CSV: allocator,live,phase,op,samples,p50,p99,p999,max (nanoseconds).
 // Timed with rdtsc between lfences, minus the cost of an empty timed region;
-// the TSC is converted to ns against CLOCK_MONOTONIC. The machine is shared
-// and has 2 cores: a max is often an interrupt or a preemption, not the
-// allocator (docs/performance.md says how to read them).
+// the TSC is converted to ns against CLOCK_MONOTONIC (on this VM the TSC
+// advances in steps of about 10 ns: that is the resolution). The machine is
+// shared and has 2 cores: `make bench-latency` runs this under SCHED_FIFO
+// (chrt) when it can, so other processes do not preempt it; interrupts still
+// do, and a max can be one (docs/performance.md says how to read them).
+// Each phase starts after a 100 ms sleep, so that a SCHED_FIFO run never uses
+// up the kernel's real-time budget (950 ms per second): a throttled task
+// would show a 50 ms "operation".
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 #include <x86intrin.h>
 
 #include <algorithm>
@@ -78,6 +84,15 @@ void print(const char *alloc, size_t live, const char *phase, const char *op, st
            at(0.999), at(1.0));
 }
 
+// The pause before each timed phase (none in the quick smoke run).
+bool g_rest = true;
+void rest()
+{
+    if (g_rest) {
+        usleep(100000);
+    }
+}
+
 // Live-object count as a workload, for bench::skipped<> (object_pool's
 // ordered free makes 1e5+ random frees quadratic).
 template <size_t L>
@@ -100,6 +115,7 @@ struct Measure {
         }
         std::vector<void *> objs(live);
         std::vector<uint64_t> fill(live), alloc_t(kSteady), free_t(kSteady);
+        rest();
         for (size_t i = 0; i < live; i++) {
             uint64_t t0 = ticks();
             void *p = a.alloc();
@@ -110,6 +126,7 @@ struct Measure {
             failed |= p == nullptr;
         }
         bench::Rng rng;
+        rest();
         for (size_t k = 0; k < kSteady; k++) {
             size_t i = rng.next() % live;
             void *p = objs[i];
@@ -141,6 +158,7 @@ int main(int argc, char **argv)
 {
     // "quick": L = 1e3 only (the smoke test).
     bool quick = argc > 1 && argv[1][0] == 'q';
+    g_rest = !quick;
     Measure m;
     (void)clock_();
     if (quick) {

@@ -5,6 +5,11 @@
 
 #include <stddef.h>
 
+// On every adapter's alloc() and free(): the adapter adds no call of its own,
+// so what a count measures is the allocator's code and its own inlining
+// decisions (the library's functions are left as the compiler chose).
+#define BENCH_INLINE __attribute__((always_inline)) inline
+
 namespace bench {
 
 // N bytes with a constructor that does nothing: slab::Cache::make() runs

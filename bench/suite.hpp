@@ -48,7 +48,7 @@ struct SizeList {};
 using Allocators = AllocList<Mimalloc>;
 using InstrExtras = AllocList<>;
 #elif BENCH_FLAVOUR == 2
-using Allocators = AllocList<Jemalloc>;
+using Allocators = AllocList<Jemalloc, JemallocX>;
 using InstrExtras = AllocList<>;
 #else
 template <size_t N>

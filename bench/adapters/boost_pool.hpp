@@ -21,8 +21,8 @@ struct BoostPool {
     static const char *name() { return "boost-pool"; }
     boost::pool<> pool{N};
     bool ok() const { return true; }
-    void *alloc() { return pool.malloc(); }
-    void free(void *p) { pool.free(p); }
+    BENCH_INLINE void *alloc() { return pool.malloc(); }
+    BENCH_INLINE void free(void *p) { pool.free(p); }
 };
 
 template <size_t N>
@@ -34,8 +34,8 @@ struct BoostObjectPool {
     static constexpr bool kOrderedFree = true;
     boost::object_pool<Obj<N>> pool;
     bool ok() const { return true; }
-    void *alloc() { return pool.malloc(); }
-    void free(void *p) { pool.free(static_cast<Obj<N> *>(p)); }
+    BENCH_INLINE void *alloc() { return pool.malloc(); }
+    BENCH_INLINE void free(void *p) { pool.free(static_cast<Obj<N> *>(p)); }
 };
 
 template <size_t N>
@@ -43,8 +43,8 @@ struct BoostFastPool {
     static const char *name() { return "boost-fast-pool"; }
     boost::fast_pool_allocator<Obj<N>> a;
     bool ok() const { return true; }
-    void *alloc() { return a.allocate(1); }
-    void free(void *p) { a.deallocate(static_cast<Obj<N> *>(p), 1); }
+    BENCH_INLINE void *alloc() { return a.allocate(1); }
+    BENCH_INLINE void free(void *p) { a.deallocate(static_cast<Obj<N> *>(p), 1); }
 };
 
 } // namespace bench

@@ -27,7 +27,7 @@ struct FreeList {
         }
     }
     bool ok() const { return true; }
-    void *alloc()
+    BENCH_INLINE void *alloc()
     {
         if (__builtin_expect(head == nullptr, 0)) {
             refill();
@@ -36,7 +36,7 @@ struct FreeList {
         head = *static_cast<void **>(p);
         return p;
     }
-    void free(void *p)
+    BENCH_INLINE void free(void *p)
     {
         *static_cast<void **>(p) = head;
         head = p;

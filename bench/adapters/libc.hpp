@@ -13,8 +13,8 @@ template <size_t N>
 struct Glibc {
     static const char *name() { return "glibc"; }
     bool ok() const { return true; }
-    void *alloc() { return ::malloc(N); }
-    void free(void *p) { ::free(p); }
+    BENCH_INLINE void *alloc() { return ::malloc(N); }
+    BENCH_INLINE void free(void *p) { ::free(p); }
 };
 
 } // namespace bench

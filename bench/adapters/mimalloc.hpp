@@ -15,8 +15,8 @@ template <size_t N>
 struct Mimalloc {
     static const char *name() { return "mimalloc"; }
     bool ok() const { return true; }
-    void *alloc() { return mi_malloc(N); }
-    void free(void *p) { mi_free(p); }
+    BENCH_INLINE void *alloc() { return mi_malloc(N); }
+    BENCH_INLINE void free(void *p) { mi_free(p); }
 };
 
 } // namespace bench

@@ -18,8 +18,8 @@ struct Pmr {
     }
     Resource r;
     bool ok() const { return true; }
-    void *alloc() { return r.allocate(N, alignof(void *)); }
-    void free(void *p) { r.deallocate(p, N, alignof(void *)); }
+    BENCH_INLINE void *alloc() { return r.allocate(N, alignof(void *)); }
+    BENCH_INLINE void free(void *p) { r.deallocate(p, N, alignof(void *)); }
 };
 
 template <size_t N>

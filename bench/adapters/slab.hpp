@@ -26,8 +26,8 @@ struct SlabC {
         }
     }
     bool ok() const { return c != nullptr; }
-    void *alloc() { return slab_alloc(c); }
-    void free(void *p) { (void)slab_free(p); }
+    BENCH_INLINE void *alloc() { return slab_alloc(c); }
+    BENCH_INLINE void free(void *p) { (void)slab_free(p); }
 };
 
 template <size_t N, class Lock>
@@ -46,12 +46,12 @@ struct SlabBox {
     bool ok() const { return static_cast<bool>(cache); }
     // make() then release(): the same inline code a user's Box runs, with the
     // pointer handed to the workload instead of kept in a Box.
-    void *alloc()
+    BENCH_INLINE void *alloc()
     {
         auto r = cache.make();
         return r ? r->release() : nullptr;
     }
-    void free(void *p) { typename Cache::box_type b(static_cast<T *>(p)); }
+    BENCH_INLINE void free(void *p) { typename Cache::box_type b(static_cast<T *>(p)); }
 };
 
 // For bench-instr only: the C++ path with the header magic check removed
@@ -60,7 +60,7 @@ struct SlabBox {
 template <size_t N>
 struct SlabBoxNoMagic : SlabBox<N, slab::NoLock> {
     static const char *name() { return "slab-box-nomagic"; }
-    void free(void *p)
+    BENCH_INLINE void free(void *p)
     {
         using namespace slab::detail;
         slab_page *s = page_of(p, SLAB_DEFAULT_SLAB_SIZE);

@@ -14,5 +14,10 @@ set grid ytics
 set key outside right top vertical
 set datafile missing "?"
 set xtics nomirror
+# One colour per allocator, in tools/report.sh's column order: libslab in
+# blues, the bare free list black, Boost greens, malloc-family oranges, pmr
+# purples (gnuplot's default palette repeats after 8).
+array colour[14] = ["#08306b", "#2171b5", "#6baed6", "#c6dbef", "#000000", "#006d2c", "#41ab5d", "#a1d99b", \
+                    "#a63603", "#f16913", "#fdae6b", "#fee6ce", "#54278f", "#9e9ac8"]
 ncols = system("head -1 " . datafile . " | wc -w") - 1
-plot for [i=2:ncols+1] datafile using i:xtic(1) title columnheader(i)
+plot for [i=2:ncols+1] datafile using i:xtic(1) title columnheader(i) lc rgb colour[i-1]

@@ -6,7 +6,7 @@
 # ns_per_pair = 1e9 / items_per_second (one item = one alloc+free pair).
 set -euo pipefail
 out=$1
-allocs="slab-box slab-box-spin slab-c slab-c-spin freelist boost-pool boost-object-pool boost-fast-pool glibc mimalloc jemalloc pmr-unsync pmr-sync"
+allocs="slab-box slab-box-spin slab-c slab-c-spin freelist boost-pool boost-object-pool boost-fast-pool glibc mimalloc jemalloc jemalloc-mallocx pmr-unsync pmr-sync"
 works="hot batch1k-same batch1k-reverse batch1k-random batch1m-same batch1m-reverse batch1m-random queue mix100k"
 
 echo "workload,allocator,size,ns_per_pair" > "$out/results.csv"
