@@ -24,8 +24,11 @@ slab_cache *cache_ok(const slab_cache *c)
 // Runs op() with the cache's built-in lock held. Caches of a C++ user lock
 // type are refused before this is reached (SLAB_EUNSUPPORTED).
 template <class Op>
-auto with_lock(slab_cache *c, Op op) -> decltype(op())
+SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 {
+    if (SLAB_LIKELY(c->lock_kind == SLAB_LOCK_KIND_NONE)) {
+        return op(); // the common embedded case first: no dispatch
+    }
     switch (c->lock_kind) {
 #if SLAB_HAVE_ATOMIC_EXCHANGE
     case SLAB_LOCK_KIND_SPIN: {
@@ -50,13 +53,13 @@ bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUS
 // Frees obj into its validated slab s under the lock; tears down an orphaned
 // C++ cache when this was its last object (after the lock is released, since
 // the lock lives in the master that goes back to the hook).
-slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
+SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
 {
-    if (!lock_known(c)) {
+    if (SLAB_UNLIKELY(!lock_known(c))) {
         return SLAB_EUNSUPPORTED;
     }
     slab_status st = with_lock(c, [&] { return cache_free_in(c, s, obj); });
-    if (st == kStatusTeardown) {
+    if (SLAB_UNLIKELY(st == kStatusTeardown)) {
         st = slab::detail::cache_teardown(c);
     }
     return st;
@@ -133,9 +136,9 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
 {
     slab_status st = SLAB_OK;
     void *p = nullptr;
-    if (cache == nullptr) {
+    if (SLAB_UNLIKELY(cache == nullptr)) {
         st = SLAB_EINVAL;
-    } else if (!lock_known(cache)) {
+    } else if (SLAB_UNLIKELY(!lock_known(cache))) {
         st = SLAB_EUNSUPPORTED;
     } else {
         p = with_lock(cache, [&] { return cache_alloc(cache, &st); });
@@ -146,15 +149,26 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
     return p;
 }
 
-void *slab_alloc(slab_cache *cache) { return slab_alloc_status(cache, nullptr); }
+void *slab_alloc(slab_cache *cache)
+{
+    // The no-lock cache with a free slot, inlined; everything else (a lock,
+    // a new slab, bad arguments) through slab_alloc_status.
+    if (SLAB_LIKELY(cache != nullptr && cache->lock_kind == SLAB_LOCK_KIND_NONE)) {
+        void *p = slab::detail::cache_alloc_fast(cache);
+        if (SLAB_LIKELY(p != nullptr)) {
+            return p;
+        }
+    }
+    return slab_alloc_status(cache, nullptr);
+}
 
 slab_status slab_free(void *obj)
 {
-    if (obj == nullptr) {
+    if (SLAB_UNLIKELY(obj == nullptr)) {
         return SLAB_EINVAL;
     }
     slab_page *s = checked_page(obj, SLAB_DEFAULT_SLAB_SIZE);
-    if (s == nullptr) {
+    if (SLAB_UNLIKELY(s == nullptr)) {
         return refuse_default_free(obj);
     }
     return free_locked(s->cache, s, obj);

@@ -26,7 +26,8 @@ void note_slab_taken(slab_cache *c)
 // page is taken, and offered back again when it next becomes empty).
 bool give_slave(slab_cache *c, slab_page *s)
 {
-    SLAB_ASSERT(s != master_of(c) && s->used == 0);
+    SLAB_ASSERT(s != master_of(c) && page_used(s) == 0);
+    // page_init below restores a refused slab as a fresh, empty slave.
     page_retire(s);
     if (bridge_give(s, c->slab_size, &c->hooks)) {
         c->slabs--;
@@ -78,15 +79,24 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     c->lock_offset = g.lock_offset;
     c->lock_kind = lock_kind;
     c->cxx_owned = 0;
-    page_init(master, c, g.slab_size, g.cap_master);
+    page_init(master, c, g.slab_size, g.cap_master + 1);
+    master->avail = g.cap_master; // the pin (see struct slab_cache): handles == 1
     // A master too small for any slot (huge objects) counts as full forever.
     list_push(g.cap_master > 0 ? &c->partial : &c->full, &master->node);
     *out = c;
     return SLAB_OK;
 }
 
+void cache_slab_filled(slab_cache *c, slab_page *s)
+{
+    // [ partial: s, .. ]  =>  [ full: s, .. ]
+    list_unlink(&s->node);
+    list_push(&c->full, &s->node);
+}
+
 void *cache_alloc_slow(slab_cache *c, slab_status *status)
 {
+    *status = SLAB_OK;
     slab_page *s = c->spare;
     if (s != nullptr) {
         c->spare = nullptr;
@@ -100,18 +110,18 @@ void *cache_alloc_slow(slab_cache *c, slab_status *status)
         note_slab_taken(c);
     }
     list_push(&c->partial, &s->node);
-    return cache_alloc_fast(c); // cannot fail: s has cap_slave >= 1 fresh slots
+    return cache_alloc_fast(c); // cannot fail: s has cap >= 1 free slots
 }
 
-slab_status cache_free_transition(slab_cache *c, slab_page *s, bool was_full)
+slab_status cache_free_transition(slab_cache *c, slab_page *s)
 {
     slab_status st = SLAB_OK;
-    if (was_full) {
+    if (s->avail == 1) { // it was full
         // [ full: .. s .. ]  =>  [ partial: s, .. ]
         list_unlink(&s->node);
         list_push(&c->partial, &s->node);
     }
-    if (s->used == 0 && s != master_of(c)) {
+    if (page_used(s) == 0 && s != master_of(c)) {
         list_unlink(&s->node);
         if (c->spare == nullptr) {
             c->spare = s; // keep one: the next growth costs no hook call
@@ -169,6 +179,18 @@ slab_status cache_teardown(slab_cache *c)
         return SLAB_EHOOKFREE;
     }
     return SLAB_OK;
+}
+
+void cache_hold(slab_cache *c) { c->handles++; }
+
+bool cache_release(slab_cache *c)
+{
+    SLAB_ASSERT(c->handles > 0);
+    if (--c->handles > 0) {
+        return false;
+    }
+    master_of(c)->cap--; // unpin: used drops with cap, avail (and fullness) stay
+    return c->in_use == 0;
 }
 
 void cache_reset_peak(slab_cache *c)

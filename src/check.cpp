@@ -27,25 +27,36 @@ bool is_slot(const slab_cache *c, const slab_page *s, uint32_t capacity, const v
     return (top - a) % c->stride == 0;
 }
 
-// used + length(free) + fresh == capacity, every free slot a real slot above
-// bump, and the slab on the list its fullness says.
+// The master's pin (struct slab_cache): 1 while the cache has a handle.
+uint32_t pin_of(const slab_cache *c, const slab_page *s)
+{
+    return s == master_of(const_cast<slab_cache *>(c)) && c->handles > 0 ? 1u : 0u;
+}
+
+// used - pin + length(free) + fresh == capacity, cap == capacity + pin, every
+// free slot a real slot above bump, and the slab on the list its fullness says.
 bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool on_full_list)
 {
     if (!page_valid(s, c->slab_size) || s->cache != c) {
         return false;
     }
+    uint32_t pin = pin_of(c, s);
     uintptr_t top = (uintptr_t)s + c->slab_size;
-    if ((uintptr_t)s->bump != top - (uintptr_t)(capacity - s->fresh) * c->stride) {
+    uint32_t handed = page_handed(s, c->slab_size, c->stride);
+    if (s->cap != capacity + pin || s->avail > s->cap || page_used(s) < pin || handed > capacity ||
+        (uintptr_t)s->bump != top - (uintptr_t)handed * c->stride) {
         return false;
     }
+    uint32_t fresh = capacity - handed;
     uint32_t free_len = 0;
     for (const void *p = s->free; p != nullptr; p = *(void *const *)p) {
         if (!is_slot(c, s, capacity, p) || (uintptr_t)p < (uintptr_t)s->bump || ++free_len > capacity) {
             return false;
         }
     }
-    return (uint64_t)s->used + free_len + s->fresh == capacity && page_full(s) == on_full_list &&
-           (!SLAB_CHECKS || checked_page_ok(c, s));
+    uint32_t objects = page_used(s) - pin;
+    return (uint64_t)objects + free_len + fresh == capacity && page_full(s) == on_full_list &&
+           (!SLAB_CHECKS || checked_page_ok(c, s, objects));
 }
 
 // Walks one list; adds its slabs and objects to the totals.
@@ -60,7 +71,7 @@ bool list_ok(const slab_cache *c, const link *head, bool full, uint32_t *slabs, 
         if (!page_ok(c, s, s == master ? c->cap_master : c->cap_slave, full)) {
             return false;
         }
-        *used += s->used;
+        *used += page_used(s) - pin_of(c, s);
     }
     return true;
 }
@@ -92,7 +103,7 @@ slab_status cache_validate(const slab_cache *c)
     }
     if (c->spare != nullptr) {
         const slab_page *s = c->spare;
-        if (!page_ok(c, s, c->cap_slave, false) || s->used != 0) {
+        if (!page_ok(c, s, c->cap_slave, false) || page_used(s) != 0) {
             return SLAB_ECORRUPT;
         }
         slabs++;

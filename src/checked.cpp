@@ -9,7 +9,8 @@
 //
 //   bit k-1 set  <=>  slot k (base + S - k * stride) is handed out
 // so a double free is caught exactly, in O(1), whatever the free list holds.
-// Counting invariant: popcount(bitmap) == used (checked by validate).
+// Counting invariant: popcount(bitmap) == objects in the slab (used less the
+// master's pin; checked by validate).
 //
 // Fill bytes, in one place:
 //   kPoison  0xDB  ("dead byte") every byte of a free slot after its link word;
@@ -93,7 +94,7 @@ bool link_ok(const slab_cache *c, slab_page *s, const void *next)
 void rebuild_free_list(const slab_cache *c, slab_page *s, const void *taken)
 {
     const uint32_t *map = bitmap_of(c, s);
-    uint32_t handed_before = capacity_of(c, s) - s->fresh;
+    uint32_t handed_before = page_handed(s, c->slab_size, c->stride);
     s->free = nullptr;
     for (uint32_t k = handed_before; k >= 1; k--) {
         char *slot = reinterpret_cast<char *>(s) + c->slab_size - (size_t)k * c->stride;
@@ -119,7 +120,6 @@ void *checked_pop(slab_cache *c, slab_page *s)
         } else {
             s->free = next;
         }
-        s->used++;
     } else {
         p = page_pop(s, c->stride);
     }
@@ -155,9 +155,9 @@ slab_status checked_free(slab_cache *c, slab_page *s, void *obj)
 
 void checked_poison(const slab_cache *c, void *obj) { fill(obj, sizeof(void *), c->stride, kPoison); }
 
-// Part of slab_cache_validate in checked mode: popcount(bitmap) == used, and
+// Part of slab_cache_validate in checked mode: popcount(bitmap) == objects, and
 // no slot on the free list or below bump is marked in use.
-bool checked_page_ok(const slab_cache *c, const slab_page *cs)
+bool checked_page_ok(const slab_cache *c, const slab_page *cs, uint32_t objects)
 {
     slab_page *s = const_cast<slab_page *>(cs);
     const uint32_t *map = bitmap_of(c, s);
@@ -172,12 +172,12 @@ bool checked_page_ok(const slab_cache *c, const slab_page *cs)
             return false;
         }
     }
-    for (uint32_t k = cap - s->fresh + 1; k <= cap; k++) {
+    for (uint32_t k = page_handed(s, c->slab_size, c->stride) + 1; k <= cap; k++) {
         if (bit_get(map, k)) {
             return false;
         }
     }
-    return set == s->used;
+    return set == objects;
 }
 
 void checked_page_init(const slab_cache *c, slab_page *s)

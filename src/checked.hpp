@@ -9,8 +9,8 @@ namespace detail {
 
 // Clears the slot bitmap of a slab taken into service.
 void checked_page_init(const slab_cache *c, slab_page *s);
-// popcount(bitmap) == used; free-list and fresh slots unmarked.
-bool checked_page_ok(const slab_cache *c, const slab_page *s);
+// popcount(bitmap) == objects in the slab; free-list and fresh slots unmarked.
+bool checked_page_ok(const slab_cache *c, const slab_page *s, uint32_t objects);
 
 }  // namespace detail
 }  // namespace slab

@@ -13,8 +13,8 @@ void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t cap
     s->cache = cache;
     s->free = nullptr;
     s->bump = reinterpret_cast<char *>(s) + slab_size; // nothing handed out yet
-    s->used = 0;
-    s->fresh = capacity; // lazy: no slot is touched until it is handed out
+    s->avail = capacity;
+    s->cap = capacity; // lazy: every slot is fresh, none is touched until it is handed out
     if (SLAB_CHECKS) {
         checked_page_init(cache, s);
     }
@@ -25,8 +25,7 @@ void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t cap
 // and is refused with SLAB_EBADPTR instead of corrupting a cache.
 void page_retire(slab_page *s)
 {
-    SLAB_ASSERT(s->used == 0);
-    s->magic = 0;
+    s->magic = 0; // (an idle master may still hold its pin: avail == cap - 1)
     s->cache = nullptr;
 }
 

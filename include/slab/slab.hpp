@@ -44,7 +44,7 @@ constexpr T &&forward(typename std::remove_reference<T>::type &t) noexcept
 void report_bad_free(void *obj) noexcept;
 
 template <class Lock>
-Lock &lock_of(slab_cache *c) noexcept
+SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
 {
     return *static_cast<Lock *>(lock_area(c));
 }
@@ -53,7 +53,7 @@ Lock &lock_of(slab_cache *c) noexcept
 // master), then the pages. A hook that refuses the master leaks the cache:
 // nothing can reach it any more (counted nowhere, since its counters die).
 template <class Lock>
-void end_cache(slab_cache *c) noexcept
+SLAB_COLD void end_cache(slab_cache *c) noexcept
 {
     lock_of<Lock>(c).~Lock();
     (void)cache_teardown(c);
@@ -61,7 +61,7 @@ void end_cache(slab_cache *c) noexcept
 
 // Frees a slot of a cache of slab size S, from any handle or none.
 template <class Lock, size_t S>
-void free_slot(void *obj) noexcept
+SLAB_INLINE void free_slot(void *obj) noexcept
 {
     slab_page *s = checked_page(obj, S);
     if (SLAB_UNLIKELY(s == nullptr)) {
@@ -119,7 +119,7 @@ public:
     ~Box() { reset(); }
 
     // Destroys and frees the object now; the Box becomes empty.
-    void reset() noexcept
+    SLAB_INLINE void reset() noexcept
     {
         if (p_ != nullptr) {
             T *p = p_;
@@ -176,7 +176,7 @@ public:
     {
         if (c_ != nullptr) {
             Guard<Lock> hold(detail::lock_of<Lock>(c_));
-            c_->handles++;
+            detail::cache_hold(c_);
         }
     }
     Cache(Cache &&other) noexcept : c_(other.c_) { other.c_ = nullptr; }
@@ -197,11 +197,11 @@ public:
 
     // Constructs a T in a slot. Empty Box and a status when out of memory.
     template <class... Args>
-    Result<box_type> make(Args &&...args) noexcept
+    SLAB_INLINE Result<box_type> make(Args &&...args) noexcept
     {
-        slab_status st = SLAB_OK;
-        void *p = try_alloc(&st);
-        if (p == nullptr) {
+        slab_status st; // written by alloc_quiet only when it returns NULL
+        void *p = alloc_quiet(&st);
+        if (SLAB_UNLIKELY(p == nullptr)) {
             return st;
         }
         return box_type(new (p) T(detail::forward<Args>(args)...));
@@ -209,22 +209,17 @@ public:
 
     // A raw, uninitialized slot for a T, or NULL (status in *why if given).
     // Give it back with free_slot() or by adopting it in a Box once built.
-    void *try_alloc(slab_status *why = nullptr) noexcept
+    SLAB_INLINE void *try_alloc(slab_status *why = nullptr) noexcept
     {
-        slab_status st = c_ == nullptr ? SLAB_EINVAL : SLAB_OK;
-        void *p = nullptr;
-        if (c_ != nullptr) {
-            Guard<Lock> hold(detail::lock_of<Lock>(c_));
-            p = detail::cache_alloc(c_, &st);
-        }
-        if (why != nullptr) {
-            *why = st;
+        void *p = alloc_quiet(why);
+        if (p != nullptr && why != nullptr) {
+            *why = SLAB_OK;
         }
         return p;
     }
 
     // Frees a raw slot of this cache's kind (no destructor is run).
-    static void free_slot(void *slot) noexcept { detail::free_slot<Lock, SlabSize>(slot); }
+    SLAB_INLINE static void free_slot(void *slot) noexcept { detail::free_slot<Lock, SlabSize>(slot); }
 
     slab_stats stats() const noexcept
     {
@@ -250,6 +245,36 @@ public:
 private:
     explicit Cache(slab_cache *c) noexcept : c_(c) {}
 
+    // A slot, or NULL with *why (if not NULL) set to the reason. *why is not
+    // written on the fast path, so a caller's status variable costs nothing
+    // there. One lock acquisition, the slow path included.
+    SLAB_INLINE void *alloc_quiet(slab_status *why) noexcept
+    {
+        if (SLAB_UNLIKELY(c_ == nullptr)) {
+            return fail(why, SLAB_EINVAL);
+        }
+        Guard<Lock> hold(detail::lock_of<Lock>(c_));
+        void *p = detail::cache_alloc_fast(c_);
+        return SLAB_LIKELY(p != nullptr) ? p : alloc_slow(why);
+    }
+
+    // Out of the inlined path: a new slab, or the failure and its reason.
+    // Called with the lock held.
+    SLAB_COLD void *alloc_slow(slab_status *why) noexcept
+    {
+        slab_status st = SLAB_OK;
+        void *p = detail::cache_alloc_slow(c_, &st);
+        return p != nullptr ? p : fail(why, st);
+    }
+
+    static void *fail(slab_status *why, slab_status st) noexcept
+    {
+        if (why != nullptr) {
+            *why = st;
+        }
+        return nullptr;
+    }
+
     void swap(Cache &other) noexcept
     {
         slab_cache *mine = c_;
@@ -269,7 +294,7 @@ private:
         bool end = false;
         {
             Guard<Lock> hold(detail::lock_of<Lock>(c));
-            end = --c->handles == 0 && c->in_use == 0;
+            end = detail::cache_release(c);
         }
         if (end) {
             detail::end_cache<Lock>(c);

@@ -19,7 +19,7 @@ void dump_page(std::string &out, const slab_cache *c, const slab_page *s, const 
     char line[200];
     std::snprintf(line, sizeof line, "  %-7s %#zx%s used=%u fresh=%u free=%u bump=+%zu magic_ok=%d\n", where,
                   static_cast<size_t>(reinterpret_cast<uintptr_t>(s)),
-                  reinterpret_cast<uintptr_t>(s) == master_base(c) ? " (master)" : "", s->used, s->fresh,
+                  reinterpret_cast<uintptr_t>(s) == master_base(c) ? " (master)" : "", slab::detail::page_used(s), s->cap - slab::detail::page_handed(s, c->slab_size, c->stride),
                   free_len, static_cast<size_t>(s->bump - reinterpret_cast<const char *>(s)),
                   slab::detail::page_valid(s, c->slab_size) ? 1 : 0);
     out += line;

@@ -43,9 +43,17 @@ enum : uint8_t {
 //   full list     used == capacity
 //   spare         one empty slave kept so a workload that crosses a slab
 //                 boundary back and forth does not call the hooks each time
+// The master's pin: while the cache has a handle (C: until destroy; C++: a
+// live Cache), the master counts one phantom object in `used` and `cap`.
+// So `used` reaches 0 on the free path only for a slave, or for the master
+// of an orphaned cache: both need the slow path, and the hot path never
+// tests which slab it is. An empty master with handles sits at used == 1.
+//   pin == (handles > 0 ? 1 : 0)
+//   master.cap == cap_master + pin  (so used = cap - avail counts the pin too)
+//
 // Counting invariants (checked by slab_cache_validate):
 //   slabs == 1 + slaves on the partial and full lists + (spare ? 1 : 0)
-//   in_use == sum of used over all slabs
+//   in_use == sum of used over all slabs - pin
 //   hooks.taken - hooks.given == slabs
 struct slab_cache {
     uintptr_t magic;            // slab_magic(this, this, slab_size): control block is genuine
@@ -65,7 +73,7 @@ struct slab_cache {
     slab::detail::hook_counts hooks; // page traffic through the hooks
     slab_error_fn on_error;     // report hook, or NULL
     void *error_ctx;            // its first argument
-    uint32_t handles;           // C: 1 until destroy; C++: live Cache handles
+    uint32_t handles;           // C: 1 until destroy; C++: live Cache handles (> 0: master pinned)
     uint16_t lock_offset;       // bytes from this struct to the lock object
     uint8_t lock_kind;          // SLAB_LOCK_KIND_*
     uint8_t cxx_owned;          // 1: ended by its last C++ handle, not by slab_cache_destroy()
@@ -81,9 +89,9 @@ namespace detail {
 constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
 static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
-inline slab_page *master_of(slab_cache *c) { return reinterpret_cast<slab_page *>(c) - 1; }
-inline slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
-inline void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
+SLAB_INLINE slab_page *master_of(slab_cache *c) { return reinterpret_cast<slab_page *>(c) - 1; }
+SLAB_INLINE slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
+SLAB_INLINE void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
 
 // Checked mode (src/checked.cpp). Declared whatever SLAB_CHECKS says, and
 // called behind `if (SLAB_CHECKS)`, so both configurations always compile.
@@ -92,9 +100,13 @@ slab_status checked_free(slab_cache *c, slab_page *s, void *obj);
 void checked_poison(const slab_cache *c, void *obj);
 void report(slab_cache *c, slab_status status, void *ptr);
 
+// Slow path (src/cache.cpp): the head of the partial list just filled up;
+// it moves to the full list. Once per `cap` allocations at most.
+SLAB_COLD void cache_slab_filled(slab_cache *c, slab_page *s);
+
 // Fast path of alloc. Returns NULL only when no slab has a free slot: the
 // caller then takes the slow path, cache_alloc_slow().
-inline void *cache_alloc_fast(slab_cache *c)
+SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
     link *n = c->partial.next;
     if (SLAB_UNLIKELY(n == &c->partial)) {
@@ -102,9 +114,8 @@ inline void *cache_alloc_fast(slab_cache *c)
     }
     slab_page *s = page_of_node(n);
     void *p = SLAB_CHECKS ? checked_pop(c, s) : page_pop(s, c->stride);
-    if (SLAB_UNLIKELY(page_full(s))) {
-        list_unlink(&s->node);
-        list_push(&c->full, &s->node);
+    if (SLAB_UNLIKELY(--s->avail == 0)) {
+        cache_slab_filled(c, s);
     }
     c->in_use++;
     if (SLAB_STATS && c->in_use > c->in_use_peak) {
@@ -114,10 +125,13 @@ inline void *cache_alloc_fast(slab_cache *c)
 }
 
 // Slow path (src/cache.cpp): puts the spare or a new slab on the partial list
-// and takes a slot from it. NULL with *status set when the hook fails.
-void *cache_alloc_slow(slab_cache *c, slab_status *status);
+// and takes a slot from it. Sets *status: SLAB_OK, or why it returns NULL.
+SLAB_COLD void *cache_alloc_slow(slab_cache *c, slab_status *status);
 
-inline void *cache_alloc(slab_cache *c, slab_status *status)
+// One slot, or NULL with *status set. *status is written only on the slow
+// path (to SLAB_OK or the failure): the fast path stores nothing, so a
+// caller's status variable stays out of the hot code.
+SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
 {
     void *p = cache_alloc_fast(c);
     return SLAB_LIKELY(p != nullptr) ? p : cache_alloc_slow(c, status);
@@ -125,10 +139,14 @@ inline void *cache_alloc(slab_cache *c, slab_status *status)
 
 // Slow path of free (src/cache.cpp): a full slab got a free slot, or a slab
 // became empty.
-slab_status cache_free_transition(slab_cache *c, slab_page *s, bool was_full);
+SLAB_COLD slab_status cache_free_transition(slab_cache *c, slab_page *s);
 
 // Frees obj into its slab s, already validated as belonging to c.
-inline slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
+// Only two events leave the fast path: a full slab gets room (it moves to the
+// partial list), and a slab empties, which thanks to the master's pin is a
+// slave (spare or given back) or the master of an orphaned C++ cache
+// (teardown). A master that empties while pinned is not an event.
+SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
 {
     slab_status checked = SLAB_OK;
     if (SLAB_CHECKS) {
@@ -137,14 +155,14 @@ inline slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
             return checked; // refused: nothing changed
         }
     }
-    bool was_full = page_full(s);
-    uint32_t left = page_push(s, obj);
+    page_push(s, obj);
     if (SLAB_CHECKS) {
         checked_poison(c, obj);
     }
     c->in_use--;
-    if (SLAB_UNLIKELY(was_full || left == 0)) {
-        slab_status st = cache_free_transition(c, s, was_full);
+    uint32_t avail = ++s->avail;
+    if (SLAB_UNLIKELY(avail == 1 || avail == s->cap)) { // was full, or now empty
+        slab_status st = cache_free_transition(c, s);
         return st != SLAB_OK ? st : checked;
     }
     return checked;
@@ -152,7 +170,7 @@ inline slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
 
 // Finds and checks the slab of obj for a given slab size. NULL when the
 // header at the masked address is not a genuine slab header of that size.
-inline slab_page *checked_page(const void *obj, size_t slab_size)
+SLAB_INLINE slab_page *checked_page(const void *obj, size_t slab_size)
 {
     slab_page *s = page_of(obj, slab_size);
     return SLAB_LIKELY(page_valid(s, slab_size)) ? s : nullptr;
@@ -164,6 +182,11 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
 slab_status cache_teardown(slab_cache *c);
 void cache_stats(const slab_cache *c, slab_stats *out);
 void cache_reset_peak(slab_cache *c);
+// A handle more (C++ copy). The caller holds the lock.
+void cache_hold(slab_cache *c);
+// A handle less. The last one unpins the master; true when the cache must
+// then end (no object left): the caller tears it down after the lock.
+bool cache_release(slab_cache *c);
 slab_status cache_check(const slab_cache *c);
 slab_status cache_validate(const slab_cache *c);
 

@@ -13,9 +13,16 @@
 #if defined(__GNUC__)
 #define SLAB_LIKELY(x) __builtin_expect(!!(x), 1)
 #define SLAB_UNLIKELY(x) __builtin_expect(!!(x), 0)
+// The fast path must inline into the caller whatever the optimizer's size
+// heuristics say (issue 7: no call on alloc or free with NoLock); the slow
+// paths must not, so they stay out of the caller's hot code.
+#define SLAB_INLINE inline __attribute__((always_inline))
+#define SLAB_COLD __attribute__((cold, noinline))
 #else
 #define SLAB_LIKELY(x) (x)
 #define SLAB_UNLIKELY(x) (x)
+#define SLAB_INLINE inline
+#define SLAB_COLD
 #endif
 
 struct slab_cache;
@@ -64,76 +71,89 @@ inline void list_push(link *head, link *n)
 // Reading that header never leaves the S-byte block the pointer lies in.
 //
 // Counting invariant of every slab (checked by slab_cache_validate):
-//   used + length(free) + fresh == capacity
-// and a slab is full iff free == NULL && fresh == 0.
-// The freelist is built lazily: a new slab has fresh == capacity and an empty
-// list, so taking a slab costs O(1), never a loop over its slots.
+//   used + length(free) + fresh == cap,  used = cap - avail,
+//   fresh = (bump - lowest slot) / stride
+// The slab keeps `avail` (free slots) rather than `used`: taking a slot is
+// `--avail` whose zero flag says "now full", so alloc needs no compare; when
+// the slab is not full and the free list is empty, a fresh slot exists below
+// bump, so the fresh count itself need not be stored. The freelist is built lazily: a new slab has
+// bump at its top and an empty list, so taking a slab costs O(1), never a
+// loop over its slots.
 struct slab_page {
     link node;            // on the cache's partial or full list; unlinked when spare
     uintptr_t magic;      // slab_magic(this, cache, S) while the slab belongs to cache
     ::slab_cache *cache;  // owning cache
     void *free;           // freed slots, linked through their first word
     char *bump;           // lowest slot handed out fresh; below it only fresh slots
-    uint32_t used;        // live objects in this slab
-    uint32_t fresh;       // slots below bump never handed out
+    uint32_t avail;       // free slots: cap - used
+    uint32_t cap;         // slots in this slab (the master has fewer than a slave)
 };
 static_assert(offsetof(slab_page, node) == 0, "a list node must convert to its slab");
 static_assert(sizeof(slab_page) == 6 * sizeof(void *) + 8 || sizeof(slab_page) == 8 * sizeof(void *),
               "slab_page layout changed: update the overhead figures in README.md");
 
 // The magic binds the header to its own address, its cache and the slab size.
+// (It is an integrity check, not a secret: see README, "Header check".)
 // Object bytes never sit at a slab's base (the header does), so a genuine
 // object can only be mistaken for a header when a pointer is masked with the
 // wrong size (slab_free() on an object of a large custom-size slab): then
 // the bytes at the masked address would have to equal this function of their
 // own address, which copied data (a received packet) does not contain unless
-// built for it by someone who knows the address. The multiply by an odd
-// constant is a bijection, so distinct inputs never share a magic.
-// Cost on the free path: two xors, a multiply, a compare.
-constexpr uintptr_t kMagicMul = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
+// built for it by someone who knows the address. A check always compares
+// the stored magic with this function of the same address and the same
+// stored cache pointer, and XOR is injective in what is left, the slab size:
+// a header of one size never validates as a header of another.
+// Cost on the free path: one load of `cache`, two xors, a compare.
+constexpr uintptr_t kMagicKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
 
-inline uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab_size)
+SLAB_INLINE uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab_size)
 {
-    return (reinterpret_cast<uintptr_t>(hdr) ^ reinterpret_cast<uintptr_t>(cache) ^ uintptr_t(slab_size)) * kMagicMul;
+    return reinterpret_cast<uintptr_t>(hdr) ^ reinterpret_cast<uintptr_t>(cache) ^ (kMagicKey ^ slab_size);
 }
 
-inline slab_page *page_of(const void *obj, size_t slab_size)
+SLAB_INLINE slab_page *page_of(const void *obj, size_t slab_size)
 {
     return reinterpret_cast<slab_page *>(reinterpret_cast<uintptr_t>(obj) & ~uintptr_t(slab_size - 1u));
 }
 
 // True when the header at `s` carries the magic of a slab of this size.
-inline bool page_valid(const slab_page *s, size_t slab_size)
+SLAB_INLINE bool page_valid(const slab_page *s, size_t slab_size)
 {
     return s->magic == slab_magic(s, s->cache, slab_size);
 }
 
-inline bool page_full(const slab_page *s) { return s->free == nullptr && s->fresh == 0; }
+SLAB_INLINE bool page_full(const slab_page *s) { return s->avail == 0; }
+SLAB_INLINE uint32_t page_used(const slab_page *s) { return s->cap - s->avail; }
 
-// Takes one slot. Precondition: !page_full(s).
-inline void *page_pop(slab_page *s, size_t stride)
+// Unlinks one slot; the caller counts it (--avail). Precondition:
+// !page_full(s), so with an empty free list a fresh slot exists below bump.
+SLAB_INLINE void *page_pop(slab_page *s, size_t stride)
 {
     void *p = s->free;
     if (SLAB_LIKELY(p != nullptr)) {
         s->free = *static_cast<void **>(p);
     } else {
-        SLAB_ASSERT(s->fresh > 0);
-        s->fresh--;
         s->bump -= stride;
         p = s->bump;
     }
-    s->used++;
     return p;
 }
 
-// Gives one slot back; returns the number of objects left in the slab.
-// Precondition: p is a handed-out slot of s (checked mode verifies it).
-inline uint32_t page_push(slab_page *s, void *p)
+// Slots handed out at least once: those from bump to the top. The fresh
+// slots are the other cap - page_handed(). For checks only (it divides).
+inline uint32_t page_handed(const slab_page *s, size_t slab_size, size_t stride)
 {
-    SLAB_ASSERT(s->used > 0);
+    return static_cast<uint32_t>((reinterpret_cast<uintptr_t>(s) + slab_size - reinterpret_cast<uintptr_t>(s->bump)) /
+                                 stride);
+}
+
+// Links one slot back; the caller counts it (++avail). Precondition: p is a
+// handed-out slot of s (checked mode verifies it).
+SLAB_INLINE void page_push(slab_page *s, void *p)
+{
+    SLAB_ASSERT(s->avail < s->cap);
     *static_cast<void **>(p) = s->free;
     s->free = p;
-    return --s->used;
 }
 
 // Compiled in src/slab_page.cpp (slow paths: taking a slab into service).
