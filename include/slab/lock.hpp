@@ -35,8 +35,8 @@ namespace slab {
 struct NoLock {
     using token = int;
     static constexpr uint8_t kind = SLAB_LOCK_KIND_NONE;
-    token lock() noexcept { return 0; }
-    void unlock(token) noexcept {}
+    SLAB_INLINE token lock() noexcept { return 0; }
+    SLAB_INLINE void unlock(token) noexcept {}
 };
 
 // Test-and-test-and-set spin lock on one byte, for several cores or threads.
@@ -48,7 +48,7 @@ struct SpinLock {
     unsigned char held = 0;
 
     template <bool Available = SLAB_HAVE_ATOMIC_EXCHANGE>
-    token lock() noexcept
+    SLAB_INLINE token lock() noexcept
     {
         static_assert(Available, "slab::SpinLock needs an atomic exchange (LDREX/STREX), which ARMv6-M "
                                  "(Cortex-M0/M0+) lacks: use slab::IrqLock on a single-core M0");
@@ -61,7 +61,7 @@ struct SpinLock {
         }
         return 0;
     }
-    void unlock(token) noexcept { __atomic_store_n(&held, 0, __ATOMIC_RELEASE); }
+    SLAB_INLINE void unlock(token) noexcept { __atomic_store_n(&held, 0, __ATOMIC_RELEASE); }
 };
 
 #if SLAB_HAVE_IRQ_LOCK
@@ -71,13 +71,13 @@ struct SpinLock {
 struct IrqLock {
     using token = uint32_t;
     static constexpr uint8_t kind = SLAB_LOCK_KIND_IRQ;
-    token lock() noexcept
+    SLAB_INLINE token lock() noexcept
     {
         uint32_t primask;
         __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
         return primask;
     }
-    void unlock(token primask) noexcept { __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory"); }
+    SLAB_INLINE void unlock(token primask) noexcept { __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory"); }
 };
 #endif  // SLAB_HAVE_IRQ_LOCK
 
@@ -85,8 +85,8 @@ struct IrqLock {
 template <class Lock>
 class Guard {
 public:
-    explicit Guard(Lock &lock) noexcept : lock_(lock), token_(lock.lock()) {}
-    ~Guard() { lock_.unlock(token_); }
+    SLAB_INLINE explicit Guard(Lock &lock) noexcept : lock_(lock), token_(lock.lock()) {}
+    SLAB_INLINE ~Guard() { lock_.unlock(token_); }
     Guard(const Guard &) = delete;
     Guard &operator=(const Guard &) = delete;
 

@@ -116,7 +116,7 @@ public:
     }
     Box(const Box &) = delete;
     Box &operator=(const Box &) = delete;
-    ~Box() { reset(); }
+    SLAB_INLINE ~Box() { reset(); }
 
     // Destroys and frees the object now; the Box becomes empty.
     SLAB_INLINE void reset() noexcept
