@@ -37,9 +37,12 @@ FAULT_HDRS := $(wildcard test/fault/*.hpp)
 FAULT_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -Iinclude
 GTEST_LIBS := -lgtest -lgtest_main -pthread
 
-build/fault/%/fault_test: $(FAULT_SRCS) $(FAULT_HDRS) build/%/libslab.a
+# The library a variant links: build/<variant>/libslab.a unless FAULT_LIB_<variant> says.
+fault_lib = $(or $(FAULT_LIB_$(1)),build/$(1)/libslab.a)
+.SECONDEXPANSION:
+build/fault/%/fault_test: $(FAULT_SRCS) $(FAULT_HDRS) $$(call fault_lib,$$*)
 	@mkdir -p $(dir $@)
-	$(HARD_CXX) $(FAULT_CXXFLAGS) $(FAULT_SRCS) build/$*/libslab.a $(GTEST_LIBS) -o $@
+	$(HARD_CXX) $(FAULT_CXXFLAGS) $(FAULT_SRCS) $(call fault_lib,$*) $(GTEST_LIBS) -o $@
 
 test-fault:
 	@$(call hard_lib,host-gcc,build/host-gcc,,-O2 -g)
@@ -49,3 +52,125 @@ test-fault:
 	./build/fault/host-gcc-checks/fault_test --gtest_brief=1
 
 TEST_TARGETS += test-lint test-fault
+
+# ---------------------------------------------------------------- fuzz
+# test/fuzz/fuzz_slab.cpp against the library built with the fuzz flags,
+# twice: normal (build/fuzz/normal) and checked (build/fuzz/checked, where
+# the misuse operations are generated too). The shipped corpus is read-only;
+# what a run finds goes to build/fuzz/<variant>/corpus, crashes next to it.
+FUZZ_SECONDS ?= 300
+FUZZ_TEST_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_FLAGS := -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_SRCS := $(filter-out test/fuzz/replay_main.cpp,$(wildcard test/fuzz/*.cpp))
+FUZZ_HDRS := $(wildcard test/fuzz/*.hpp)
+FUZZ_ARGS := -max_len=1024 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_CHECKS_normal :=
+FUZZ_CHECKS_checked := 1
+
+.PHONY: fuzz test-fuzz fuzz-build fuzz-corpus-merge
+build/fuzz/%/fuzz_slab: $(FUZZ_SRCS) $(FUZZ_HDRS) build/fuzz/%/lib/libslab.a
+	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer $(FUZZ_SAN) \
+		$(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_SRCS) build/fuzz/$*/lib/libslab.a -o $@
+
+fuzz-build:
+	@$(call hard_lib,host-clang,build/fuzz/normal/lib,,$(FUZZ_LIB_FLAGS))
+	@$(call hard_lib,host-clang,build/fuzz/checked/lib,1,$(FUZZ_LIB_FLAGS))
+	@$(HARD_MAKE) build/fuzz/normal/fuzz_slab build/fuzz/checked/fuzz_slab
+
+# $(call fuzz_run,variant,seconds): fails on the first divergence or sanitizer
+# report; prints libFuzzer's execution count and the target's operation count.
+fuzz_run = mkdir -p build/fuzz/$(1)/corpus && \
+	./build/fuzz/$(1)/fuzz_slab $(FUZZ_ARGS) -max_total_time=$(2) -artifact_prefix=build/fuzz/$(1)/ \
+		build/fuzz/$(1)/corpus test/fuzz/corpus >build/fuzz/$(1)/log.txt 2>&1; \
+	st=$$?; grep -E 'stat::number_of_executed_units|fuzz_slab:|DIVERGENCE|ERROR' build/fuzz/$(1)/log.txt; \
+	if [ $$st != 0 ]; then echo "fuzz ($(1)): FAILED, see build/fuzz/$(1)/log.txt"; tail -40 build/fuzz/$(1)/log.txt; exit 1; fi
+
+fuzz: fuzz-build
+	@$(call fuzz_run,checked,$$(( $(FUZZ_SECONDS) / 2 )))
+	@$(call fuzz_run,normal,$$(( $(FUZZ_SECONDS) - $(FUZZ_SECONDS) / 2 )))
+
+test-fuzz: fuzz-build
+	@$(call fuzz_run,checked,$$(( $(FUZZ_TEST_SECONDS) / 2 )))
+	@$(call fuzz_run,normal,$$(( $(FUZZ_TEST_SECONDS) - $(FUZZ_TEST_SECONDS) / 2 )))
+
+# Developer tool: fold what the runs found into the shipped corpus, minimized.
+fuzz-corpus-merge: fuzz-build
+	mkdir -p build/fuzz/merged
+	./build/fuzz/checked/fuzz_slab -merge=1 build/fuzz/merged test/fuzz/corpus \
+		build/fuzz/checked/corpus build/fuzz/normal/corpus
+	cp -n build/fuzz/merged/* test/fuzz/corpus/
+
+# ---------------------------------------------------------------- sanitizers
+# The host suites of mk/test-c.mk and mk/test-unit.mk, rebuilt by their own
+# rules with the compilers swapped for sanitizing ones and every output
+# directory moved under build/asan/ or build/tsan/ (their variables are plain
+# `:=` assignments, which command-line values override). Then test/fault
+# under ASan (every FAULT_STRIDE_ASAN-th N), and valgrind memcheck over the
+# normal builds of the same suites.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
+TSAN_FLAGS := -fsanitize=thread -g
+FAULT_STRIDE_ASAN ?= 5
+FAULT_STRIDE_VALGRIND ?= 40
+# Left out under valgrind, each covered elsewhere: the 16-thread stress (valgrind
+# runs threads one at a time; TSan and ASan run it) and the fills of 256 KiB to
+# 1 MiB slabs (90 s under valgrind; the same code as the smaller sizes, which
+# run, and all sizes run under ASan).
+VALGRIND_GTEST_FILTER := -Stress.*:*SlabFill*/S262144:*SlabFill*/S524288:*SlabFill*/S1048576
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect
+
+.PHONY: test-sanitizers test-asan test-tsan test-valgrind
+test-sanitizers: test-asan test-tsan test-valgrind
+
+test-asan:
+	@$(HARD_MAKE) -j2 test-c test-unit test-model BUILD=build/asan/lib CC='gcc $(ASAN_FLAGS)' \
+		CXX='g++ $(ASAN_FLAGS)' TU_CXX='g++ $(ASAN_FLAGS)' TESTC_DIR=build/asan/test-c TU_DIR=build/asan/test-unit
+	@$(HARD_MAKE) build/fault/asan/fault_test HARD_CXX='g++ $(ASAN_FLAGS)' \
+		FAULT_LIB_asan=build/asan/lib/libslab.a
+	FAULT_STRIDE=$(FAULT_STRIDE_ASAN) ./build/fault/asan/fault_test --gtest_brief=1
+	@echo "test-asan: host suites and fault sweeps clean under ASan+UBSan"
+
+# The multi-threaded stress (test/unit/stress_test.cpp, 16 threads on one
+# spin-locked cache) under ThreadSanitizer.
+test-tsan:
+	@$(HARD_MAKE) -j2 build/tsan/test-unit/unit_tests BUILD=build/tsan/lib CXX='g++ $(TSAN_FLAGS)' \
+		TU_CXX='g++ $(TSAN_FLAGS)' TU_DIR=build/tsan/test-unit
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tools/tsan-suppressions.txt" ./build/tsan/test-unit/unit_tests --gtest_brief=1 --gtest_filter='Stress.*'
+	@echo "test-tsan: stress clean under TSan"
+
+test-valgrind:
+	@$(HARD_MAKE) -j2 $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests build/fault/host-gcc/fault_test
+	@set -e; mkdir -p build/valgrind; for t in $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests; do \
+		echo "== valgrind $$t"; $(VALGRIND) ./$$t --gtest_filter='$(VALGRIND_GTEST_FILTER)' >build/valgrind/$$(basename $$t).log 2>&1 || \
+		{ tail -40 build/valgrind/$$(basename $$t).log; echo "test-valgrind: FAILED on $$t"; exit 1; }; done
+	FAULT_STRIDE=$(FAULT_STRIDE_VALGRIND) $(VALGRIND) ./build/fault/host-gcc/fault_test --gtest_brief=1
+	@echo "test-valgrind: memcheck clean (no error, no definite or indirect leak)"
+
+# ---------------------------------------------------------------- coverage
+# The library (normal and checked) and the host suites with --coverage, under
+# build/coverage/: test/c, test/unit, test/model and test/fault on the normal
+# core; test/fault and the fuzz corpus (replayed by test/fuzz/replay_main.cpp,
+# built with gcc) on the checked one. gcovr then reports src/ only.
+COV_FLAGS := --coverage -fprofile-update=atomic -O0 -g
+COV_DIR := build/coverage
+
+.PHONY: coverage
+coverage:
+	@rm -rf $(COV_DIR) build/fault/cov-normal build/fault/cov-checks
+	@$(HARD_MAKE) -j2 test-c test-unit test-model BUILD=$(COV_DIR)/lib CC='gcc $(COV_FLAGS)' \
+		CXX='g++ $(COV_FLAGS)' TU_CXX='g++ $(COV_FLAGS)' TESTC_DIR=$(COV_DIR)/test-c TU_DIR=$(COV_DIR)/test-unit
+	@$(call hard_lib,host-gcc,$(COV_DIR)/lib-checks,1,$(COV_FLAGS))
+	@$(HARD_MAKE) build/fault/cov-normal/fault_test build/fault/cov-checks/fault_test HARD_CXX='g++ $(COV_FLAGS)' \
+		FAULT_LIB_cov-normal=$(COV_DIR)/lib/libslab.a FAULT_LIB_cov-checks=$(COV_DIR)/lib-checks/libslab.a
+	./build/fault/cov-normal/fault_test --gtest_brief=1
+	./build/fault/cov-checks/fault_test --gtest_brief=1
+	g++ $(COV_FLAGS) -std=c++17 -Iinclude -DSLAB_CHECKS=1 $(FUZZ_SRCS) test/fuzz/replay_main.cpp \
+		$(COV_DIR)/lib-checks/libslab.a -o $(COV_DIR)/fuzz_replay
+	./$(COV_DIR)/fuzz_replay test/fuzz/corpus
+	gcovr -r . --filter 'src/' --exclude-unreachable-branches --exclude-throw-branches \
+		--txt $(COV_DIR)/summary.txt --html-details $(COV_DIR)/index.html --print-summary $(COV_DIR)
+	@cat $(COV_DIR)/summary.txt
+	@echo "coverage: HTML report in $(COV_DIR)/index.html"
+
+TEST_TARGETS += test-sanitizers test-fuzz
