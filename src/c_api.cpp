@@ -15,10 +15,11 @@ using slab::detail::slab_page;
 namespace {
 
 // The control block of a cache handle, or NULL when the handle does not lead
-// to a genuine control block. Reads only the control block's own bytes.
+// to a genuine control block. Validated before the lock is taken, so it reads
+// nothing that another context may be writing.
 slab_cache *cache_ok(const slab_cache *c)
 {
-    return c != nullptr && slab::detail::cache_check(c) != SLAB_EBADPTR ? const_cast<slab_cache *>(c) : nullptr;
+    return c != nullptr && slab::detail::cache_genuine(c) ? const_cast<slab_cache *>(c) : nullptr;
 }
 
 // Runs op() with the cache's built-in lock held. Caches of a C++ user lock

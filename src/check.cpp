@@ -8,12 +8,14 @@
 namespace slab {
 namespace detail {
 
-namespace {
-
-bool cache_magic_ok(const slab_cache *c)
+bool cache_genuine(const slab_cache *c)
 {
+    // Only fields fixed for the cache's life: safe without the lock while
+    // other contexts allocate and free (the counters are not read here).
     return c->magic == slab_magic(c, c, c->slab_size) && master_of(const_cast<slab_cache *>(c))->cache == c;
 }
+
+namespace {
 
 // Slot k (1-based) of a slab starts at base + S - k * stride; a slab's slots
 // are k = 1..capacity.
@@ -80,7 +82,7 @@ bool list_ok(const slab_cache *c, const link *head, bool full, uint32_t *slabs, 
 
 slab_status cache_check(const slab_cache *c)
 {
-    if (!cache_magic_ok(c)) {
+    if (!cache_genuine(c)) {
         return SLAB_EBADPTR;
     }
     bool ok = c->slabs >= 1 && c->slabs <= c->slabs_peak && c->hooks.taken - c->hooks.given == c->slabs &&

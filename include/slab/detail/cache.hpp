@@ -188,6 +188,9 @@ void cache_hold(slab_cache *c);
 // then end (no object left): the caller tears it down after the lock.
 bool cache_release(slab_cache *c);
 slab_status cache_check(const slab_cache *c);
+// True when c leads to a genuine control block. Reads only what never changes
+// while the cache lives, so it needs no lock (unlike cache_check).
+bool cache_genuine(const slab_cache *c);
 slab_status cache_validate(const slab_cache *c);
 
 }  // namespace detail
