@@ -6,6 +6,7 @@ SHELL := /bin/bash
 # One library build = one toolchain file (toolchains/<name>.mk) + options:
 #   make TOOLCHAIN=host-clang        build/host-clang/libslab.a
 #   make CHECKS=1                    checked mode, in build/<toolchain>-checks/
+#   make CHECKS=0                    no check on freed pointers, build/<toolchain>-nochecks/
 # A new target needs only a new toolchain file. Each concern beyond the
 # library (tests, target, benchmarks, hardening) lives in its own mk/*.mk.
 
@@ -13,7 +14,7 @@ TOOLCHAIN ?= host-gcc
 include toolchains/$(TOOLCHAIN).mk
 
 CHECKS ?=
-BUILD_TAG ?= $(TOOLCHAIN)$(if $(CPU),-$(CPU))$(if $(filter 1,$(CHECKS)),-checks)
+BUILD_TAG ?= $(TOOLCHAIN)$(if $(CPU),-$(CPU))$(if $(filter 1,$(CHECKS)),-checks)$(if $(filter 0,$(CHECKS)),-nochecks)
 BUILD ?= build/$(BUILD_TAG)
 LIB := $(BUILD)/libslab.a
 

@@ -169,11 +169,12 @@ SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
 }
 
 // Finds and checks the slab of obj for a given slab size. NULL when the
-// header at the masked address is not a genuine slab header of that size.
+// header at the masked address is not a genuine slab header of that size
+// (never NULL when SLAB_HEADER_CHECK is 0: the pointer is trusted).
 SLAB_INLINE slab_page *checked_page(const void *obj, size_t slab_size)
 {
     slab_page *s = page_of(obj, slab_size);
-    return SLAB_LIKELY(page_valid(s, slab_size)) ? s : nullptr;
+    return SLAB_LIKELY(!SLAB_HEADER_CHECK || page_valid(s, slab_size)) ? s : nullptr;
 }
 
 // Compiled in src/cache.cpp.
