@@ -23,30 +23,31 @@ slab_cache *cache_ok(const slab_cache *c)
 }
 
 // Runs op() with the cache's built-in lock held. Caches of a C++ user lock
-// type are refused before this is reached (SLAB_EUNSUPPORTED).
+// type are refused before this is reached (SLAB_EUNSUPPORTED). op() appears
+// in every arm of the switch: hot callers pass an SLAB_INLINE_LAMBDA so that
+// it is inlined into each arm instead of called through a closure.
 template <class Op>
 SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 {
-    if (SLAB_LIKELY(c->lock_kind == SLAB_LOCK_KIND_NONE)) {
+    uint8_t kind = c->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
         return op(); // the common embedded case first: no dispatch
     }
-    switch (c->lock_kind) {
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-    case SLAB_LOCK_KIND_SPIN: {
-        slab::Guard<slab::SpinLock> hold(*static_cast<slab::SpinLock *>(lock_area(c)));
-        return op();
-    }
-#endif
 #if SLAB_HAVE_IRQ_LOCK
-    case SLAB_LOCK_KIND_IRQ: {
+    // Before the spin lock: on a Cortex-M the interrupt lock is the usual one.
+    if (kind == SLAB_LOCK_KIND_IRQ) {
         slab::Guard<slab::IrqLock> hold(*static_cast<slab::IrqLock *>(lock_area(c)));
         return op();
     }
 #endif
-    default:
-        SLAB_ASSERT(c->lock_kind == SLAB_LOCK_KIND_NONE);
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        slab::Guard<slab::SpinLock> hold(*static_cast<slab::SpinLock *>(lock_area(c)));
         return op();
     }
+#endif
+    SLAB_ASSERT(!"lock kind not built for this target");
+    return op();
 }
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
@@ -59,7 +60,7 @@ SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
     if (SLAB_UNLIKELY(!lock_known(c))) {
         return SLAB_EUNSUPPORTED;
     }
-    slab_status st = with_lock(c, [&] { return cache_free_in(c, s, obj); });
+    slab_status st = with_lock(c, [&]() SLAB_INLINE_LAMBDA { return cache_free_in(c, s, obj); });
     if (SLAB_UNLIKELY(st == kStatusTeardown)) {
         st = slab::detail::cache_teardown(c);
     }
@@ -150,17 +151,26 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
     return p;
 }
 
+namespace {
+// slab_alloc's way out of the inlined path, with the lock held.
+SLAB_COLD void *alloc_slow(slab_cache *c)
+{
+    slab_status ignored = SLAB_OK;
+    return slab::detail::cache_alloc_slow(c, &ignored);
+}
+}  // namespace
+
 void *slab_alloc(slab_cache *cache)
 {
-    // The no-lock cache with a free slot, inlined; everything else (a lock,
-    // a new slab, bad arguments) through slab_alloc_status.
-    if (SLAB_LIKELY(cache != nullptr && cache->lock_kind == SLAB_LOCK_KIND_NONE)) {
-        void *p = slab::detail::cache_alloc_fast(cache);
-        if (SLAB_LIKELY(p != nullptr)) {
-            return p;
-        }
+    // The fast path inlined under each lock kind; bad arguments and a user
+    // lock type through slab_alloc_status, which says why.
+    if (SLAB_UNLIKELY(cache == nullptr || !lock_known(cache))) {
+        return slab_alloc_status(cache, nullptr);
     }
-    return slab_alloc_status(cache, nullptr);
+    return with_lock(cache, [&]() SLAB_INLINE_LAMBDA {
+        void *p = slab::detail::cache_alloc_fast(cache);
+        return SLAB_LIKELY(p != nullptr) ? p : alloc_slow(cache);
+    });
 }
 
 slab_status slab_free(void *obj)

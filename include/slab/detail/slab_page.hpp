@@ -17,11 +17,13 @@
 // heuristics say (issue 7: no call on alloc or free with NoLock); the slow
 // paths must not, so they stay out of the caller's hot code.
 #define SLAB_INLINE inline __attribute__((always_inline))
+#define SLAB_INLINE_LAMBDA __attribute__((always_inline)) // after a lambda's ()
 #define SLAB_COLD __attribute__((cold, noinline))
 #else
 #define SLAB_LIKELY(x) (x)
 #define SLAB_UNLIKELY(x) (x)
 #define SLAB_INLINE inline
+#define SLAB_INLINE_LAMBDA
 #define SLAB_COLD
 #endif
 
