@@ -1,0 +1,366 @@
+// slab_cache_check and slab_cache_validate catch every broken invariant they
+// claim to check (slab/detail/cache.hpp, slab/detail/slab_page.hpp): each test
+// breaks exactly one field of a consistent cache, expects the exact status,
+// restores the field and expects the cache to validate again. The corruption
+// is undone by a scope guard (Poke), so a failed expectation cannot leave a
+// broken cache behind for the teardown. Nothing here allocates or frees while
+// a field is broken: check and validate only read.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "page_leak_test.hpp"
+#include "slab/slab.h"
+#include "slab_dump.hpp"
+
+namespace {
+
+using slab::detail::link;
+using slab::detail::slab_page;
+
+constexpr size_t kS = SLAB_DEFAULT_SLAB_SIZE;
+
+// Writes v into *p for one scope, then puts the old value back.
+template <class T>
+class Poke {
+public:
+    Poke(T *p, T v) : p_(p), old_(*p) { *p_ = v; }
+    ~Poke() { *p_ = old_; }
+    Poke(const Poke &) = delete;
+    Poke &operator=(const Poke &) = delete;
+
+private:
+    T *p_;
+    T old_;
+};
+
+slab_page *page_at(const void *obj) { return reinterpret_cast<slab_page *>(slabtest::slab_base(obj, kS)); }
+
+// A cache of 256-byte objects in every state validate distinguishes:
+//   partial  master (two free slots), slave2 (one free slot on its free list)
+//   full     slave1
+//   spare    slave3 (empty, every slot on its free list)
+// Objects still live are freed by the destructor, which then destroys the cache.
+class Validate : public slabtest::PageLeakTest {
+protected:
+    void SetUp() override
+    {
+        PageLeakTest::SetUp();
+        ASSERT_EQ(slab_cache_create(&c_, 256, 0, 0, 0), SLAB_OK);
+        slab_stats st{};
+        ASSERT_EQ(slab_cache_stats(c_, &st), SLAB_OK);
+        cap_master_ = st.objs_in_master;
+        cap_slave_ = st.objs_per_slab;
+        ASSERT_GE(cap_master_, 3u);
+        ASSERT_GE(cap_slave_, 4u);
+        size_t n = cap_master_ + 3 * cap_slave_;
+        for (size_t i = 0; i < n; i++) {
+            void *p = slab_alloc(c_);
+            ASSERT_NE(p, nullptr);
+            objs_.push_back(p);
+        }
+        master_ = slab::detail::master_of(c_);
+        slave1_ = page_at(objs_[cap_master_]);
+        slave2_ = page_at(objs_[cap_master_ + cap_slave_]);
+        slave3_ = page_at(objs_[cap_master_ + 2 * cap_slave_]);
+        for (size_t i = 0; i < cap_slave_; i++) { // slave3 empties: the spare
+            ASSERT_EQ(slab_free(objs_.back()), SLAB_OK);
+            objs_.pop_back();
+        }
+        ASSERT_EQ(slab_free(objs_.back()), SLAB_OK); // slave2: one free slot
+        objs_.pop_back();
+        for (int i = 0; i < 2; i++) { // master: two free slots
+            ASSERT_EQ(slab_free(objs_.front()), SLAB_OK);
+            objs_.erase(objs_.begin());
+        }
+        ASSERT_EQ(c_->spare, slave3_);
+        ASSERT_EQ(c_->full.next, &slave1_->node);
+        ASSERT_EQ(c_->partial.next, &master_->node); // the last to get a free slot
+        ASSERT_EQ(c_->partial.next->next, &slave2_->node);
+        ASSERT_EQ(slab_cache_validate(c_), SLAB_OK) << slabtest::dump(c_);
+    }
+    void TearDown() override
+    {
+        if (c_ != nullptr) {
+            EXPECT_EQ(slab_cache_validate(c_), SLAB_OK) << "a corruption was not undone\n" << slabtest::dump(c_);
+            for (void *p : objs_) {
+                EXPECT_EQ(slab_free(p), SLAB_OK);
+            }
+            EXPECT_EQ(slab_cache_destroy(c_), SLAB_OK);
+        }
+        PageLeakTest::TearDown();
+    }
+    // The status validate gives now, and that the cache is sound again once
+    // the caller's Poke scope has ended is checked by the next expectation.
+    slab_status validate() const { return slab_cache_validate(c_); }
+    slab_status check() const { return slab_cache_check(c_); }
+
+    slab_cache *c_ = nullptr;
+    std::vector<void *> objs_;
+    uint32_t cap_master_ = 0, cap_slave_ = 0;
+    slab_page *master_ = nullptr, *slave1_ = nullptr, *slave2_ = nullptr, *slave3_ = nullptr;
+};
+
+// ---------------------------------------------------------------- cache_check
+
+TEST_F(Validate, CheckRefusesAControlBlockThatIsNotGenuine)
+{
+    {
+        Poke<uintptr_t> bad(&c_->magic, c_->magic ^ 1u);
+        EXPECT_EQ(check(), SLAB_EBADPTR);
+        EXPECT_EQ(validate(), SLAB_EBADPTR);
+    }
+    {
+        Poke<slab_cache *> bad(&master_->cache, nullptr); // master no longer names the cache
+        EXPECT_EQ(check(), SLAB_EBADPTR);
+        EXPECT_EQ(validate(), SLAB_EBADPTR);
+    }
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+// Each clause of cache_check's counter test, broken alone.
+TEST_F(Validate, CheckDetectsEachCorruptedCounter)
+{
+    const uint32_t slabs = c_->slabs;
+    ASSERT_EQ(slabs, 4u);
+    {
+        Poke<uint32_t> bad(&c_->slabs, 0);
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->slabs_peak, slabs - 1);
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->hooks.given, c_->hooks.given + 1);
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->cap_slave, 0);
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->cap_master, cap_slave_ + 1);
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+    }
+    {
+        uint32_t bound = (slabs - 1) * cap_slave_ + cap_master_;
+        Poke<uint32_t> peak(&c_->in_use_peak, bound + 1);
+        Poke<uint32_t> bad(&c_->in_use, bound + 1); // more objects than slots
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->in_use_peak, c_->in_use - 1);
+        EXPECT_EQ(check(), SLAB_ECORRUPT);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT); // validate starts with check
+    }
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+// ---------------------------------------------------------------- cache totals
+
+TEST_F(Validate, DetectsWrongObjectCount)
+{
+    Poke<uint32_t> bad(&c_->in_use, c_->in_use - 1); // still within check's bounds
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+}
+
+TEST_F(Validate, DetectsMoreSlabsCountedThanLinked)
+{
+    // slabs, peak and the hook count agree (check passes), the lists hold one less.
+    Poke<uint32_t> taken(&c_->hooks.taken, c_->hooks.taken + 1);
+    Poke<uint32_t> peak(&c_->slabs_peak, c_->slabs_peak + 1);
+    Poke<uint32_t> bad(&c_->slabs, c_->slabs + 1);
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+}
+
+TEST_F(Validate, DetectsMoreSlabsLinkedThanCounted)
+{
+    // Two slabs counted, three on the lists: the walk stops at the third (slave1).
+    uint32_t extra = c_->slabs - 2;
+    Poke<uint32_t> given(&c_->hooks.given, c_->hooks.given + extra);
+    Poke<uint32_t> objects(&c_->in_use, 0);
+    Poke<uint32_t> bad(&c_->slabs, 2);
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+}
+
+// ---------------------------------------------------------------- lists
+
+TEST_F(Validate, DetectsBrokenListLinks)
+{
+    {
+        Poke<link *> bad(&c_->full.prev, &c_->partial); // slave1->next->prev != slave1
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<link *> bad(&slave2_->node.prev, &slave1_->node); // master->next->prev != master
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+TEST_F(Validate, DetectsASlabOnTheWrongList)
+{
+    using slab::detail::list_push;
+    using slab::detail::list_unlink;
+    // The full slave on the partial list.
+    list_unlink(&slave1_->node);
+    list_push(&c_->partial, &slave1_->node);
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    list_unlink(&slave1_->node);
+    list_push(&c_->full, &slave1_->node);
+    EXPECT_EQ(validate(), SLAB_OK);
+    // A partial slave on the full list.
+    list_unlink(&slave2_->node);
+    list_push(&c_->full, &slave2_->node);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    list_unlink(&slave2_->node);
+    list_push(&c_->partial, &slave2_->node);
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+// ---------------------------------------------------------------- slab headers
+
+TEST_F(Validate, DetectsAForeignOrBrokenSlabHeader)
+{
+    {
+        Poke<uintptr_t> bad(&slave1_->magic, slave1_->magic ^ 1u);
+        EXPECT_EQ(check(), SLAB_OK); // O(1): reads no slab but the master
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        // A genuine header, of another cache.
+        slab_cache *other = nullptr;
+        ASSERT_EQ(slab_cache_create(&other, 256, 0, 0, 0), SLAB_OK);
+        {
+            Poke<slab_cache *> owner(&slave2_->cache, other);
+            Poke<uintptr_t> magic(&slave2_->magic, slab::detail::slab_magic(slave2_, other, kS));
+            EXPECT_EQ(validate(), SLAB_ECORRUPT);
+        }
+        EXPECT_EQ(slab_cache_validate(other), SLAB_OK);
+        EXPECT_EQ(slab_cache_destroy(other), SLAB_OK);
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+// Each clause of page_ok's header test, broken alone.
+TEST_F(Validate, DetectsEachBrokenSlabCounter)
+{
+    {
+        Poke<uint32_t> bad(&slave1_->cap, slave1_->cap + 1); // wrong cap
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&master_->cap, cap_master_); // the master's pin lost
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&slave2_->avail, slave2_->cap + 1); // more free than slots
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&master_->avail, master_->cap); // used 0 < pin 1
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&slave2_->avail, slave2_->avail - 1); // used + free + fresh > cap
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+TEST_F(Validate, DetectsBumpOffTheSlotGrid)
+{
+    const size_t stride = c_->stride;
+    ASSERT_GT(stride, sizeof(void *));
+    {
+        Poke<char *> bad(&slave1_->bump, slave1_->bump - sizeof(void *)); // between two slots
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        // One slot more handed out than the master has.
+        char *top = reinterpret_cast<char *>(master_) + kS;
+        Poke<char *> bad(&master_->bump, top - (cap_master_ + 1) * stride);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+// ---------------------------------------------------------------- free lists
+
+TEST_F(Validate, DetectsFreeListSlotsThatAreNotSlots)
+{
+    char *base = reinterpret_cast<char *>(master_);
+    ASSERT_NE(master_->free, nullptr);
+    char *slot = static_cast<char *>(master_->free);
+    const void *bad_links[] = {
+        base + kS,                  // the top: past the last slot
+        base,                       // the header: below the lowest slot
+        slot + sizeof(void *),      // the middle of a slot
+        reinterpret_cast<char *>(slave1_) + kS - c_->stride, // a slot of another slab
+    };
+    for (const void *p : bad_links) {
+        Poke<void *> bad(&master_->free, const_cast<void *>(p));
+        EXPECT_EQ(validate(), SLAB_ECORRUPT) << p;
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+TEST_F(Validate, DetectsAFreeListCycle)
+{
+    void *head = slave2_->free;
+    ASSERT_NE(head, nullptr);
+    Poke<void *> bad(static_cast<void **>(head), head); // the only free slot links to itself
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+}
+
+// A free-list entry below bump names a fresh slot, which cannot be free and
+// handed out before. Needs a slab with fresh slots: a cache of its own.
+TEST_F(Validate, DetectsAFreeListSlotBelowBump)
+{
+    slab_cache *c = nullptr;
+    ASSERT_EQ(slab_cache_create(&c, 256, 0, 0, 0), SLAB_OK);
+    void *a = slab_alloc(c);
+    void *b = slab_alloc(c);
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(b, nullptr);
+    ASSERT_EQ(slab_free(a), SLAB_OK);
+    slab_page *m = slab::detail::master_of(c);
+    ASSERT_EQ(m->free, a);
+    {
+        Poke<void *> bad(&m->free, m->bump - c->stride); // the next fresh slot
+        EXPECT_EQ(slab_cache_validate(c), SLAB_ECORRUPT);
+    }
+    EXPECT_EQ(slab_cache_validate(c), SLAB_OK);
+    EXPECT_EQ(slab_free(b), SLAB_OK);
+    EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
+}
+
+// ---------------------------------------------------------------- spare
+
+TEST_F(Validate, DetectsABrokenSpare)
+{
+    Poke<uintptr_t> bad(&slave3_->magic, 0);
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+}
+
+// A spare that is consistent as a slab (one object, the rest free) but not
+// empty, which a spare must be.
+TEST_F(Validate, DetectsASpareThatIsNotEmpty)
+{
+    void *head = slave3_->free;
+    ASSERT_NE(head, nullptr);
+    Poke<void *> freelist(&slave3_->free, *static_cast<void **>(head)); // head slot "handed out"
+    Poke<uint32_t> avail(&slave3_->avail, slave3_->avail - 1);
+    EXPECT_EQ(check(), SLAB_OK);
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
+}
+
+}  // namespace
