@@ -159,7 +159,10 @@ COV_DIR := build/coverage
 coverage:
 	@rm -rf $(COV_DIR) build/fault/cov-normal build/fault/cov-checks
 	@$(HARD_MAKE) -j2 test-c test-unit test-model BUILD=$(COV_DIR)/lib CC='gcc $(COV_FLAGS)' \
-		CXX='g++ $(COV_FLAGS)' TU_CXX='g++ $(COV_FLAGS)' TESTC_DIR=$(COV_DIR)/test-c TU_DIR=$(COV_DIR)/test-unit
+		CXX='g++ $(COV_FLAGS)' TU_CXX='g++ $(COV_FLAGS)' TESTC_DIR=$(COV_DIR)/test-c TU_DIR=$(COV_DIR)/test-unit \
+		TC_FLAGS='$(COV_FLAGS)' TU_CORE_FLAGS='$(subst -O2,-O0,$(TU_CORE_FLAGS))' TU_FLAGS='$(subst -O2,-O0,$(TU_FLAGS))'
+	@# (every object of one file at -O0: the suites' own -O2 would otherwise win over
+	@#  COV_FLAGS, fold early returns away, and disagree with the -O0 checked build)
 	@$(call hard_lib,host-gcc,$(COV_DIR)/lib-checks,1,$(COV_FLAGS))
 	@$(HARD_MAKE) build/fault/cov-normal/fault_test build/fault/cov-checks/fault_test HARD_CXX='g++ $(COV_FLAGS)' \
 		FAULT_LIB_cov-normal=$(COV_DIR)/lib/libslab.a FAULT_LIB_cov-checks=$(COV_DIR)/lib-checks/libslab.a

@@ -65,9 +65,10 @@ bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool on
 bool list_ok(const slab_cache *c, const link *head, bool full, uint32_t *slabs, uint64_t *used)
 {
     const slab_page *master = master_of(const_cast<slab_cache *>(c));
-    for (const link *n = head->next; n != head; n = n->next) {
+    // Both links of every node, the sentinel's included: unlink uses both.
+    for (const link *n = head->next, *prev = head; n != head; prev = n, n = n->next) {
         const slab_page *s = reinterpret_cast<const slab_page *>(n);
-        if (n->next->prev != n || ++*slabs > c->slabs) {
+        if (n->prev != prev || n->next->prev != n || ++*slabs > c->slabs) {
             return false;
         }
         if (!page_ok(c, s, s == master ? c->cap_master : c->cap_slave, full)) {

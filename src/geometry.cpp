@@ -11,6 +11,10 @@
 namespace slab {
 namespace detail {
 
+// Counters (avail, cap, in_use) are 32-bit: the most slots a slab can hold,
+// SLAB_MAX_SLAB_SIZE / sizeof(void *), must fit.
+static_assert(SLAB_MAX_SLAB_SIZE / sizeof(void *) <= 0xFFFFFFFFu, "SLAB_MAX_SLAB_SIZE too large for 32-bit slot counts");
+
 namespace {
 
 constexpr bool is_pow2(size_t x) { return x != 0 && (x & (x - 1u)) == 0; }
@@ -73,9 +77,6 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     size_t floor = round_up(lock_abs + lock_size, sizeof(uint32_t)); // bitmap alignment
     if (floor > slab_size || lock_at > 0xFFFFu) {
         return SLAB_ETOOBIG;
-    }
-    if (cap_slave > 0xFFFFFFFFu) {
-        return SLAB_ETOOBIG; // counters are 32-bit
     }
     out->stride = stride;
     out->slab_size = slab_size;

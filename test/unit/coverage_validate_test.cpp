@@ -201,6 +201,16 @@ TEST_F(Validate, DetectsBrokenListLinks)
         Poke<link *> bad(&slave2_->node.prev, &slave1_->node); // master->next->prev != master
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
+    {
+        // The first node's back link: unlinking the master would write
+        // through it. (validate used to miss this one.)
+        Poke<link *> bad(&master_->node.prev, &slave2_->node);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<link *> bad(&slave1_->node.prev, &slave1_->node); // first node of the full list
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
     EXPECT_EQ(validate(), SLAB_OK);
 }
 
