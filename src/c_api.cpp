@@ -1,7 +1,5 @@
 // The C front: argument checks before the lock, one lock acquisition per
 // call, then the shared core (slab/detail/cache.hpp). No logic of its own.
-#include <new>
-
 #include "slab/lock.hpp"
 #include "slab/slab.h"
 
@@ -23,9 +21,10 @@ slab_cache *cache_ok(const slab_cache *c)
 }
 
 // Runs op() with the cache's built-in lock held. Caches of a C++ user lock
-// type are refused before this is reached (SLAB_EUNSUPPORTED). op() appears
-// in every arm of the switch: hot callers pass an SLAB_INLINE_LAMBDA so that
-// it is inlined into each arm instead of called through a closure.
+// type are refused before this is reached (SLAB_EUNSUPPORTED). op() is
+// expanded once per lock kind: hot callers pass an SLAB_INLINE_LAMBDA so that
+// it is inlined there instead of called through a closure (at -Os GCC would
+// keep one out-of-line copy).
 template <class Op>
 SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 {
@@ -81,15 +80,20 @@ slab_status refuse_default_free(const void *obj)
     return SLAB_EBADPTR;
 }
 
-template <class Lock>
-slab_status create_with(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size)
+// The shape of every cold C call on a cache handle: validate the handle,
+// refuse a lock C cannot take, run op(c) under the lock.
+template <class Op>
+slab_status on_cache(const slab_cache *cache, Op op)
 {
-    slab_status st = slab::detail::cache_create(out, obj_size, obj_align, slab_size, sizeof(Lock), alignof(Lock),
-                                                Lock::kind);
-    if (st == SLAB_OK) {
-        new (lock_area(*out)) Lock();
+    slab_cache *c = cache_ok(cache);
+    if (c == nullptr) {
+        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
     }
-    return st;
+    if (!lock_known(c)) {
+        return SLAB_EUNSUPPORTED;
+    }
+    with_lock(c, [&] { op(c); });
+    return SLAB_OK;
 }
 
 }  // namespace
@@ -101,16 +105,16 @@ slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_alig
 {
     switch (flags) {
     case 0:
-        return create_with<slab::NoLock>(out, obj_size, obj_align, slab_size);
+        return slab::detail::cache_create_locked<slab::NoLock>(out, obj_size, obj_align, slab_size);
     case SLAB_LOCK_SPIN:
 #if SLAB_HAVE_ATOMIC_EXCHANGE
-        return create_with<slab::SpinLock>(out, obj_size, obj_align, slab_size);
+        return slab::detail::cache_create_locked<slab::SpinLock>(out, obj_size, obj_align, slab_size);
 #else
         return SLAB_EUNSUPPORTED;
 #endif
     case SLAB_LOCK_IRQ:
 #if SLAB_HAVE_IRQ_LOCK
-        return create_with<slab::IrqLock>(out, obj_size, obj_align, slab_size);
+        return slab::detail::cache_create_locked<slab::IrqLock>(out, obj_size, obj_align, slab_size);
 #else
         return SLAB_EUNSUPPORTED;
 #endif
@@ -204,44 +208,23 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
 
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out)
 {
-    slab_cache *c = cache_ok(cache);
-    if (c == nullptr || out == nullptr) {
-        return cache == nullptr || out == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    if (out == nullptr) {
+        return SLAB_EINVAL;
     }
-    if (!lock_known(c)) {
-        return SLAB_EUNSUPPORTED;
-    }
-    with_lock(c, [&] { slab::detail::cache_stats(c, out); });
-    return SLAB_OK;
+    return on_cache(cache, [&](slab_cache *c) { slab::detail::cache_stats(c, out); });
 }
 
 slab_status slab_cache_reset_peak(slab_cache *cache)
 {
-    slab_cache *c = cache_ok(cache);
-    if (c == nullptr) {
-        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
-    }
-    if (!lock_known(c)) {
-        return SLAB_EUNSUPPORTED;
-    }
-    with_lock(c, [&] { slab::detail::cache_reset_peak(c); });
-    return SLAB_OK;
+    return on_cache(cache, [](slab_cache *c) { slab::detail::cache_reset_peak(c); });
 }
 
 slab_status slab_cache_set_error_handler(slab_cache *cache, slab_error_fn fn, void *ctx)
 {
-    slab_cache *c = cache_ok(cache);
-    if (c == nullptr) {
-        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
-    }
-    if (!lock_known(c)) {
-        return SLAB_EUNSUPPORTED;
-    }
-    with_lock(c, [&] {
+    return on_cache(cache, [&](slab_cache *c) {
         c->on_error = fn;
         c->error_ctx = fn != nullptr ? ctx : nullptr;
     });
-    return SLAB_OK;
 }
 
 slab_status slab_cache_check(const slab_cache *cache)

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <new>
+
 #include "slab/detail/cache.hpp"
 
 // ARMv6-M (Cortex-M0/M0+/M1) has no LDREX/STREX: no atomic exchange exists.
@@ -95,6 +97,21 @@ private:
     typename Lock::token token_;
 };
 
+namespace detail {
+
+// Creates a cache whose master holds a Lock, constructed in place. Both
+// fronts create their caches through this one function.
+template <class Lock>
+slab_status cache_create_locked(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size) noexcept
+{
+    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Lock), alignof(Lock), Lock::kind);
+    if (st == SLAB_OK) {
+        new (lock_area(*out)) Lock();
+    }
+    return st;
+}
+
+}  // namespace detail
 }  // namespace slab
 
 #endif  // SLAB_LOCK_HPP

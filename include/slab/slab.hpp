@@ -162,12 +162,10 @@ public:
     static Result<Cache> create() noexcept
     {
         slab_cache *c = nullptr;
-        slab_status st =
-            detail::cache_create(&c, sizeof(T), alignof(T), SlabSize, sizeof(Lock), alignof(Lock), Lock::kind);
+        slab_status st = detail::cache_create_locked<Lock>(&c, sizeof(T), alignof(T), SlabSize);
         if (st != SLAB_OK) {
             return st;
         }
-        new (detail::lock_area(c)) Lock();
         c->cxx_owned = 1;
         return Cache(c);
     }
