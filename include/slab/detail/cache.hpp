@@ -39,17 +39,17 @@ enum : uint8_t {
 // the master is given back last, at teardown.
 //
 // Every slab of the cache is in exactly one place:
-//   partial list  used < capacity (the master stays here even when empty)
-//   full list     used == capacity
+//   partial list  avail > 0 (the master stays here even when empty)
+//   full list     avail == 0
 //   spare         one empty slave kept so a workload that crosses a slab
 //                 boundary back and forth does not call the hooks each time
 // The master's pin: while the cache has a handle (C: until destroy; C++: a
-// live Cache), the master counts one phantom object in `used` and `cap`.
-// So `used` reaches 0 on the free path only for a slave, or for the master
-// of an orphaned cache: both need the slow path, and the hot path never
-// tests which slab it is. An empty master with handles sits at used == 1.
+// live Cache), the master's cap counts one phantom slot that is always
+// taken. So avail reaches cap (the slab is empty) on the free path only for
+// a slave, or for the master of an orphaned cache: both need the slow path,
+// and the hot path never tests which slab it is.
 //   pin == (handles > 0 ? 1 : 0)
-//   master.cap == cap_master + pin  (so used = cap - avail counts the pin too)
+//   master.cap == cap_master + pin,  used = cap - avail counts the pin too
 //
 // Counting invariants (checked by slab_cache_validate):
 //   slabs == 1 + slaves on the partial and full lists + (spare ? 1 : 0)

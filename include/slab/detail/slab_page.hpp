@@ -78,9 +78,9 @@ inline void list_push(link *head, link *n)
 // The slab keeps `avail` (free slots) rather than `used`: taking a slot is
 // `--avail` whose zero flag says "now full", so alloc needs no compare; when
 // the slab is not full and the free list is empty, a fresh slot exists below
-// bump, so the fresh count itself need not be stored. The freelist is built lazily: a new slab has
-// bump at its top and an empty list, so taking a slab costs O(1), never a
-// loop over its slots.
+// bump, so the fresh count itself need not be stored. The freelist is built
+// lazily: a new slab has bump at its top and an empty list, so taking a slab
+// costs O(1), never a loop over its slots.
 struct slab_page {
     link node;            // on the cache's partial or full list; unlinked when spare
     uintptr_t magic;      // slab_magic(this, cache, S) while the slab belongs to cache
