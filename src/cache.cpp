@@ -60,7 +60,6 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     slab_cache *c = reinterpret_cast<slab_cache *>(master + 1);
     c->magic = slab_magic(c, c, g.slab_size);
     list_init(&c->partial);
-    list_init(&c->full);
     c->spare = nullptr;
     c->stride = g.stride;
     c->slab_size = g.slab_size;
@@ -74,6 +73,7 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     c->in_use_peak = 0;
     c->slabs = 1;
     c->slabs_peak = 1;
+    c->full = g.cap_master > 0 ? 0 : 1;
     c->hooks = hooks;
     c->handles = 1;
     c->lock_offset = g.lock_offset;
@@ -81,17 +81,20 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     c->cxx_owned = 0;
     page_init(master, c, g.slab_size, g.cap_master + 1);
     master->avail = g.cap_master; // the pin (see struct slab_cache): handles == 1
-    // A master too small for any slot (huge objects) counts as full forever.
-    list_push(g.cap_master > 0 ? &c->partial : &c->full, &master->node);
+    // A master too small for any slot (huge objects) is full forever, and so
+    // on no list (page_init left it self-linked).
+    if (g.cap_master > 0) {
+        list_push(&c->partial, &master->node);
+    }
     *out = c;
     return SLAB_OK;
 }
 
 void cache_slab_filled(slab_cache *c, slab_page *s)
 {
-    // [ partial: s, .. ]  =>  [ full: s, .. ]
-    list_unlink(&s->node);
-    list_push(&c->full, &s->node);
+    // [ partial: s, .. ]  =>  [ partial: .. ], s on no list (struct slab_cache)
+    list_detach(&s->node);
+    c->full++;
 }
 
 void *cache_alloc_slow(slab_cache *c, slab_status *status)
@@ -116,13 +119,13 @@ void *cache_alloc_slow(slab_cache *c, slab_status *status)
 slab_status cache_free_transition(slab_cache *c, slab_page *s)
 {
     slab_status st = SLAB_OK;
-    if (s->avail == 1) { // it was full
-        // [ full: .. s .. ]  =>  [ partial: s, .. ]
-        list_unlink(&s->node);
+    if (s->avail == 1) { // it was full, on no list
+        // [ partial: .. ]  =>  [ partial: s, .. ]
+        c->full--;
         list_push(&c->partial, &s->node);
     }
     if (page_used(s) == 0 && s != master_of(c)) {
-        list_unlink(&s->node);
+        list_detach(&s->node);
         if (c->spare == nullptr) {
             c->spare = s; // keep one: the next growth costs no hook call
         } else if (!give_slave(c, s)) {

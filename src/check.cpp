@@ -1,6 +1,7 @@
 // Invariant checks a user or a test can run at any moment (no lock taken):
 // cache_check is O(1) on the control block; cache_validate walks every slab
-// and free slot and verifies the counting invariants written above
+// with a free slot (full slaves are on no list: it counts them) and every free
+// slot, and verifies the counting invariants written above
 // struct slab_page (slab/detail/slab_page.hpp) and struct slab_cache
 // (slab/detail/cache.hpp).
 #include "checked.hpp"
@@ -36,8 +37,9 @@ uint32_t pin_of(const slab_cache *c, const slab_page *s)
 }
 
 // used - pin + length(free) + fresh == capacity, cap == capacity + pin, every
-// free slot a real slot above bump, and the slab on the list its fullness says.
-bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool on_full_list)
+// free slot a real slot above bump, and the slab as full as where it was found
+// says (the partial list: not full; off every list: full, or the spare).
+bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool full)
 {
     if (!page_valid(s, c->slab_size) || s->cache != c) {
         return false;
@@ -57,13 +59,14 @@ bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool on
         }
     }
     uint32_t objects = page_used(s) - pin;
-    return (uint64_t)objects + free_len + fresh == capacity && page_full(s) == on_full_list &&
+    return (uint64_t)objects + free_len + fresh == capacity && page_full(s) == full &&
            (!SLAB_CHECKS || checked_page_ok(c, s, objects));
 }
 
-// Walks one list; adds its slabs and objects to the totals.
-bool list_ok(const slab_cache *c, const link *head, bool full, uint32_t *slabs, uint64_t *used)
+// Walks the partial list; adds its slabs and objects to the totals.
+bool partial_ok(const slab_cache *c, uint64_t *slabs, uint64_t *used)
 {
+    const link *head = &c->partial;
     const slab_page *master = master_of(const_cast<slab_cache *>(c));
     // Both links of every node, the sentinel's included: unlink uses both.
     for (const link *n = head->next, *prev = head; n != head; prev = n, n = n->next) {
@@ -71,7 +74,7 @@ bool list_ok(const slab_cache *c, const link *head, bool full, uint32_t *slabs, 
         if (n->prev != prev || n->next->prev != n || ++*slabs > c->slabs) {
             return false;
         }
-        if (!page_ok(c, s, s == master ? c->cap_master : c->cap_slave, full)) {
+        if (!page_ok(c, s, s == master ? c->cap_master : c->cap_slave, false)) {
             return false;
         }
         *used += page_used(s) - pin_of(c, s);
@@ -99,18 +102,33 @@ slab_status cache_validate(const slab_cache *c)
     if (st != SLAB_OK) {
         return st;
     }
-    uint32_t slabs = 0;
+    uint64_t slabs = 0;
     uint64_t used = 0;
-    if (!list_ok(c, &c->partial, false, &slabs, &used) || !list_ok(c, &c->full, true, &slabs, &used)) {
+    if (!partial_ok(c, &slabs, &used)) {
         return SLAB_ECORRUPT;
+    }
+    // Full slabs are on no list (struct slab_cache): the master is reached
+    // through c and checked whole; a full slave is only counted, every slot
+    // of it in use.
+    const slab_page *master = master_of(const_cast<slab_cache *>(c));
+    uint64_t full_slaves = c->full;
+    if (page_full(master)) {
+        if (full_slaves == 0 || master->node.next != &master->node || !page_ok(c, master, c->cap_master, true)) {
+            return SLAB_ECORRUPT;
+        }
+        full_slaves--;
+        slabs++;
+        used += page_used(master) - pin_of(c, master);
     }
     if (c->spare != nullptr) {
         const slab_page *s = c->spare;
-        if (!page_ok(c, s, c->cap_slave, false) || page_used(s) != 0) {
+        if (!page_ok(c, s, c->cap_slave, false) || page_used(s) != 0 || s->node.next != &s->node) {
             return SLAB_ECORRUPT;
         }
         slabs++;
     }
+    slabs += full_slaves;
+    used += full_slaves * c->cap_slave;
     return slabs == c->slabs && used == c->in_use ? SLAB_OK : SLAB_ECORRUPT;
 }
 

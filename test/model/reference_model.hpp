@@ -3,7 +3,7 @@
 //
 //   live     address -> model id of every object handed out and not freed
 //   slabs    base -> live objects, for every slab in service (the master,
-//            and every slave on the partial or full lists, including an
+//            and every slave with a free slot or full, including an
 //            empty slave whose give-back the hook refused)
 //   spare    the one empty slave kept aside, or 0
 // Rules (slab/slab.h, slab/detail/cache.hpp):

@@ -44,14 +44,18 @@ std::string dump(const slab_cache *c)
     char line[300];
     std::snprintf(line, sizeof line,
                   "cache %p: stride=%zu S=%zu obj=%zu cap_slave=%u cap_master=%u floor=%u in_use=%u peak=%u "
-                  "slabs=%u slabs_peak=%u taken=%u given=%u failures=%u handles=%u lock_kind=%u validate=%s\n",
+                  "slabs=%u full=%u slabs_peak=%u taken=%u given=%u failures=%u handles=%u lock_kind=%u validate=%s\n",
                   static_cast<const void *>(c), c->stride, c->slab_size, c->obj_size, c->cap_slave, c->cap_master,
-                  c->master_floor, c->in_use, c->in_use_peak, c->slabs, c->slabs_peak, c->hooks.taken,
+                  c->master_floor, c->in_use, c->in_use_peak, c->slabs, c->full, c->slabs_peak, c->hooks.taken,
                   c->hooks.given, c->hooks.failures, c->handles, c->lock_kind,
                   slab_status_str(slab_cache_validate(c)));
     out += line;
     dump_list(out, c, &c->partial, "partial");
-    dump_list(out, c, &c->full, "full");
+    // Full slabs are on no list: only a full master can be shown.
+    const slab_page *master = reinterpret_cast<const slab_page *>(master_base(c));
+    if (slab::detail::page_full(master)) {
+        dump_page(out, c, master, "full");
+    }
     if (c->spare != nullptr) {
         dump_page(out, c, c->spare, "spare");
     }

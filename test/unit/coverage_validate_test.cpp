@@ -38,7 +38,7 @@ slab_page *page_at(const void *obj) { return reinterpret_cast<slab_page *>(slabt
 
 // A cache of 256-byte objects in every state validate distinguishes:
 //   partial  master (two free slots), slave2 (one free slot on its free list)
-//   full     slave1
+//   no list  slave1, full (validate counts it, `full`, and cannot reach it)
 //   spare    slave3 (empty, every slot on its free list)
 // Objects still live are freed by the destructor, which then destroys the cache.
 class Validate : public slabtest::PageLeakTest {
@@ -74,7 +74,8 @@ protected:
             objs_.erase(objs_.begin());
         }
         ASSERT_EQ(c_->spare, slave3_);
-        ASSERT_EQ(c_->full.next, &slave1_->node);
+        ASSERT_EQ(c_->full, 1u);
+        ASSERT_EQ(slave1_->node.next, &slave1_->node);
         ASSERT_EQ(c_->partial.next, &master_->node); // the last to get a free slot
         ASSERT_EQ(c_->partial.next->next, &slave2_->node);
         ASSERT_EQ(slab_cache_validate(c_), SLAB_OK) << slabtest::dump(c_);
@@ -180,11 +181,11 @@ TEST_F(Validate, DetectsMoreSlabsCountedThanLinked)
 
 TEST_F(Validate, DetectsMoreSlabsLinkedThanCounted)
 {
-    // Two slabs counted, three on the lists: the walk stops at the third (slave1).
-    uint32_t extra = c_->slabs - 2;
+    // One slab counted, two on the partial list: the walk stops at the second (slave2).
+    uint32_t extra = c_->slabs - 1;
     Poke<uint32_t> given(&c_->hooks.given, c_->hooks.given + extra);
     Poke<uint32_t> objects(&c_->in_use, 0);
-    Poke<uint32_t> bad(&c_->slabs, 2);
+    Poke<uint32_t> bad(&c_->slabs, 1);
     EXPECT_EQ(check(), SLAB_OK);
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
 }
@@ -194,7 +195,7 @@ TEST_F(Validate, DetectsMoreSlabsLinkedThanCounted)
 TEST_F(Validate, DetectsBrokenListLinks)
 {
     {
-        Poke<link *> bad(&c_->full.prev, &c_->partial); // slave1->next->prev != slave1
+        Poke<link *> bad(&c_->partial.prev, &master_->node); // slave2->next->prev != slave2
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
@@ -208,7 +209,7 @@ TEST_F(Validate, DetectsBrokenListLinks)
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        Poke<link *> bad(&slave1_->node.prev, &slave1_->node); // first node of the full list
+        Poke<link *> bad(&slave3_->node.next, &master_->node); // the spare must be on no list
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     EXPECT_EQ(validate(), SLAB_OK);
@@ -218,20 +219,65 @@ TEST_F(Validate, DetectsASlabOnTheWrongList)
 {
     using slab::detail::list_push;
     using slab::detail::list_unlink;
-    // The full slave on the partial list.
-    list_unlink(&slave1_->node);
+    using slab::detail::list_detach;
+    // The full slave on the partial list (and no longer counted as full).
     list_push(&c_->partial, &slave1_->node);
+    c_->full--;
     EXPECT_EQ(check(), SLAB_OK);
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
-    list_unlink(&slave1_->node);
-    list_push(&c_->full, &slave1_->node);
+    list_detach(&slave1_->node);
+    c_->full++;
     EXPECT_EQ(validate(), SLAB_OK);
-    // A partial slave on the full list.
-    list_unlink(&slave2_->node);
-    list_push(&c_->full, &slave2_->node);
+    // A partial slave taken off the list and counted as full: the slab count
+    // agrees, the object count does not (it has a free slot).
+    list_detach(&slave2_->node);
+    c_->full++;
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
-    list_unlink(&slave2_->node);
     list_push(&c_->partial, &slave2_->node);
+    c_->full--;
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+TEST_F(Validate, DetectsWrongFullCount)
+{
+    {
+        Poke<uint32_t> bad(&c_->full, c_->full + 1);
+        EXPECT_EQ(check(), SLAB_OK);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->full, c_->full - 1);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
+// A full master is on no list either; validate reaches it through the cache
+// and checks it whole.
+TEST_F(Validate, ChecksAFullMaster)
+{
+    for (int i = 0; i < 2; i++) { // the master's two free slots
+        void *p = slab_alloc(c_);
+        ASSERT_NE(p, nullptr);
+        ASSERT_EQ(page_at(p), master_);
+        objs_.push_back(p);
+    }
+    ASSERT_EQ(c_->full, 2u);
+    ASSERT_EQ(master_->node.next, &master_->node);
+    ASSERT_EQ(c_->partial.next, &slave2_->node);
+    EXPECT_EQ(validate(), SLAB_OK) << slabtest::dump(c_);
+    {
+        Poke<link *> bad(&master_->node.next, &slave2_->node); // full, yet linked
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&c_->full, 0); // full, yet not counted
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uint32_t> bad(&master_->cap, cap_master_); // the pin lost: a header fault in a full master
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
     EXPECT_EQ(validate(), SLAB_OK);
 }
 
@@ -240,7 +286,7 @@ TEST_F(Validate, DetectsASlabOnTheWrongList)
 TEST_F(Validate, DetectsAForeignOrBrokenSlabHeader)
 {
     {
-        Poke<uintptr_t> bad(&slave1_->magic, slave1_->magic ^ 1u);
+        Poke<uintptr_t> bad(&slave2_->magic, slave2_->magic ^ 1u);
         EXPECT_EQ(check(), SLAB_OK); // O(1): reads no slab but the master
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
@@ -263,7 +309,7 @@ TEST_F(Validate, DetectsAForeignOrBrokenSlabHeader)
 TEST_F(Validate, DetectsEachBrokenSlabCounter)
 {
     {
-        Poke<uint32_t> bad(&slave1_->cap, slave1_->cap + 1); // wrong cap
+        Poke<uint32_t> bad(&slave2_->cap, slave2_->cap + 1); // wrong cap
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
@@ -290,7 +336,7 @@ TEST_F(Validate, DetectsBumpOffTheSlotGrid)
     const size_t stride = c_->stride;
     ASSERT_GT(stride, sizeof(void *));
     {
-        Poke<char *> bad(&slave1_->bump, slave1_->bump - sizeof(void *)); // between two slots
+        Poke<char *> bad(&slave2_->bump, slave2_->bump - sizeof(void *)); // between two slots
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {

@@ -40,7 +40,13 @@ enum : uint8_t {
 //
 // Every slab of the cache is in exactly one place:
 //   partial list  avail > 0 (the master stays here even when empty)
-//   full list     avail == 0
+//   no list       avail == 0: full. Nothing ever searches for a full slab; a
+//                 free into one finds it by masking and pushes it on the
+//                 partial list, touching only the list head. (A full list
+//                 would make that free also write the slab's two neighbours,
+//                 two more random cache lines when frees come in random
+//                 order.) Full slabs are counted in `full`, so that
+//                 slab_cache_validate can still account for them.
 //   spare         one empty slave kept so a workload that crosses a slab
 //                 boundary back and forth does not call the hooks each time
 // The master's pin: while the cache has a handle (C: until destroy; C++: a
@@ -52,13 +58,13 @@ enum : uint8_t {
 //   master.cap == cap_master + pin,  used = cap - avail counts the pin too
 //
 // Counting invariants (checked by slab_cache_validate):
-//   slabs == 1 + slaves on the partial and full lists + (spare ? 1 : 0)
+//   slabs == 1 + slaves on the partial list + full slaves + (spare ? 1 : 0)
+//   full == slabs with avail == 0 (the master included)
 //   in_use == sum of used over all slabs - pin
 //   hooks.taken - hooks.given == slabs
 struct slab_cache {
     uintptr_t magic;            // slab_magic(this, this, slab_size): control block is genuine
     slab::detail::link partial; // sentinel: slabs with a free slot; alloc takes the head
-    slab::detail::link full;    // sentinel: slabs with none
     slab::detail::slab_page *spare; // empty slave kept, or NULL
     size_t stride;              // slot size: object size rounded up to the alignment
     size_t slab_size;           // S
@@ -70,6 +76,7 @@ struct slab_cache {
     uint32_t in_use_peak;       // high-water mark of in_use (SLAB_STATS)
     uint32_t slabs;             // pages held from the hook
     uint32_t slabs_peak;        // high-water mark of slabs
+    uint32_t full;              // slabs with no free slot (on no list)
     slab::detail::hook_counts hooks; // page traffic through the hooks
     slab_error_fn on_error;     // report hook, or NULL
     void *error_ctx;            // its first argument
@@ -101,7 +108,7 @@ void checked_poison(const slab_cache *c, void *obj);
 void report(slab_cache *c, slab_status status, void *ptr);
 
 // Slow path (src/cache.cpp): the head of the partial list just filled up;
-// it moves to the full list. Once per `cap` allocations at most.
+// it leaves the list. Once per `cap` allocations at most.
 SLAB_COLD void cache_slab_filled(slab_cache *c, slab_page *s);
 
 // Fast path of alloc. Returns NULL only when no slab has a free slot: the

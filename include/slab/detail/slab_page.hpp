@@ -46,6 +46,12 @@ inline void list_unlink(link *n)
     n->prev->next = n->next;
     n->next->prev = n->prev;
 }
+// Unlinks n and leaves it linked to itself, as a slab on no list is.
+inline void list_detach(link *n)
+{
+    list_unlink(n);
+    list_init(n);
+}
 inline void list_push(link *head, link *n)
 {
     n->prev = head;
@@ -82,7 +88,7 @@ inline void list_push(link *head, link *n)
 // lazily: a new slab has bump at its top and an empty list, so taking a slab
 // costs O(1), never a loop over its slots.
 struct slab_page {
-    link node;            // on the cache's partial or full list; unlinked when spare
+    link node;            // on the cache's partial list; self-linked when full or spare
     uintptr_t magic;      // slab_magic(this, cache, S) while the slab belongs to cache
     ::slab_cache *cache;  // owning cache
     void *free;           // freed slots, linked through their first word
