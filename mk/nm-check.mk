@@ -1,7 +1,9 @@
 # The library's external references: nothing but the two hooks and the
-# mem* functions GCC may emit even in freestanding code. Toolchain files may
-# add to NM_ALLOWED (e.g. AEABI helpers on ARM).
-NM_ALLOWED += slab_page_alloc slab_page_free memcpy memmove memset memcmp
+# mem* functions GCC may emit even in freestanding code (issue 2). Toolchain
+# files may add to NM_ALLOWED (e.g. AEABI helpers on ARM) or empty
+# NM_MEM_FUNCS (ARM: a board's firmware need not have a libc at all).
+NM_MEM_FUNCS ?= memcpy memmove memset memcmp
+NM_ALLOWED += slab_page_alloc slab_page_free $(NM_MEM_FUNCS)
 TEST_TARGETS += test-nm
 
 .PHONY: test-nm

@@ -38,6 +38,7 @@ ARM_MAKE = $(MAKE) --no-print-directory TOOLCHAIN=arm-none-eabi
 
 target-libs:
 	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu lib test-nm fw-size-check || exit 1; done
+	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu CHECKS=1 lib test-nm || exit 1; done
 
 test-target: target-libs
 	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu fw-tests || exit 1; done

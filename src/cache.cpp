@@ -46,7 +46,10 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     if (out == nullptr) {
         return SLAB_EINVAL;
     }
-    geometry g{};
+    // Not value-initialised: at -Os that is a call to memset, which the
+    // library must not need (issue 3); geometry_plan sets every field when
+    // it returns SLAB_OK, and g is read only then.
+    geometry g; // NOLINT(cppcoreguidelines-pro-type-member-init)
     slab_status st = geometry_plan(obj_size, obj_align, slab_size, lock_size, lock_align, &g);
     if (st != SLAB_OK) {
         return st;

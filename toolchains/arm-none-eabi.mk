@@ -28,6 +28,10 @@ ARM_ARCH_FLAGS := -mcpu=$(CPU) -mthumb $(ARM_FLOAT_$(CPU))
 TC_FLAGS := $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections
 TC_HOST :=
 
+# No mem* either: the library must link into firmware with no libc (issue 3).
+# (src/ avoids what GCC lowers to them, such as zero-initialising a struct.)
+NM_MEM_FUNCS :=
+
 # Run-time helpers GCC may call from freestanding code: integer division
 # (ARMv6-M has no divide instruction), 64-bit multiply and shifts, and bit
 # counting (no CLZ on ARMv6-M).
