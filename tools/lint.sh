@@ -10,6 +10,10 @@ CPPCHECK=${2:-cppcheck}
 OUT=${LINT_OUT:-build/lint}
 mkdir -p "$OUT"
 fail=0
+# A tool that is missing must fail the lint, not pass it with no finding.
+for tool in "$TIDY" "$CPPCHECK"; do
+	command -v "$tool" >/dev/null || { echo "lint: $tool not found (make deps)"; exit 1; }
+done
 
 # --- cppcheck: C++ core and headers, then the C page providers -------------
 CPPCHECK_COMMON=(--enable=warning,style,performance,portability --inline-suppr --quiet
@@ -34,8 +38,9 @@ for f in hooks/*/*.c; do
 	jobs+=("$f|-std=c11 -Iinclude -I$(dirname "$f")")
 done
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c \
-	'f="${1%%|*}"; flags="${1#*|}"; '"$TIDY"' --quiet "$f" -- $flags 2>/dev/null' _ {} \
-	>"$OUT/clang-tidy-raw.txt"
+	'f="${1%%|*}"; flags="${1#*|}"; '"$TIDY"' --quiet "$f" -- $flags 2>"$0/clang-tidy-stderr-$$.txt"' "$OUT" {} \
+	>"$OUT/clang-tidy-raw.txt" || { echo "lint: clang-tidy failed to run on some file:"; cat "$OUT"/clang-tidy-stderr-*.txt; fail=1; }
+rm -f "$OUT"/clang-tidy-stderr-*.txt
 
 # Keep "path:line:col: warning: text [check]" lines, paths relative, unique.
 root="$(pwd)/"
