@@ -212,7 +212,7 @@ void cache_stats(const slab_cache *c, slab_stats *out)
     out->slab_size = c->slab_size;
     out->objs_per_slab = c->cap_slave;
     out->objs_in_master = c->cap_master;
-    out->objs_in_use = SLAB_STATS ? c->in_use : 0;
+    out->objs_in_use = c->in_use;
     out->objs_peak = SLAB_STATS ? c->in_use_peak : 0;
     out->slabs_in_use = c->slabs;
     out->slabs_peak = c->slabs_peak;

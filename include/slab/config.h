@@ -22,9 +22,10 @@
 #define SLAB_MAX_SLAB_SIZE (1ul << 30)
 #endif
 
-/* Statistics counters on the fast path (objects in use, high-water mark).
- * 0 removes two adds and a compare per operation; the getters stay and report
- * 0 for these fields. Page counters (slow path) are always kept. */
+/* The high-water mark of objects in use, kept by every allocation. 0 removes
+ * its compare (one instruction per pair on x86-64); slab_cache_stats() then
+ * reports 0 for objs_peak. Objects in use and the page counters are always
+ * kept: destroy needs the first, and the others are off the fast path. */
 #ifndef SLAB_STATS
 #define SLAB_STATS 1
 #endif
@@ -33,8 +34,8 @@
  * slab), interior/misaligned pointer detection, poisoning of free slots
  * (use-after-free writes reported by the next alloc), red zones (overruns
  * reported by free). Costs memory (the bitmap, the red zones) and time on
- * every operation. 0 by default; the slab header magic check on free is
- * always on, whatever this says. See src/checked.cpp. */
+ * every operation. See src/checked.cpp. Unset, it is 0 and the slab header
+ * check below stays on; set to 0 explicitly, it turns that check off too. */
 #ifndef SLAB_CHECKS
 #define SLAB_CHECKS 0
 #define SLAB_CHECKS_DEFAULTED_ 1
