@@ -29,9 +29,12 @@
  *       keeps the page (it stays usable and is offered back again later) and
  *       counts a hook failure; see slab_cache_destroy() for the teardown case.
  *
- *   Both hooks are called with the cache's lock held (see slab/slab.h: the lock
- *   kinds), so they may be called from interrupt context when the cache is used
- *   from an interrupt. They must not call back into libslab for the same cache.
+ *   When an allocation grows the cache or a free gives an empty slab back,
+ *   the hook runs with the cache's lock held (see slab/slab.h: the lock kinds),
+ *   so it may run in interrupt context when the cache is used from an
+ *   interrupt. Creation, slab_cache_destroy() and the end of a C++ cache (its
+ *   last handle or last object gone) call the hooks without the lock, in the
+ *   caller's context. Hooks must not call back into libslab for the same cache.
  *
  * DEFINE_SLAB_HOOKS(alloc_fn, free_fn) defines both symbols with C linkage in
  * the program, forwarding to two functions of the same signatures. Use it once,

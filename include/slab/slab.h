@@ -150,7 +150,8 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * with SLAB_EBADPTR; never freed into the wrong slab. Use slab_cache_free().
  * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
  *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
- *         back: it stays with the cache), checked-mode codes.
+ *         back: it stays with the cache), SLAB_EUNSUPPORTED (an object of a
+ *         C++ cache with a user lock type), checked-mode codes.
  * O(1); may call slab_page_free() once.
  */
 slab_status slab_free(void *obj);
@@ -189,7 +190,9 @@ slab_status slab_cache_reset_peak(slab_cache *cache);
 slab_status slab_cache_check(const slab_cache *cache);
 
 /* Full walk of every slab and free slot: every counting invariant of
- * src/slab_page.hpp and src/cache.hpp is verified. O(slabs + free slots).
+ * include/slab/detail/slab_page.hpp and include/slab/detail/cache.hpp is
+ * verified; full slabs (on no list) are verified through the counts, and a
+ * full master whole. O(slabs with a free slot + free slots).
  * Takes no lock. @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_ECORRUPT */
 slab_status slab_cache_validate(const slab_cache *cache);
 
