@@ -86,6 +86,9 @@ struct slab_cache {
     uint8_t cxx_owned;          // 1: ended by its last C++ handle, not by slab_cache_destroy()
 };
 
+static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 128 : 88),
+              "slab_cache layout changed: update the overhead figures in README.md and docs/performance.md");
+
 namespace slab {
 namespace detail {
 
