@@ -12,12 +12,21 @@
 // Counting invariant: popcount(bitmap) == objects in the slab (used less the
 // master's pin; checked by validate).
 //
+// A free slot in checked mode:
+//
+//   | link | ~link | 0xDB 0xDB ... 0xDB |     (stride >= 2 pointers: geometry)
+//
+// The second word is the link's check copy: a link that a use-after-free
+// overwrote no longer matches it, whatever was written (NULL, the slot
+// itself, another free slot), so the corruption is caught on the pop of the
+// very slot that was written, and the list is rebuilt from the bitmap.
+//
 // Fill bytes, in one place:
-//   kPoison  0xDB  ("dead byte") every byte of a free slot after its link word;
-//                  verified when the slot is handed out again (use after free)
+//   kPoison  0xDB  ("dead byte") every byte of a free slot after its two link
+//                  words; verified when the slot is handed out again
 //   kRedzone 0xFE  bytes [obj_size, stride) of a handed-out slot; verified by
-//                  free (overrun). The link word overlaps it when obj_size <
-//                  sizeof(void *); it is written only while the slot is free.
+//                  free (overrun). The link words overlap it when obj_size <
+//                  2 pointers; they are written only while the slot is free.
 // Fresh slots (never handed out) carry no fill: nothing can have used them.
 #include "checked.hpp"
 #include "geometry.hpp"
@@ -77,29 +86,47 @@ bool filled(const void *p, size_t from, size_t to, unsigned char byte)
     return true;
 }
 
-// A free-list link is trusted only if it leads to a free, handed-out-before
-// slot of the same slab (or ends the list).
-bool link_ok(const slab_cache *c, slab_page *s, const void *next)
+// The check copy of a free slot's link (the slot's second word).
+void *check_copy(const void *link) { return reinterpret_cast<void *>(~reinterpret_cast<uintptr_t>(link)); }
+
+void set_link(void *slot, void *next)
 {
+    void **w = static_cast<void **>(slot);
+    w[0] = next;
+    w[1] = check_copy(next);
+}
+
+// The link read from a slot being handed out is trusted only if it matches
+// its check copy (so a use-after-free write is caught on the slot it hit),
+// ends the list exactly when the counts say the list ends (a NULL cannot cut
+// slots off it), or else leads to a free, handed-out-before slot of the same
+// slab (no link can lead to a slot in use: a self-link or a cycle meets a set
+// bit, since the popped slot's bit is set before its link is read). `listed`
+// counts the free list before the pop.
+bool link_ok(const slab_cache *c, slab_page *s, const void *slot, const void *next, uint32_t listed)
+{
+    if (static_cast<void *const *>(slot)[1] != check_copy(next)) {
+        return false;
+    }
     if (next == nullptr) {
-        return true;
+        return listed == 1;
     }
     uint32_t k = slot_number(c, s, next);
     return k != 0 && (uintptr_t)next >= (uintptr_t)s->bump && !bit_get(bitmap_of(c, s), k);
 }
 
 // A use-after-free wrote over a link: rebuild the free list from the bitmap
-// (every slot above bump whose bit is clear), except `taken`, which is being
-// handed out. O(capacity), on this error path only.
-void rebuild_free_list(const slab_cache *c, slab_page *s, const void *taken)
+// (every slot above bump whose bit is clear; the slot being handed out has
+// its bit set already). O(capacity), on this error path only.
+void rebuild_free_list(const slab_cache *c, slab_page *s)
 {
     const uint32_t *map = bitmap_of(c, s);
     uint32_t handed_before = page_handed(s, c->slab_size, c->stride);
     s->free = nullptr;
     for (uint32_t k = handed_before; k >= 1; k--) {
         char *slot = reinterpret_cast<char *>(s) + c->slab_size - (size_t)k * c->stride;
-        if (!bit_get(map, k) && slot != taken) {
-            *static_cast<void **>(static_cast<void *>(slot)) = s->free; // slots are pointer-aligned
+        if (!bit_get(map, k)) {
+            set_link(slot, s->free); // slots are pointer-aligned
             s->free = slot;
         }
     }
@@ -110,22 +137,30 @@ void rebuild_free_list(const slab_cache *c, slab_page *s, const void *taken)
 void *checked_pop(slab_cache *c, slab_page *s)
 {
     void *p = s->free;
-    bool poisoned = false;
-    if (p != nullptr) {
-        void *next = *static_cast<void **>(p);
-        poisoned = !filled(p, sizeof(void *), c->stride, kPoison);
-        if (!link_ok(c, s, next)) {
-            rebuild_free_list(c, s, p);
-            poisoned = true;
-        } else {
-            s->free = next;
-        }
-    } else {
+    uint32_t *map = bitmap_of(c, s);
+    if (p == nullptr) {
+        // The list is empty only when the counts say so (link_ok): a fresh
+        // slot exists below bump (page_pop's precondition).
         p = page_pop(s, c->stride);
+        bit_set(map, slot_number(c, s, p));
+        fill(p, c->obj_size, c->stride, kRedzone);
+        return p;
     }
+    // The head is always a slot link_ok accepted, or one checked_free pushed.
     uint32_t k = slot_number(c, s, p);
-    SLAB_ASSERT(k != 0 && !bit_get(bitmap_of(c, s), k));
-    bit_set(bitmap_of(c, s), k);
+    SLAB_ASSERT(k != 0 && !bit_get(map, k));
+    bit_set(map, k);
+    // Free-list length by the counting invariant (struct slab_page):
+    // avail = listed + fresh, fresh = capacity - handed.
+    uint32_t listed = s->avail - (capacity_of(c, s) - page_handed(s, c->slab_size, c->stride));
+    void *next = *static_cast<void **>(p);
+    bool poisoned = !filled(p, 2 * sizeof(void *), c->stride, kPoison);
+    if (link_ok(c, s, p, next, listed)) {
+        s->free = next;
+    } else {
+        rebuild_free_list(c, s);
+        poisoned = true;
+    }
     if (poisoned) {
         report(c, SLAB_EPOISON, p); // the slot is still handed out: it is ours
     }
@@ -153,10 +188,16 @@ slab_status checked_free(slab_cache *c, slab_page *s, void *obj)
     return st;
 }
 
-void checked_poison(const slab_cache *c, void *obj) { fill(obj, sizeof(void *), c->stride, kPoison); }
+// After page_push wrote the link: its check copy, then the poison.
+void checked_poison(const slab_cache *c, void *obj)
+{
+    set_link(obj, *static_cast<void **>(obj));
+    fill(obj, 2 * sizeof(void *), c->stride, kPoison);
+}
 
-// Part of slab_cache_validate in checked mode: popcount(bitmap) == objects, and
-// no slot on the free list or below bump is marked in use.
+// Part of slab_cache_validate in checked mode: popcount(bitmap) == objects, no
+// slot on the free list or below bump is marked in use, and every free slot's
+// link matches its check copy (a use-after-free write is found here first).
 bool checked_page_ok(const slab_cache *c, const slab_page *cs, uint32_t objects)
 {
     slab_page *s = const_cast<slab_page *>(cs);
@@ -168,7 +209,7 @@ bool checked_page_ok(const slab_cache *c, const slab_page *cs, uint32_t objects)
     }
     for (const void *p = s->free; p != nullptr; p = *(void *const *)p) {
         uint32_t k = slot_number(c, s, p);
-        if (k == 0 || bit_get(map, k)) {
+        if (k == 0 || bit_get(map, k) || static_cast<void *const *>(p)[1] != check_copy(*(void *const *)p)) {
             return false;
         }
     }

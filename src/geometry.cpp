@@ -21,8 +21,9 @@ constexpr bool is_pow2(size_t x) { return x != 0 && (x & (x - 1u)) == 0; }
 constexpr size_t round_up(size_t x, size_t a) { return (x + a - 1u) & ~(a - 1u); }
 
 // A slot holds the freelist link while free, so it is at least a pointer wide
-// and pointer aligned.
-constexpr size_t kMinSlot = sizeof(void *);
+// and pointer aligned; in checked mode also the link's check copy
+// (src/checked.cpp), so two pointers.
+constexpr size_t kMinSlot = (SLAB_CHECKS ? 2u : 1u) * sizeof(void *);
 constexpr size_t kMinAlign = alignof(void *);
 
 // Slots that fit in `room` bytes, with a bitmap word per 32 slots in checked mode.

@@ -445,8 +445,17 @@ void op_write_after_free(int i, Reader &r)
         std::memcpy(reinterpret_cast<void *>(q), &kBadLink, sizeof kBadLink);
         m.tainted[q] |= model::Cache::kLinkBroken;
     } else {
-        reinterpret_cast<unsigned char *>(q)[sizeof(void *) + r.u16() % (m.stride - sizeof(void *))] = kWriteByte;
-        m.tainted[q] |= model::Cache::kBytesWritten;
+        size_t off = sizeof(void *) + r.u16() % (m.stride - sizeof(void *));
+        unsigned char *b = reinterpret_cast<unsigned char *>(q) + off;
+        if (off < 2 * sizeof(void *)) {
+            // The link's check copy (src/checked.cpp) holds ~link: a byte of
+            // it set to the link's own byte never matches, however often written.
+            *b = reinterpret_cast<unsigned char *>(q)[off - sizeof(void *)];
+            m.tainted[q] |= model::Cache::kLinkBroken;
+        } else {
+            *b = kWriteByte; // poison
+            m.tainted[q] |= model::Cache::kBytesWritten;
+        }
     }
     verify_all(); // a broken link: validate says SLAB_ECORRUPT until an alloc repairs it
 }
