@@ -109,17 +109,24 @@ fw-irq: $(FW)/irq_test.elf
 	@echo "== $(CPU) on QEMU $(FW_MACHINE) $(QEMU_ICOUNT): SysTick interrupt test"
 	@timeout $(QEMU_TIMEOUT) qemu-system-arm $(QEMU_ICOUNT) $(call QEMU_ARGS,$(FW_MACHINE),$<)
 
-# Cortex-M0 (ARMv6-M) has no LDREX/STREX: a cache with slab::SpinLock must not
-# compile, and must fail with lock.hpp's message. The same file must compile
-# for the M3, so the failure is the lock's and not a broken test file.
+# Cortex-M0 (ARMv6-M) has no LDREX/STREX: a cache with slab::SpinLock (C++)
+# or SLAB_LOCK_SPIN (C) must not compile, and must fail with the message of
+# lock.hpp or slab.h. The same files must compile for the M3, so the failure
+# is the lock's and not a broken test file.
 SPIN_MSG := slab::SpinLock needs an atomic exchange
+SPIN_FLAG_MSG := SLAB_LOCK_SPIN needs LDREX/STREX
+# compile_fails(compiler+flags, file, expected message, what)
+define compile_fails
+	@if $(1) -fsyntax-only $(2) 2>$(FW)/compile_fail.log; then \
+		echo "fw-spinlock-m0: FAILED: $(4) compiled for $(CPU)"; exit 1; fi
+	@grep -q "$(3)" $(FW)/compile_fail.log || { echo "fw-spinlock-m0: FAILED: wrong error:"; head -5 $(FW)/compile_fail.log; exit 1; }
+	@$(subst -mcpu=$(CPU),-mcpu=cortex-m3,$(1)) -fsyntax-only $(2)
+	@echo "fw-spinlock-m0: $(4) refused at compile time on $(CPU) (\"$(3) ...\"), accepted on cortex-m3"
+endef
 fw-spinlock-m0:
 	@mkdir -p $(FW)
-	@if $(CXX) $(FW_CXXFLAGS) -fsyntax-only firmware/compile_fail/spinlock_on_m0.cpp 2>$(FW)/spinlock.log; then \
-		echo "fw-spinlock-m0: FAILED: SpinLock compiled for $(CPU)"; exit 1; fi
-	@grep -q "$(SPIN_MSG)" $(FW)/spinlock.log || { echo "fw-spinlock-m0: FAILED: wrong error:"; head -5 $(FW)/spinlock.log; exit 1; }
-	@$(CXX) $(subst -mcpu=$(CPU),-mcpu=cortex-m3,$(FW_CXXFLAGS)) -fsyntax-only firmware/compile_fail/spinlock_on_m0.cpp
-	@echo "fw-spinlock-m0: SpinLock refused at compile time on cortex-m0 (\"$(SPIN_MSG) ...\"), accepted on cortex-m3"
+	$(call compile_fails,$(CXX) $(FW_CXXFLAGS),firmware/compile_fail/spinlock_on_m0.cpp,$(SPIN_MSG),slab::SpinLock)
+	$(call compile_fails,$(CC) $(FW_CFLAGS),firmware/compile_fail/spin_flag_on_m0.c,$(SPIN_FLAG_MSG),SLAB_LOCK_SPIN)
 
 # One row per object of libslab.a, a total, and the static RAM check.
 fw-size: $(LIB) $(FW)/minimal.elf

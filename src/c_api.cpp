@@ -106,7 +106,7 @@ slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_alig
     switch (flags) {
     case 0:
         return slab::detail::cache_create_locked<slab::NoLock>(out, obj_size, obj_align, slab_size);
-    case SLAB_LOCK_SPIN:
+    case SLAB_LOCK_SPIN_BIT_: // (SLAB_LOCK_SPIN is a compile error on ARMv6-M)
 #if SLAB_HAVE_ATOMIC_EXCHANGE
         return slab::detail::cache_create_locked<slab::SpinLock>(out, obj_size, obj_align, slab_size);
 #else

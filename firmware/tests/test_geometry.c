@@ -54,7 +54,7 @@ void test_geometry(void)
     EXPECT(slab_cache_create(&c, 16, 0, 128, 0) == SLAB_ESLABSIZE);
     EXPECT(slab_cache_create(&c, 4096, 0, 0, 0) == SLAB_ETOOBIG);
     EXPECT(slab_cache_create(&c, 16, 4096, 0, 0) == SLAB_ETOOBIG);
-    EXPECT(slab_cache_create(&c, 16, 0, 0, SLAB_LOCK_SPIN | SLAB_LOCK_IRQ) == SLAB_EINVAL);
+    EXPECT(slab_cache_create(&c, 16, 0, 0, SLAB_LOCK_SPIN_BIT_ | SLAB_LOCK_IRQ) == SLAB_EINVAL);
     EXPECT(slab_cache_create(&c, 16, 0, 0, 0x80u) == SLAB_EINVAL);
     EXPECT(c == untouched);
 }

@@ -17,8 +17,8 @@
  *   SLAB_LOCK_SPIN    spin lock on atomics, for several cores/threads. Not for
  *                     a cache shared between a thread and an interrupt on the
  *                     same core (the interrupt would spin forever).
- *                     Unavailable on ARMv6-M (no exclusive access): refused
- *                     with SLAB_EUNSUPPORTED.
+ *                     Unavailable on ARMv6-M (no exclusive access): a
+ *                     compile error there (see the flag below).
  *   SLAB_LOCK_IRQ     masks interrupts (PRIMASK save/restore) on Cortex-M:
  *                     safe between threads and interrupts of one core.
  *                     ARM targets only: SLAB_EUNSUPPORTED elsewhere.
@@ -76,8 +76,19 @@ typedef enum {
 const char *slab_status_str(slab_status status);
 
 /* Flags of slab_cache_create(). */
-#define SLAB_LOCK_SPIN 0x1u /* spin lock (multi-core) */
-#define SLAB_LOCK_IRQ 0x2u  /* interrupt-masking lock (Cortex-M) */
+#define SLAB_LOCK_IRQ 0x2u /* interrupt-masking lock (Cortex-M) */
+/* Spin lock (multi-core). ARMv6-M (Cortex-M0/M0+) has no LDREX/STREX: there,
+ * naming SLAB_LOCK_SPIN is a compile error, as slab::SpinLock is in C++. (A
+ * flags value that carries its bit, SLAB_LOCK_SPIN_BIT_, is still refused at
+ * run time with SLAB_EUNSUPPORTED.) */
+#define SLAB_LOCK_SPIN_BIT_ 0x1u
+#if defined(__ARM_ARCH_6M__)
+#define SLAB_LOCK_SPIN \
+    (_Pragma("GCC error \"SLAB_LOCK_SPIN needs LDREX/STREX, which ARMv6-M (Cortex-M0/M0+) lacks: use SLAB_LOCK_IRQ\"") \
+         SLAB_LOCK_SPIN_BIT_)
+#else
+#define SLAB_LOCK_SPIN SLAB_LOCK_SPIN_BIT_
+#endif
 
 /* Counters of one cache. "Grows only" counters are never reset except by
  * slab_cache_reset_peak() for the high-water mark. */
