@@ -5,12 +5,12 @@
  *
  *   alloc fast    a slot from the head of the partial list, which keeps a
  *                 free slot after it
- *   alloc fill    the slot was the slab's last: the slab moves to the full list
+ *   alloc fill    the slot was the slab's last: the slab leaves the partial list
  *   alloc spare   no slab had a slot: growth served by the kept spare (no hook)
  *   alloc hook    no slab had a slot and no spare: growth through
  *                 slab_page_alloc() (hook call included)
  *   free fast     the slab was not full and does not become empty
- *   free unfull   the slab was full: it moves back to the partial list
+ *   free unfull   the slab was full: it goes back on the partial list
  *   free spare    a slave became empty and is kept as the spare (no hook)
  *   free hook     a slave became empty with a spare already kept: given back
  *                 through slab_page_free() (hook call included)

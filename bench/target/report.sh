@@ -9,8 +9,8 @@ shift
 awk -v shift_n="$shift_n" '
 function label(op, c) {
     if (c == "fast") return op == "alloc" ? "fast path: slab keeps a free slot" : "fast path: slab neither was full nor empties";
-    if (c == "fill") return "no growth: takes the last slot (slab to full list)";
-    if (c == "unfull") return "no growth: slab was full (to partial list)";
+    if (c == "fill") return "no growth: takes the last slot (slab leaves the partial list)";
+    if (c == "unfull") return "no growth: slab was full (back on the partial list)";
     if (c == "spare") return op == "alloc" ? "growth from the spare (hook excluded)" : "slave empties, kept as spare (hook excluded)";
     if (c == "hook") return op == "alloc" ? "growth, new slab from the hook (hook included)" : "slave empties, given back to the hook (hook included)";
     if (c == "hook alone") return op == "alloc" ? "slab_page_alloc() alone (static_pages)" : "slab_page_free() alone (static_pages)";
