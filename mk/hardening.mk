@@ -102,7 +102,7 @@ fuzz-corpus-merge: fuzz-build
 	cp -n build/fuzz/merged/* test/fuzz/corpus/
 
 # ---------------------------------------------------------------- sanitizers
-# The host suites of mk/test-c.mk and mk/test-unit.mk, rebuilt by their own
+# The host suites of mk/test-c.mk, mk/test-unit.mk and mk/test-pmr.mk, rebuilt by their own
 # rules with the compilers swapped for sanitizing ones and every output
 # directory moved under build/asan/ or build/tsan/ (their variables are plain
 # `:=` assignments, which command-line values override). Then test/fault
@@ -124,8 +124,9 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=
 test-sanitizers: test-asan test-tsan test-valgrind
 
 test-asan:
-	@$(HARD_MAKE) -j2 test-c test-unit test-model BUILD=build/asan/lib CC='gcc $(ASAN_FLAGS)' \
-		CXX='g++ $(ASAN_FLAGS)' TU_CXX='g++ $(ASAN_FLAGS)' TESTC_DIR=build/asan/test-c TU_DIR=build/asan/test-unit
+	@$(HARD_MAKE) -j2 test-c test-unit test-model test-pmr BUILD=build/asan/lib CC='gcc $(ASAN_FLAGS)' \
+		CXX='g++ $(ASAN_FLAGS)' TU_CXX='g++ $(ASAN_FLAGS)' TESTC_DIR=build/asan/test-c TU_DIR=build/asan/test-unit \
+		PMR_BIN=build/asan/test-pmr/pmr_test
 	@$(HARD_MAKE) build/fault/asan/fault_test HARD_CXX='g++ $(ASAN_FLAGS)' \
 		FAULT_LIB_asan=build/asan/lib/libslab.a
 	FAULT_STRIDE=$(FAULT_STRIDE_ASAN) ./build/fault/asan/fault_test --gtest_brief=1
@@ -140,8 +141,8 @@ test-tsan:
 	@echo "test-tsan: stress clean under TSan"
 
 test-valgrind:
-	@$(HARD_MAKE) -j2 $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests build/fault/host-gcc/fault_test
-	@set -e; mkdir -p build/valgrind; for t in $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests; do \
+	@$(HARD_MAKE) -j2 $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests $(PMR_BIN) build/fault/host-gcc/fault_test
+	@set -e; mkdir -p build/valgrind; for t in $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests $(PMR_BIN); do \
 		echo "== valgrind $$t"; $(VALGRIND) ./$$t --gtest_filter='$(VALGRIND_GTEST_FILTER)' >build/valgrind/$$(basename $$t).log 2>&1 || \
 		{ tail -40 build/valgrind/$$(basename $$t).log; echo "test-valgrind: FAILED on $$t"; exit 1; }; done
 	FAULT_STRIDE=$(FAULT_STRIDE_VALGRIND) $(VALGRIND) ./build/fault/host-gcc/fault_test --gtest_brief=1
