@@ -141,7 +141,8 @@ void *checked_pop(slab_cache *c, slab_page *s)
     if (p == nullptr) {
         // The list is empty only when the counts say so (link_ok): a fresh
         // slot exists below bump (page_pop's precondition).
-        p = page_pop(s, c->stride);
+        s->bump -= c->stride;
+        p = s->bump;
         bit_set(map, slot_number(c, s, p));
         fill(p, c->obj_size, c->stride, kRedzone);
         return p;

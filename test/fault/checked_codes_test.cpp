@@ -273,8 +273,10 @@ TEST_F(Codes, ForeignPointerIsRefused)
     expect_still_works();
 }
 
-// What a use after free writes into the link word of freed `a`.
-enum class Link { kNull, kSelf, kSkip, kNotSlot, kOtherSlab };
+// What a use after free writes into the link word of freed `a`. The Forged
+// cases also write the matching check copy (~link) into the second word, as
+// if by chance: the link is then judged by where it leads alone.
+enum class Link { kNull, kSelf, kSkip, kNotSlot, kOtherSlab, kForgedNotSlot, kForgedLive, kForgedFresh };
 
 struct LinkWord : Checked, ::testing::WithParamInterface<Link> {};
 
@@ -289,7 +291,9 @@ TEST_P(LinkWord, OverwrittenLinkLosesNoSlotAndHandsOutNoneTwice)
     void *a = alloc();
     void *b = alloc();
     void *c = alloc();
+    void *d = alloc(); // stays live: a slot in use of the same slab
     ASSERT_EQ(page(a), page(c));
+    ASSERT_EQ(page(a), page(d));
     ASSERT_NE(page(a), page(m));
     for (void *p : {c, b, a}) { // the slave's free list is then a -> b -> c
         ASSERT_EQ(slab_cache_free(cache, p), SLAB_OK);
@@ -297,8 +301,15 @@ TEST_P(LinkWord, OverwrittenLinkLosesNoSlotAndHandsOutNoneTwice)
     }
     ASSERT_EQ(*static_cast<void **>(a), b) << "free list not as this test assumes";
     ASSERT_EQ(slab_cache_validate(cache), SLAB_OK);
-    void *link[] = {nullptr, a, c, at(a, 1), m};
-    *static_cast<void **>(a) = link[static_cast<int>(GetParam())];
+    void *fresh = at(d, 0) - st.slot_size; // below bump: never handed out
+    ASSERT_EQ(page(fresh), page(a));
+    void *link[] = {nullptr, a, c, at(a, 1), m, at(a, 1), d, fresh};
+    void *next = link[static_cast<int>(GetParam())];
+    static_cast<void **>(a)[0] = next;
+    if (GetParam() >= Link::kForgedNotSlot) {
+        static_cast<void **>(a)[1] = reinterpret_cast<void *>(~reinterpret_cast<uintptr_t>(next));
+    }
+    EXPECT_EQ(slab_cache_validate(cache), SLAB_ECORRUPT) << "validate did not see the overwritten link";
 
     // All of a, b, c are due within three allocations (free slots go before
     // fresh ones); three more show the slab past them is sound.
@@ -330,12 +341,14 @@ TEST_P(LinkWord, OverwrittenLinkLosesNoSlotAndHandsOutNoneTwice)
 
 std::string link_name(const ::testing::TestParamInfo<Link> &info)
 {
-    static const char *const names[] = {"Null", "SelfLink", "SkipToC", "NotASlot", "OtherSlab"};
+    static const char *const names[] = {"Null",      "SelfLink",         "SkipToC",    "NotASlot",
+                                        "OtherSlab", "ForgedNotASlot", "ForgedLive", "ForgedFresh"};
     return names[static_cast<int>(info.param)];
 }
 
 INSTANTIATE_TEST_SUITE_P(Checked, LinkWord,
-                         ::testing::Values(Link::kNull, Link::kSelf, Link::kSkip, Link::kNotSlot, Link::kOtherSlab),
+                         ::testing::Values(Link::kNull, Link::kSelf, Link::kSkip, Link::kNotSlot, Link::kOtherSlab,
+                                           Link::kForgedNotSlot, Link::kForgedLive, Link::kForgedFresh),
                          link_name);
 
 }  // namespace
