@@ -12,12 +12,19 @@ using slab::detail::slab_page;
 
 namespace {
 
-// The control block of a cache handle, or NULL when the handle does not lead
-// to a genuine control block. Validated before the lock is taken, so it reads
-// nothing that another context may be writing.
-slab_cache *cache_ok(const slab_cache *c)
+// The control block of a cache handle in *c, or why there is none: SLAB_EINVAL
+// (NULL) or SLAB_EBADPTR (not a genuine control block). Validated before the
+// lock is taken, so it reads nothing that another context may be writing.
+slab_status cache_ok(const slab_cache *cache, slab_cache **c)
 {
-    return c != nullptr && slab::detail::cache_genuine(c) ? const_cast<slab_cache *>(c) : nullptr;
+    if (cache == nullptr) {
+        return SLAB_EINVAL;
+    }
+    if (!slab::detail::cache_genuine(cache)) {
+        return SLAB_EBADPTR;
+    }
+    *c = const_cast<slab_cache *>(cache);
+    return SLAB_OK;
 }
 
 // Runs op() with the cache's built-in lock held. Caches of a C++ user lock
@@ -85,9 +92,10 @@ slab_status refuse_default_free(const void *obj)
 template <class Op>
 slab_status on_cache(const slab_cache *cache, Op op)
 {
-    slab_cache *c = cache_ok(cache);
-    if (c == nullptr) {
-        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    slab_cache *c = nullptr;
+    slab_status st = cache_ok(cache, &c);
+    if (st != SLAB_OK) {
+        return st;
     }
     if (!lock_known(c)) {
         return SLAB_EUNSUPPORTED;
@@ -125,9 +133,10 @@ slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_alig
 
 slab_status slab_cache_destroy(slab_cache *cache)
 {
-    slab_cache *c = cache_ok(cache);
-    if (c == nullptr) {
-        return cache == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    slab_cache *c = nullptr;
+    slab_status st = cache_ok(cache, &c);
+    if (st != SLAB_OK) {
+        return st;
     }
     if (c->cxx_owned != 0 || !lock_known(c)) {
         return SLAB_EUNSUPPORTED; // a C++ cache ends with its last handle
@@ -191,12 +200,13 @@ slab_status slab_free(void *obj)
 
 slab_status slab_cache_free(slab_cache *cache, void *obj)
 {
-    slab_cache *c = cache_ok(cache);
-    if (c == nullptr || obj == nullptr) {
-        return cache == nullptr || obj == nullptr ? SLAB_EINVAL : SLAB_EBADPTR;
+    slab_cache *c = nullptr;
+    slab_status st = obj == nullptr ? SLAB_EINVAL : cache_ok(cache, &c);
+    if (st != SLAB_OK) {
+        return st;
     }
     slab_page *s = checked_page(obj, c->slab_size);
-    slab_status st = s == nullptr ? SLAB_EBADPTR : s->cache != c ? SLAB_EWRONGCACHE : SLAB_OK;
+    st = s == nullptr ? SLAB_EBADPTR : s->cache != c ? SLAB_EWRONGCACHE : SLAB_OK;
     if (st != SLAB_OK) {
         if (lock_known(c)) {
             with_lock(c, [&] { slab::detail::report(c, st, obj); });
