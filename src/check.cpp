@@ -18,18 +18,6 @@ bool cache_genuine(const slab_cache *c)
 
 namespace {
 
-// Slot k (1-based) of a slab starts at base + S - k * stride; a slab's slots
-// are k = 1..capacity.
-bool is_slot(const slab_cache *c, const slab_page *s, uint32_t capacity, const void *p)
-{
-    uintptr_t top = (uintptr_t)s + c->slab_size;
-    uintptr_t a = (uintptr_t)p;
-    if (a >= top || top - a > (uintptr_t)capacity * c->stride) {
-        return false;
-    }
-    return (top - a) % c->stride == 0;
-}
-
 // The master's pin (struct slab_cache): 1 while the cache has a handle.
 uint32_t pin_of(const slab_cache *c, const slab_page *s)
 {
@@ -54,7 +42,8 @@ bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool fu
     uint32_t fresh = capacity - handed;
     uint32_t free_len = 0;
     for (const void *p = s->free; p != nullptr; p = *(void *const *)p) {
-        if (!is_slot(c, s, capacity, p) || (uintptr_t)p < (uintptr_t)s->bump || ++free_len > capacity) {
+        if (page_slot(s, c->slab_size, c->stride, capacity, p) == 0 || (uintptr_t)p < (uintptr_t)s->bump ||
+            ++free_len > capacity) {
             return false;
         }
     }

@@ -54,13 +54,7 @@ uint32_t *bitmap_of(const slab_cache *c, slab_page *s)
 // slots (header, control block, bitmap, padding, or the middle of a slot).
 uint32_t slot_number(const slab_cache *c, const slab_page *s, const void *p)
 {
-    uintptr_t top = (uintptr_t)s + c->slab_size;
-    uintptr_t a = (uintptr_t)p;
-    if (a >= top || (top - a) % c->stride != 0) {
-        return 0;
-    }
-    uintptr_t k = (top - a) / c->stride;
-    return k <= capacity_of(c, s) ? static_cast<uint32_t>(k) : 0;
+    return page_slot(s, c->slab_size, c->stride, capacity_of(c, s), p);
 }
 
 bool bit_get(const uint32_t *map, uint32_t k) { return ((map[(k - 1) / 32] >> ((k - 1) % 32)) & 1u) != 0u; }

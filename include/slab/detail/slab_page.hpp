@@ -147,6 +147,21 @@ SLAB_INLINE void *page_pop(slab_page *s, size_t stride)
     return p;
 }
 
+// 1-based number k of the slot starting at p (slot k starts at base + S -
+// k * stride, k = 1..capacity), or 0 when p is not the start of one: the
+// header, the control block, padding, the middle of a slot, or another slab.
+// For checks only (it divides).
+inline uint32_t page_slot(const slab_page *s, size_t slab_size, size_t stride, uint32_t capacity, const void *p)
+{
+    uintptr_t top = reinterpret_cast<uintptr_t>(s) + slab_size;
+    uintptr_t a = reinterpret_cast<uintptr_t>(p);
+    if (a >= top || (top - a) % stride != 0) {
+        return 0;
+    }
+    uintptr_t k = (top - a) / stride;
+    return k <= capacity ? static_cast<uint32_t>(k) : 0;
+}
+
 // Slots handed out at least once: those from bump to the top. The fresh
 // slots are the other cap - page_handed(). For checks only (it divides).
 inline uint32_t page_handed(const slab_page *s, size_t slab_size, size_t stride)
