@@ -159,6 +159,19 @@ uintptr_t pick_slab(const model::Cache &m, Reader &r)
     return it->first;
 }
 
+// A slot of a slab the cache holds that is not live (freed, or never handed
+// out), or 0 when the slab picked has no slot or the slot picked is live.
+uintptr_t pick_idle_slot(const model::Cache &m, Reader &r)
+{
+    uintptr_t base = pick_slab(m, r);
+    const model::Slab &sl = m.slabs.at(base);
+    if (sl.cap == 0) {
+        return 0;
+    }
+    uintptr_t q = m.slot(base, 1 + r.u16() % sl.cap);
+    return m.live.count(q) != 0 ? 0 : q;
+}
+
 // Frees through slab_free() when asked and the cache's slabs have the
 // default size (the only size it accepts), else through slab_cache_free().
 slab_status free_call(const model::Cache &m, uintptr_t p, bool cacheless)
@@ -411,13 +424,8 @@ void op_not_a_slot(int i, Reader &r, bool cacheless)
 void op_double_free(int i, Reader &r, bool cacheless)
 {
     model::Cache &m = g_cache[i];
-    uintptr_t base = pick_slab(m, r);
-    const model::Slab &sl = m.slabs.at(base);
-    if (sl.cap == 0) {
-        return;
-    }
-    uintptr_t q = m.slot(base, 1 + r.u16() % sl.cap);
-    if (m.live.count(q) != 0) {
+    uintptr_t q = pick_idle_slot(m, r);
+    if (q == 0) {
         return;
     }
     expect_report(m, SLAB_EDOUBLEFREE, q);
@@ -432,14 +440,9 @@ void op_double_free(int i, Reader &r, bool cacheless)
 void op_write_after_free(int i, Reader &r)
 {
     model::Cache &m = g_cache[i];
-    uintptr_t base = pick_slab(m, r);
-    const model::Slab &sl = m.slabs.at(base);
-    if (sl.cap == 0) {
-        return;
-    }
-    uintptr_t q = m.slot(base, 1 + r.u16() % sl.cap);
-    if (m.live.count(q) != 0 || sl.handed.count(q) == 0) {
-        return;
+    uintptr_t q = pick_idle_slot(m, r);
+    if (q == 0 || m.slabs.at(m.base_of(q)).handed.count(q) == 0) {
+        return; // not on a free list: never handed out
     }
     if ((r.u8() & 1u) != 0 || m.stride <= sizeof(void *)) {
         std::memcpy(reinterpret_cast<void *>(q), &kBadLink, sizeof kBadLink);
