@@ -164,15 +164,6 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
     return p;
 }
 
-namespace {
-// slab_alloc's way out of the inlined path, with the lock held.
-SLAB_COLD void *alloc_slow(slab_cache *c)
-{
-    slab_status ignored = SLAB_OK;
-    return slab::detail::cache_alloc_slow(c, &ignored);
-}
-}  // namespace
-
 void *slab_alloc(slab_cache *cache)
 {
     // The fast path inlined under each lock kind; bad arguments and a user
@@ -180,10 +171,7 @@ void *slab_alloc(slab_cache *cache)
     if (SLAB_UNLIKELY(cache == nullptr || !lock_known(cache))) {
         return slab_alloc_status(cache, nullptr);
     }
-    return with_lock(cache, [&]() SLAB_INLINE_LAMBDA {
-        void *p = slab::detail::cache_alloc_fast(cache);
-        return SLAB_LIKELY(p != nullptr) ? p : alloc_slow(cache);
-    });
+    return with_lock(cache, [&]() SLAB_INLINE_LAMBDA { return cache_alloc(cache, nullptr); });
 }
 
 slab_status slab_free(void *obj)

@@ -100,8 +100,10 @@ void cache_slab_filled(slab_cache *c, slab_page *s)
     c->full++;
 }
 
-void *cache_alloc_slow(slab_cache *c, slab_status *status)
+void *cache_alloc_slow(slab_cache *c, slab_status *why)
 {
+    slab_status ignored = SLAB_OK;
+    slab_status *status = why != nullptr ? why : &ignored;
     *status = SLAB_OK;
     slab_page *s = c->spare;
     if (s != nullptr) {

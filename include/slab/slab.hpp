@@ -254,17 +254,7 @@ private:
             return fail(why, SLAB_EINVAL);
         }
         Guard<Lock> hold(detail::lock_of<Lock>(c_));
-        void *p = detail::cache_alloc_fast(c_);
-        return SLAB_LIKELY(p != nullptr) ? p : alloc_slow(why);
-    }
-
-    // Out of the inlined path: a new slab, or the failure and its reason.
-    // Called with the lock held.
-    SLAB_COLD void *alloc_slow(slab_status *why) noexcept
-    {
-        slab_status st = SLAB_OK;
-        void *p = detail::cache_alloc_slow(c_, &st);
-        return p != nullptr ? p : fail(why, st);
+        return detail::cache_alloc(c_, why);
     }
 
     static void *fail(slab_status *why, slab_status st) noexcept

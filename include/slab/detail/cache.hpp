@@ -135,12 +135,15 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 }
 
 // Slow path (src/cache.cpp): puts the spare or a new slab on the partial list
-// and takes a slot from it. Sets *status: SLAB_OK, or why it returns NULL.
+// and takes a slot from it. Sets *status unless it is NULL: SLAB_OK, or why
+// it returns NULL.
 SLAB_COLD void *cache_alloc_slow(slab_cache *c, slab_status *status);
 
-// One slot, or NULL with *status set. *status is written only on the slow
-// path (to SLAB_OK or the failure): the fast path stores nothing, so a
-// caller's status variable stays out of the hot code.
+// One slot, or NULL with *status set (status may be NULL). *status is written
+// only on the slow path (to SLAB_OK or the failure): the fast path stores
+// nothing, and a caller that passes its own pointer through (no local whose
+// address is taken) keeps a stack slot out of the hot code, which at -Os on
+// Cortex-M costs an instruction or two.
 SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
 {
     void *p = cache_alloc_fast(c);
