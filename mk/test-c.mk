@@ -3,8 +3,10 @@
 #                   with the mocked page hooks (test/c/mock_pages.c) and $(LIB);
 #                   test_cxx_caches also with a C++ helper (caches made by slab.hpp)
 #   make test-link  a program without hooks must fail to link, naming exactly
-#                   slab_page_alloc and slab_page_free; with DEFINE_SLAB_HOOKS
-#                   from C or from C++ it links and runs
+#                   slab_page_alloc, slab_page_free and slab_secret; with
+#                   DEFINE_SLAB_HOOKS from C or from C++ it links and runs; a
+#                   file built with other options than the library fails to
+#                   link, both ways
 TEST_TARGETS += test-c test-link
 DEPS_PKGS += libcmocka-dev
 
@@ -37,4 +39,5 @@ $(TESTC_DIR)/%.o: test/c/%.c $(TESTC_HDRS)
 	$(CC) $(TESTC_CFLAGS) -c $< -o $@
 
 test-link: $(LIB)
-	@CC=$(CC) CXX=$(CXX) test/link/run.sh $(LIB) build/test-link
+	@$(MAKE) --no-print-directory -s lib CHECKS=1 >/dev/null
+	@CC=$(CC) CXX=$(CXX) test/link/run.sh $(LIB) build/test-link build/$(TOOLCHAIN)$(if $(CPU),-$(CPU))-checks/libslab.a

@@ -5,7 +5,7 @@
 
 using slab::detail::cache_alloc;
 using slab::detail::cache_free_in;
-using slab::detail::checked_page;
+using slab::detail::find_slab;
 using slab::detail::kStatusTeardown;
 using slab::detail::lock_area;
 using slab::detail::slab_page;
@@ -179,7 +179,7 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(obj == nullptr)) {
         return SLAB_EINVAL;
     }
-    slab_page *s = checked_page(obj, SLAB_DEFAULT_SLAB_SIZE);
+    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
     if (SLAB_UNLIKELY(s == nullptr)) {
         return refuse_default_free(obj);
     }
@@ -193,9 +193,8 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
     if (st != SLAB_OK) {
         return st;
     }
-    slab_page *s = checked_page(obj, c->slab_size);
-    st = s == nullptr ? SLAB_EBADPTR : s->cache != c ? SLAB_EWRONGCACHE : SLAB_OK;
-    if (st != SLAB_OK) {
+    slab_page *s = slab::detail::cache_slab_of(c, obj, &st);
+    if (s == nullptr) {
         if (lock_known(c)) {
             with_lock(c, [&] { slab::detail::report(c, st, obj); });
         }
@@ -241,7 +240,8 @@ const char *slab_status_str(slab_status status)
         "SLAB_OK",         "SLAB_EINVAL",   "SLAB_EALIGN",        "SLAB_ESLABSIZE",    "SLAB_ETOOBIG",
         "SLAB_ENOMEM",     "SLAB_EHOOKALIGN", "SLAB_EHOOKFREE",   "SLAB_EBUSY",        "SLAB_EBADPTR",
         "SLAB_EWRONGCACHE", "SLAB_ESLABSIZEFREE", "SLAB_EUNSUPPORTED", "SLAB_ENOTSLOT", "SLAB_EDOUBLEFREE",
-        "SLAB_EPOISON",    "SLAB_EREDZONE", "SLAB_ECORRUPT",
+        "SLAB_EPOISON",    "SLAB_EREDZONE", "SLAB_ECORRUPT", "SLAB_EHEADER",  "SLAB_ENEVERALLOC",
+        "SLAB_EHOOKDUP",
     };
     unsigned i = static_cast<unsigned>(status);
     return i < sizeof(names) / sizeof(names[0]) ? names[i] : "SLAB_E?";

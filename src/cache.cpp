@@ -8,9 +8,6 @@
 namespace slab {
 namespace detail {
 
-static_assert(sizeof(slab_page) % alignof(slab_cache) == 0,
-              "the control block must follow the master's header with no padding (master_of)");
-
 namespace {
 
 void note_slab_taken(slab_cache *c)
@@ -60,16 +57,16 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
         return st; // no control block yet: these counts die with the attempt
     }
     slab_page *master = static_cast<slab_page *>(page);
-    slab_cache *c = reinterpret_cast<slab_cache *>(master + 1);
+    slab_cache *c = static_cast<slab_cache *>(static_cast<void *>(static_cast<char *>(page) + g.cache_offset));
     c->magic = slab_magic(c, c, g.slab_size);
     list_init(&c->partial);
     c->spare = nullptr;
     c->stride = g.stride;
     c->slab_size = g.slab_size;
     c->obj_size = obj_size;
+    c->recip = g.recip;
     c->cap_slave = g.cap_slave;
     c->cap_master = g.cap_master;
-    c->master_floor = static_cast<uint32_t>(g.master_floor);
     c->on_error = nullptr;
     c->error_ctx = nullptr;
     c->in_use = 0;
@@ -82,8 +79,9 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     c->lock_offset = g.lock_offset;
     c->lock_kind = lock_kind;
     c->cxx_owned = 0;
-    page_init(master, c, g.slab_size, g.cap_master + 1);
-    master->avail = g.cap_master; // the pin (see struct slab_cache): handles == 1
+    c->wide = g.wide;
+    page_init(master, c, g.slab_size, g.cap_master);
+    master->cap++; // the pin (see struct slab_cache): handles == 1
     // A master too small for any slot (huge objects) is full forever, and so
     // on no list (page_init left it self-linked).
     if (g.cap_master > 0) {
@@ -96,6 +94,7 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
 void cache_slab_filled(slab_cache *c, slab_page *s)
 {
     // [ partial: s, .. ]  =>  [ partial: .. ], s on no list (struct slab_cache)
+    SLAB_ASSERT(page_full(s) && c->partial.next == &s->node && c->full < c->slabs);
     list_detach(&s->node);
     c->full++;
 }
@@ -117,19 +116,23 @@ void *cache_alloc_slow(slab_cache *c, slab_status *why)
         page_init(s, c, c->slab_size, c->cap_slave);
         note_slab_taken(c);
     }
+    SLAB_ASSERT(page_used(s) == 0 && c->hooks.taken - c->hooks.given == c->slabs);
     list_push(&c->partial, &s->node);
     return cache_alloc_fast(c); // cannot fail: s has cap >= 1 free slots
 }
 
 slab_status cache_free_transition(slab_cache *c, slab_page *s)
 {
+    SLAB_ASSERT(s->avail == 1 || s->avail == s->cap);
     slab_status st = SLAB_OK;
     if (s->avail == 1) { // it was full, on no list
+        SLAB_ASSERT(c->full > 0 && s->node.next == &s->node);
         // [ partial: .. ]  =>  [ partial: s, .. ]
         c->full--;
         list_push(&c->partial, &s->node);
     }
     if (page_used(s) == 0 && s != master_of(c)) {
+        SLAB_ASSERT(c->slabs >= 2 && c->in_use <= (c->slabs - 2) * c->cap_slave + c->cap_master);
         list_detach(&s->node);
         if (c->spare == nullptr) {
             c->spare = s; // keep one: the next growth costs no hook call

@@ -1,4 +1,4 @@
-// Checked mode's helpers for the rest of the core (src/checked.cpp).
+// Checked mode's helper for validate (src/checked.cpp).
 #ifndef SLAB_SRC_CHECKED_HPP
 #define SLAB_SRC_CHECKED_HPP
 
@@ -7,10 +7,8 @@
 namespace slab {
 namespace detail {
 
-// Clears the slot bitmap of a slab taken into service.
-void checked_page_init(const slab_cache *c, slab_page *s);
-// popcount(bitmap) == objects in the slab; free-list and fresh slots unmarked.
-bool checked_page_ok(const slab_cache *c, const slab_page *s, uint32_t objects);
+// A free slot still holds its poison.
+bool checked_slot_ok(const slab_cache *c, const void *slot);
 
 }  // namespace detail
 }  // namespace slab

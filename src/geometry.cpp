@@ -1,39 +1,45 @@
-// Slab geometry. Sizing formula (README "Sizing"):
+// Slab geometry. Sizing formula (README "Sizing"), with w the map entry
+// width (1 byte, or 2 when a slave would hold more than 254 slots) and
+// H = sizeof(slab_page):
 //   stride     = round_up(max(obj_size + R, sizeof(void *)), align)
-//   cap_slave  = floor((S - sizeof(slab_page)) / stride)
-//   cap_master = floor((S - master_floor) / stride)
+//   cap_slave  = min(floor((S - H) / (stride + w)), 254 or 65534)
+//   cap_master = the largest n with
+//                round_up(H + n * w, alignof(slab_cache)) + sizeof(slab_cache)
+//                (+ the lock, aligned) + n * stride <= S
 // where R = SLAB_REDZONE in checked mode, else 0. Slots are laid from the top
-// of the slab down (see slab_page.hpp), so the only padding is the remainder
-// of each division, below the lowest slot. Checked mode also keeps one bit
-// per slot below the slots (the largest cap with cap * stride + bitmap <= room).
+// of the slab down (see slab_page.hpp), the map right after the header, so
+// the only padding is what is left between the map (master: the lock) and
+// the lowest slot.
 #include "geometry.hpp"
 
 namespace slab {
 namespace detail {
 
-// Counters (avail, cap, in_use) are 32-bit: the most slots a slab can hold,
-// SLAB_MAX_SLAB_SIZE / sizeof(void *), must fit.
-static_assert(SLAB_MAX_SLAB_SIZE / sizeof(void *) <= 0xFFFFFFFFu, "SLAB_MAX_SLAB_SIZE too large for 32-bit slot counts");
+// Counters (avail, cap, head, handed) are 16-bit: a wide map holds at most
+// 65534 slots, so they fit, and the in-use count (32-bit) too.
+static_assert(kMaxSlots<uint16_t> + 1u <= 0xFFFFu, "slot counts must fit the header's 16-bit fields");
+static_assert(SLAB_MAX_SLAB_SIZE <= (1ul << 30), "slot_number needs S <= 2^30");
 
 namespace {
 
 constexpr bool is_pow2(size_t x) { return x != 0 && (x & (x - 1u)) == 0; }
 constexpr size_t round_up(size_t x, size_t a) { return (x + a - 1u) & ~(a - 1u); }
 
-// A slot holds the freelist link while free, so it is at least a pointer wide
-// and pointer aligned; in checked mode also the link's check copy
-// (src/checked.cpp), so two pointers.
-constexpr size_t kMinSlot = (SLAB_CHECKS ? 2u : 1u) * sizeof(void *);
+// No free-list link lives in a slot any more (the map is out of band); a
+// slot is still at least a pointer wide and pointer aligned, which keeps
+// the slot count of a slab, and so the map, small.
+constexpr size_t kMinSlot = sizeof(void *);
 constexpr size_t kMinAlign = alignof(void *);
 
-// Slots that fit in `room` bytes, with a bitmap word per 32 slots in checked mode.
-size_t capacity(size_t room, size_t stride)
+// Bytes at the master's base below its slots, for n slots: header, map,
+// control block, lock. *cache_at and *lock_at receive the offsets.
+size_t master_floor(size_t n, size_t w, size_t lock_size, size_t lock_align, size_t *cache_at, size_t *lock_at)
 {
-    size_t cap = room / stride;
-    while (SLAB_CHECKS && cap > 0 && cap * stride + checked_bitmap_bytes(cap) > room) {
-        cap--; // at most a few steps: the bitmap is 1/(8 * stride) of the room
-    }
-    return cap;
+    size_t cache = round_up(sizeof(slab_page) + n * w, alignof(slab_cache));
+    size_t lock = round_up(cache + sizeof(slab_cache), lock_align);
+    *cache_at = cache;
+    *lock_at = lock;
+    return lock + lock_size;
 }
 
 }  // namespace
@@ -57,34 +63,48 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     size_t align = obj_align < kMinAlign ? kMinAlign : obj_align;
     // The header owns offset 0, so a slot aligned to S (or more) cannot exist;
     // the size test also keeps round_up() below from overflowing.
-    if (align >= slab_size || obj_size > slab_size) {
+    if (align >= slab_size || obj_size > slab_size || lock_align > slab_size) {
         return SLAB_ETOOBIG;
     }
     size_t slot = obj_size + (SLAB_CHECKS ? SLAB_REDZONE : 0u);
     size_t stride = round_up(slot < kMinSlot ? kMinSlot : slot, align);
     size_t room = slab_size - sizeof(slab_page);
-    size_t cap_slave = capacity(room, stride);
+    if (stride > room) {
+        return SLAB_ETOOBIG;
+    }
+    size_t w = room / (stride + 1u) > kMaxSlots<uint8_t> ? 2u : 1u;
+    size_t max_slots = w == 1u ? kMaxSlots<uint8_t> : kMaxSlots<uint16_t>;
+    size_t cap_slave = room / (stride + w);
+    cap_slave = cap_slave > max_slots ? max_slots : cap_slave;
     if (cap_slave == 0) {
         return SLAB_ETOOBIG;
     }
-    // The lock's address must be aligned as its type says. The master base is
-    // aligned to S, so align its offset from the base (not from the control
-    // block, which starts at sizeof(slab_page): only pointer-aligned).
-    if (lock_align > slab_size) {
+    size_t cache_at = 0;
+    size_t lock_at = 0;
+    if (master_floor(0, w, lock_size, lock_align, &cache_at, &lock_at) > slab_size) {
         return SLAB_ETOOBIG;
     }
-    size_t lock_abs = round_up(sizeof(slab_page) + sizeof(slab_cache), lock_align);
-    size_t lock_at = lock_abs - sizeof(slab_page);
-    size_t floor = round_up(lock_abs + lock_size, sizeof(uint32_t)); // bitmap alignment
-    if (floor > slab_size || lock_at > 0xFFFFu) {
+    // The master's floor grows with its slots (their map entries): start
+    // from the slave's count and step down; each step frees stride + w bytes,
+    // so this ends after a few steps.
+    size_t cap_master = cap_slave;
+    while (cap_master > 0 &&
+           master_floor(cap_master, w, lock_size, lock_align, &cache_at, &lock_at) + cap_master * stride > slab_size) {
+        cap_master--;
+    }
+    size_t floor = master_floor(cap_master, w, lock_size, lock_align, &cache_at, &lock_at);
+    if (lock_at - cache_at > 0xFFFFu) {
         return SLAB_ETOOBIG;
     }
     out->stride = stride;
     out->slab_size = slab_size;
+    out->cache_offset = cache_at;
     out->master_floor = floor;
-    out->lock_offset = static_cast<uint16_t>(lock_at);
+    out->recip = static_cast<uint32_t>(((uint64_t(1) << 32) + stride - 1u) / stride);
+    out->lock_offset = static_cast<uint16_t>(lock_at - cache_at);
+    out->wide = w == 2u ? 1u : 0u;
     out->cap_slave = static_cast<uint32_t>(cap_slave);
-    out->cap_master = static_cast<uint32_t>(capacity(slab_size - floor, stride));
+    out->cap_master = static_cast<uint32_t>(cap_master);
     return SLAB_OK;
 }
 

@@ -26,6 +26,14 @@ void *bridge_take(size_t size, hook_counts *counts, slab_status *status)
         *status = SLAB_EHOOKALIGN;
         return nullptr;
     }
+    if (SLAB_UNLIKELY(page_valid(static_cast<slab_page *>(page), size))) {
+        // The page already is a live slab (the hook handed it out twice):
+        // initialising it would wipe that slab's header under its objects.
+        // It is not ours to give back either.
+        counts->failures++;
+        *status = SLAB_EHOOKDUP;
+        return nullptr;
+    }
     counts->taken++;
     return page;
 }

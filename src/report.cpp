@@ -1,9 +1,9 @@
 // Reports of misuse. report() hands a detected misuse to the cache's report
 // hook (slab_cache_set_error_handler), with the lock held. report_bad_free()
-// is for a C++ destructor freeing a pointer whose slab header is not genuine:
-// no status can be returned and no cache is known, so the object is not
-// freed: leaking one slot is recoverable, freeing into a wrong slab is not.
-#include "slab/slab.hpp"
+// is for a C++ Box or free_slot() freeing a pointer whose slab header is not
+// genuine: no status can be returned and no cache is known, so the object
+// is not freed (and nothing is written).
+#include "slab/detail/cache.hpp"
 
 namespace slab {
 namespace detail {

@@ -1,23 +1,22 @@
 // One slab's slot bookkeeping: taking a page into service and out of it.
-// The per-slot pop and push are inline in slab/detail/slab_page.hpp.
-#include "checked.hpp"
+// The per-slot take and give are inline in slab/detail/slab_page.hpp.
+#include "slab/detail/cache.hpp"
 
 namespace slab {
 namespace detail {
 
-void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t capacity)
+// O(1): no map entry is written. Every slot is fresh (k > handed), and
+// fresh entries are never read (slab_page.hpp, the slot map).
+void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t slots)
 {
-    SLAB_ASSERT(((uintptr_t)s & (slab_size - 1u)) == 0);
+    SLAB_ASSERT(((uintptr_t)s & (slab_size - 1u)) == 0 && slots <= kMaxSlots<uint16_t>);
     s->node.prev = s->node.next = &s->node;
     s->magic = slab_magic(s, cache, slab_size);
     s->cache = cache;
-    s->free = nullptr;
-    s->bump = reinterpret_cast<char *>(s) + slab_size; // nothing handed out yet
-    s->avail = capacity;
-    s->cap = capacity; // lazy: every slot is fresh, none is touched until it is handed out
-    if (SLAB_CHECKS) {
-        checked_page_init(cache, s);
-    }
+    s->head = static_cast<uint16_t>(kEnd);
+    s->handed = 0;
+    s->avail = static_cast<uint16_t>(slots);
+    s->cap = static_cast<uint16_t>(slots);
 }
 
 // Called just before the page goes back to the hook: a stale pointer into it

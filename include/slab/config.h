@@ -30,29 +30,16 @@
 #define SLAB_STATS 1
 #endif
 
-/* Checked mode: exact double-free detection (a bitmap of slots in use per
- * slab), interior/misaligned pointer detection, poisoning of free slots
- * (use-after-free writes reported by the next alloc), red zones (overruns
- * reported by free). Costs memory (the bitmap, the red zones) and time on
- * every operation. See src/checked.cpp. Unset, it is 0 and the slab header
- * check below stays on; set to 0 explicitly, it turns that check off too. */
+/* Checked mode: what costs more than the always-on refusals of the default
+ * build (see slab.h, "What every build refuses"): poisoning of free slots
+ * (a use-after-free write is reported by the next alloc of that slot) and red
+ * zones (an overrun is reported by free). Costs memory (the red zones) and
+ * time on every operation. See src/checked.cpp. 0 (the default) or 1. */
 #ifndef SLAB_CHECKS
 #define SLAB_CHECKS 0
-#define SLAB_CHECKS_DEFAULTED_ 1
 #endif
-
-/* The slab header check on free (the address-bound magic, see
- * slab/detail/slab_page.hpp): 6 to 8 instructions per free on x86-64. On
- * unless SLAB_CHECKS=0 is asked for explicitly (make CHECKS=0), which removes
- * every check on a freed pointer: a foreign or stale pointer is then freed
- * into whatever its masked address holds. Handle checks of the C API
- * (slab_cache_* on a cache pointer) are not affected. */
-#ifndef SLAB_HEADER_CHECK
-#if defined(SLAB_CHECKS_DEFAULTED_) || SLAB_CHECKS != 0
-#define SLAB_HEADER_CHECK 1
-#else
-#define SLAB_HEADER_CHECK 0
-#endif
+#if SLAB_CHECKS != 0 && SLAB_CHECKS != 1
+#error "SLAB_CHECKS must be 0 or 1"
 #endif
 
 /* Checked mode only: bytes of red zone behind every object (rounded up with
@@ -79,5 +66,83 @@
 #if SLAB_DEFAULT_SLAB_SIZE < SLAB_MIN_SLAB_SIZE || SLAB_DEFAULT_SLAB_SIZE > SLAB_MAX_SLAB_SIZE
 #error "SLAB_DEFAULT_SLAB_SIZE must lie in [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE]"
 #endif
+
+/* The build's option set, as one name. The options above change inline code
+ * and layouts (the C++ front inlines the fast path; slab_free masks with the
+ * default size), so a file compiled with other values than libslab.a would
+ * corrupt it silently. Instead, every file that includes slab.h references
+ * the symbol SLAB_ABI_TAG and libslab.a defines exactly its own: a mismatch
+ * is a link error naming the tag the file expected, e.g.
+ *   undefined reference to `slab_abi_v2_s4096_c1_t1_r8'
+ * (v: layout version, s: SLAB_DEFAULT_SLAB_SIZE, c: SLAB_CHECKS,
+ *  t: SLAB_STATS, r: SLAB_REDZONE). The C++ detail functions live in an
+ * inline namespace of the same name, so their mangled names carry it too. */
+#define SLAB_CAT2_(a, b) a##b
+#define SLAB_CAT_(a, b) SLAB_CAT2_(a, b)
+#if SLAB_DEFAULT_SLAB_SIZE == 256u
+#define SLAB_ABI_S_ 256
+#elif SLAB_DEFAULT_SLAB_SIZE == 512u
+#define SLAB_ABI_S_ 512
+#elif SLAB_DEFAULT_SLAB_SIZE == 1024u
+#define SLAB_ABI_S_ 1024
+#elif SLAB_DEFAULT_SLAB_SIZE == 2048u
+#define SLAB_ABI_S_ 2048
+#elif SLAB_DEFAULT_SLAB_SIZE == 4096u
+#define SLAB_ABI_S_ 4096
+#elif SLAB_DEFAULT_SLAB_SIZE == 8192u
+#define SLAB_ABI_S_ 8192
+#elif SLAB_DEFAULT_SLAB_SIZE == 16384u
+#define SLAB_ABI_S_ 16384
+#elif SLAB_DEFAULT_SLAB_SIZE == 32768u
+#define SLAB_ABI_S_ 32768
+#elif SLAB_DEFAULT_SLAB_SIZE == 65536u
+#define SLAB_ABI_S_ 65536
+#elif SLAB_DEFAULT_SLAB_SIZE == 131072u
+#define SLAB_ABI_S_ 131072
+#elif SLAB_DEFAULT_SLAB_SIZE == 262144u
+#define SLAB_ABI_S_ 262144
+#elif SLAB_DEFAULT_SLAB_SIZE == 524288u
+#define SLAB_ABI_S_ 524288
+#elif SLAB_DEFAULT_SLAB_SIZE == 1048576u
+#define SLAB_ABI_S_ 1048576
+#elif SLAB_DEFAULT_SLAB_SIZE == 2097152u
+#define SLAB_ABI_S_ 2097152
+#elif SLAB_DEFAULT_SLAB_SIZE == 4194304u
+#define SLAB_ABI_S_ 4194304
+#elif SLAB_DEFAULT_SLAB_SIZE == 8388608u
+#define SLAB_ABI_S_ 8388608
+#elif SLAB_DEFAULT_SLAB_SIZE == 16777216u
+#define SLAB_ABI_S_ 16777216
+#elif SLAB_DEFAULT_SLAB_SIZE == 33554432u
+#define SLAB_ABI_S_ 33554432
+#elif SLAB_DEFAULT_SLAB_SIZE == 67108864u
+#define SLAB_ABI_S_ 67108864
+#elif SLAB_DEFAULT_SLAB_SIZE == 134217728u
+#define SLAB_ABI_S_ 134217728
+#elif SLAB_DEFAULT_SLAB_SIZE == 268435456u
+#define SLAB_ABI_S_ 268435456
+#elif SLAB_DEFAULT_SLAB_SIZE == 536870912u
+#define SLAB_ABI_S_ 536870912
+#elif SLAB_DEFAULT_SLAB_SIZE == 1073741824u
+#define SLAB_ABI_S_ 1073741824
+#endif
+#if SLAB_STATS
+#define SLAB_ABI_T_ 1
+#else
+#define SLAB_ABI_T_ 0
+#endif
+#if SLAB_CHECKS && SLAB_REDZONE == 0
+#define SLAB_ABI_R_ 0
+#elif SLAB_CHECKS && SLAB_REDZONE == 8
+#define SLAB_ABI_R_ 8
+#elif SLAB_CHECKS
+#define SLAB_ABI_R_ x
+#else
+#define SLAB_ABI_R_ 0
+#endif
+#define SLAB_ABI_TAG                                                                                          \
+    SLAB_CAT_(SLAB_CAT_(SLAB_CAT_(SLAB_CAT_(slab_abi_v2_s, SLAB_ABI_S_), SLAB_CAT_(_c, SLAB_CHECKS)),         \
+                        SLAB_CAT_(_t, SLAB_ABI_T_)),                                                          \
+              SLAB_CAT_(_r, SLAB_ABI_R_))
 
 #endif /* SLAB_CONFIG_H */

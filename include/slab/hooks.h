@@ -36,9 +36,26 @@
  *   last handle or last object gone) call the hooks without the lock, in the
  *   caller's context. Hooks must not call back into libslab for the same cache.
  *
- * DEFINE_SLAB_HOOKS(alloc_fn, free_fn) defines both symbols with C linkage in
- * the program, forwarding to two functions of the same signatures. Use it once,
- * at file (namespace) scope, in a C or a C++ file of the board support package:
+ *   uintptr_t slab_secret;
+ *     - The program's secret: mixed into the magic of every slab header and
+ *       control block, so that bytes a program stores in its objects can
+ *       never pass for a header, even when whoever chose them knows the
+ *       header layout, the formula and every address (README, "Threat
+ *       model"). libslab only reads it. Set it once, before the first cache
+ *       is created, to a value nobody can read or predict (the board's TRNG,
+ *       a unique ID hashed with a boot counter, getrandom() on a host), and
+ *       never store it in an object. Changed while caches live, every free
+ *       into them is refused (SLAB_EBADPTR): nothing is corrupted, but
+ *       nothing is freed either. Left at 0 the magic still catches stale,
+ *       foreign and corrupted pointers, but a forger who knows the code can
+ *       build a header.
+ *     - A variable of the program, not of the library: libslab keeps no
+ *       static RAM of its own. DEFINE_SLAB_HOOKS defines it (to 0).
+ *
+ * DEFINE_SLAB_HOOKS(alloc_fn, free_fn) defines the two hooks with C linkage in
+ * the program, forwarding to two functions of the same signatures, and the
+ * secret, initialised to 0. Use it once, at file (namespace) scope, in a C or
+ * a C++ file of the board support package:
  *
  *   DEFINE_SLAB_HOOKS(bsp_page_alloc, bsp_page_free);   (the semicolon is required)
  */
@@ -46,6 +63,7 @@
 #define SLAB_HOOKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,15 +71,18 @@ extern "C" {
 
 void *slab_page_alloc(size_t size, size_t align);
 int slab_page_free(void *page, size_t size, size_t align);
+extern uintptr_t slab_secret;
 
 #ifdef __cplusplus
 } /* extern "C" */
 #define SLAB_HOOKS_LINKAGE_ extern "C"
+#define SLAB_SECRET_DEFINITION_ extern "C" { uintptr_t slab_secret = 0; }
 #else
 #define SLAB_HOOKS_LINKAGE_
+#define SLAB_SECRET_DEFINITION_ uintptr_t slab_secret = 0;
 #endif
 
-/* The expansion is two function definitions, which cannot be parenthesized. */
+/* The expansion is definitions, which cannot be parenthesized. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define DEFINE_SLAB_HOOKS(alloc_fn, free_fn)                                   \
     SLAB_HOOKS_LINKAGE_ void *slab_page_alloc(size_t size, size_t align)       \
@@ -73,6 +94,7 @@ int slab_page_free(void *page, size_t size, size_t align);
     {                                                                          \
         return (free_fn)(page, size, align);                                   \
     }                                                                          \
+    SLAB_SECRET_DEFINITION_                                                    \
     typedef int slab_hooks_defined_here_
 /* NOLINTEND(bugprone-macro-parentheses) */
 

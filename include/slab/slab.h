@@ -42,11 +42,23 @@
 extern "C" {
 #endif
 
+/* The option-set check (slab/config.h, SLAB_ABI_TAG): every file that
+ * includes this header references the tag of the options it was compiled
+ * with; libslab.a defines only its own, so a mismatch fails to link. Costs
+ * one pointer of read-only data per object file, which --gc-sections drops
+ * after the link has resolved it. */
+extern const char SLAB_ABI_TAG;
+#if defined(__GNUC__)
+__attribute__((used, unused))
+#endif
+static const char *const slab_abi_ref_ = &SLAB_ABI_TAG;
+
 /* Opaque; its control data lives in the cache's master slab. */
 typedef struct slab_cache slab_cache;
 
 /* Every error is a distinct non-zero value. After any error the cache is as it
- * was before the call: nothing leaked, nothing handed out twice. */
+ * was before the call: nothing leaked, nothing handed out twice, no counter
+ * changed but hook_failures. */
 typedef enum {
     SLAB_OK = 0,
     SLAB_EINVAL = 1,       /* NULL where a pointer is required, obj_size 0, unknown or conflicting flags */
@@ -57,15 +69,18 @@ typedef enum {
     SLAB_EHOOKALIGN = 6,   /* slab_page_alloc() returned a page not aligned as asked; it was given back */
     SLAB_EHOOKFREE = 7,    /* slab_page_free() failed; the page stays with the cache */
     SLAB_EBUSY = 8,        /* destroy while objects are still allocated */
-    SLAB_EBADPTR = 9,      /* pointer does not lead to a valid slab header (not from libslab, or corrupted) */
+    SLAB_EBADPTR = 9,      /* no genuine slab header where the pointer leads (not from libslab, a page given back, corrupted) */
     SLAB_EWRONGCACHE = 10, /* slab_cache_free(): the object belongs to another cache */
     SLAB_ESLABSIZEFREE = 11, /* slab_free(): the object's cache uses a custom slab size; use slab_cache_free() */
     SLAB_EUNSUPPORTED = 12,  /* lock kind not available on this target */
-    SLAB_ENOTSLOT = 13,    /* checked mode: pointer inside a slab but not at the start of a slot */
-    SLAB_EDOUBLEFREE = 14, /* checked mode: slot is already free */
+    SLAB_ENOTSLOT = 13,    /* pointer among a slab's slots but not at the start of one (interior pointer) */
+    SLAB_EDOUBLEFREE = 14, /* the slot is free already (double free) */
     SLAB_EPOISON = 15,     /* checked mode: a free slot was written after free (use after free) */
     SLAB_EREDZONE = 16,    /* checked mode: the red zone behind an object was overwritten */
     SLAB_ECORRUPT = 17,    /* slab_cache_validate(): an invariant does not hold */
+    SLAB_EHEADER = 18,     /* pointer into a slab's own bytes: header, slot map, control block, lock, padding */
+    SLAB_ENEVERALLOC = 19, /* the slot was never handed out */
+    SLAB_EHOOKDUP = 20,    /* slab_page_alloc() returned a page that is a live slab; it was not used */
     /* Not a status: makes the enum int-sized under -fshort-enums (the
      * arm-none-eabi default), so the ABI does not depend on that flag and the
      * library can carry an internal status outside the public range. */

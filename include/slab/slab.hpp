@@ -38,11 +38,6 @@ constexpr T &&forward(typename std::remove_reference<T>::type &t) noexcept
     return static_cast<T &&>(t);
 }
 
-// Out of line (src/report.cpp): a Box or handle whose slab header fails
-// the magic check. The object is leaked rather than freed into a slab it may
-// not belong to.
-void report_bad_free(void *obj) noexcept;
-
 template <class Lock>
 SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
 {
@@ -63,7 +58,7 @@ SLAB_COLD void end_cache(slab_cache *c) noexcept
 template <class Lock, size_t S>
 SLAB_INLINE void free_slot(void *obj) noexcept
 {
-    slab_page *s = checked_page(obj, S);
+    slab_page *s = find_slab(obj, S);
     if (SLAB_UNLIKELY(s == nullptr)) {
         report_bad_free(obj);
         return;

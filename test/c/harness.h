@@ -24,9 +24,15 @@
 #include "slab/slab.h"
 
 /* sizeof(slab_page) in include/slab/detail/slab_page.hpp (a C++ header: the C
- * tests mirror it). Its static_assert pins it to 6 pointers + 8 bytes on the
- * 64-bit host; the geometry test derives it again from objs_per_slab. */
-#define TEST_SLAB_HEADER (6 * sizeof(void *) + 8)
+ * tests mirror it). Its static_assert pins it to 4 pointers + 8 bytes. */
+#define TEST_SLAB_HEADER (4 * sizeof(void *) + 8)
+/* Bytes per slot map entry for a slot stride in a slab of S (slab_page.hpp):
+ * one while a slave holds at most 254 slots, else two. */
+#define TEST_MAP_WIDTH(S, stride) (((S) - TEST_SLAB_HEADER) / ((stride) + 1) <= 254 ? 1u : 2u)
+/* Slots per slave (src/geometry.cpp): a slot and its map entry each. */
+#define TEST_CAP_SLAVE(S, stride) (((S) - TEST_SLAB_HEADER) / ((stride) + TEST_MAP_WIDTH(S, stride)))
+/* The largest object of default alignment a slab of S holds. */
+#define TEST_LARGEST(S) (((S) - TEST_SLAB_HEADER - 1) / sizeof(void *) * sizeof(void *))
 
 typedef struct {
     slab_stats st;

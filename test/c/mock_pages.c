@@ -127,6 +127,9 @@ void *slab_page_alloc(size_t size, size_t align)
     }
 }
 
+/* The program's secret (slab/hooks.h), defined by hand like the hooks. */
+uintptr_t slab_secret;
+
 int slab_page_free(void *page, size_t size, size_t align)
 {
     mock_pages.free_calls++;

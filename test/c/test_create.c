@@ -59,7 +59,7 @@ static void create_every_slab_size(void **state)
         slab_cache *c = MAKE_CACHE(S / 8, 0, S, 0);
         slab_stats st = STATS(c);
         assert_int_equal(st.slab_size, S);
-        assert_int_equal(st.objs_per_slab, (S - TEST_SLAB_HEADER) / (S / 8));
+        assert_int_equal(st.objs_per_slab, TEST_CAP_SLAVE(S, S / 8));
         void *objs[16];
         /* The master's slots take no page; the next object takes a slave. */
         for (uint32_t i = 0; i < st.objs_in_master; i++) {
@@ -155,11 +155,11 @@ static void create_too_big(void **state)
     refused_without_hooks(8, 4096, 0, 0, SLAB_ETOOBIG);   /* align == slab size */
     refused_without_hooks(8, 8192, 4096, 0, SLAB_ETOOBIG); /* align > slab size */
     refused_without_hooks(8, 256, 256, 0, SLAB_ETOOBIG);
-    refused_without_hooks(4096 - TEST_SLAB_HEADER + 1, 1, 0, 0, SLAB_ETOOBIG);
-    refused_without_hooks(256 - TEST_SLAB_HEADER + 1, 1, 256, 0, SLAB_ETOOBIG);
-    /* Just fits: one slot per slave, none in the master (its control block
-     * takes the room), so the first object takes a slave. */
-    slab_cache *c = MAKE_CACHE(4096 - TEST_SLAB_HEADER, 0, 0, 0);
+    refused_without_hooks(TEST_LARGEST(4096) + 1, 1, 0, 0, SLAB_ETOOBIG);
+    refused_without_hooks(TEST_LARGEST(256) + 1, 1, 256, 0, SLAB_ETOOBIG);
+    /* Just fits: one slot (and its map byte) per slave, none in the master
+     * (its control block takes the room), so the first object takes a slave. */
+    slab_cache *c = MAKE_CACHE(TEST_LARGEST(4096), 0, 0, 0);
     slab_stats st = STATS(c);
     assert_int_equal(st.objs_per_slab, 1);
     assert_int_equal(st.objs_in_master, 0);

@@ -2,14 +2,21 @@
 # The link-failure test (make test-link).
 #   run.sh <libslab.a> <build dir>
 # 1. main.c (no hooks) + libslab.a must FAIL to link, and the linker must name
-#    exactly slab_page_alloc and slab_page_free as undefined references.
+#    exactly slab_page_alloc, slab_page_free and slab_secret (the program's
+#    three definitions, slab/hooks.h) as undefined references.
 # 2. main.c + hooks_c.c (DEFINE_SLAB_HOOKS from C) links and runs (exit 0).
 # 3. main.c + hooks_cxx.cpp (DEFINE_SLAB_HOOKS from C++, in a named namespace
 #    and at global scope) links and runs (exit 0).
+# 4. Option mismatch, both directions: main.c built with other options than
+#    the library (-DSLAB_CHECKS=1, -DSLAB_DEFAULT_SLAB_SIZE=8192,
+#    -DSLAB_STATS=0 against the default library; the default options against
+#    the checked library, when its path is given as the third argument) must
+#    FAIL to link, naming the option tag the file expected (slab/config.h).
 # Exits non-zero with a message naming the first assertion that failed.
 set -u
-LIB=${1:?usage: run.sh <libslab.a> <build dir>}
-OUT=${2:?usage: run.sh <libslab.a> <build dir>}
+LIB=${1:?usage: run.sh <libslab.a> <build dir> [checked libslab.a]}
+OUT=${2:?usage: run.sh <libslab.a> <build dir> [checked libslab.a]}
+CHECKED_LIB=${3:-}
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,18 +33,18 @@ rm -f "$OUT"/no_hooks "$OUT"/with_c_hooks "$OUT"/with_cxx_hooks_ns "$OUT"/with_c
 # The program itself compiles cleanly: any failure below is the link's.
 $CC $CFLAGS -c "$HERE/main.c" -o "$OUT/main.o" || fail "main.c does not compile"
 
-# 1. No hooks: the link must fail, on the two hooks and nothing else.
+# 1. No hooks: the link must fail, on the program's three symbols and nothing else.
 if $CC "$OUT/main.o" "$LIB" -o "$OUT/no_hooks" >"$OUT/no_hooks.log" 2>&1; then
-    fail "linking a program without hooks SUCCEEDED (expected undefined slab_page_alloc/slab_page_free)"
+    fail "linking a program without hooks SUCCEEDED (expected undefined slab_page_alloc/slab_page_free/slab_secret)"
 fi
 [ ! -e "$OUT/no_hooks" ] || fail "the failed link left a program behind"
 # GNU ld: undefined reference to `slab_page_alloc'; lld: undefined symbol: slab_page_alloc
 undefined=$(grep -oE "(undefined reference to|undefined symbol:) *[\`'\"‘]?[A-Za-z_][A-Za-z0-9_]*" "$OUT/no_hooks.log" |
     sed -E "s/^(undefined reference to|undefined symbol:) *[\`'\"‘]?//" | sort -u | tr '\n' ' ' | sed 's/ $//')
-if [ "$undefined" != "slab_page_alloc slab_page_free" ]; then
+if [ "$undefined" != "slab_page_alloc slab_page_free slab_secret" ]; then
     echo "--- linker output:" >&2
     cat "$OUT/no_hooks.log" >&2
-    fail "undefined references were [$undefined], expected exactly [slab_page_alloc slab_page_free]"
+    fail "undefined references were [$undefined], expected exactly [slab_page_alloc slab_page_free slab_secret]"
 fi
 echo "test-link: without hooks the link fails, undefined: $undefined"
 
@@ -55,4 +62,30 @@ for variant in ns:1 global:0; do
         { cat "$bin.log" >&2; fail "main.c + hooks_cxx.cpp ($name scope, DEFINE_SLAB_HOOKS from C++) does not link"; }
     "$bin" || fail "the program with C++ hooks ($name scope) exited with status $?"
 done
-echo "test-link: passed (no hooks: link fails on exactly the two hooks; C and C++ DEFINE_SLAB_HOOKS link and run)"
+# 4. Option mismatch: the link fails on the tag the file was compiled for.
+mismatch() { # <name> <library> <extra cflags...>
+    local name=$1 lib=$2
+    shift 2
+    local bin="$OUT/mismatch_$name"
+    $CC $CFLAGS "$@" -c "$HERE/main.c" -o "$bin.main.o" || fail "main.c does not compile with $*"
+    $CC $CFLAGS "$@" -c "$HERE/hooks_c.c" -o "$bin.hooks.o" || fail "hooks_c.c does not compile with $*"
+    if $CC "$bin.main.o" "$bin.hooks.o" "$lib" -o "$bin" >"$bin.log" 2>&1; then
+        fail "a file built with [$*] linked against $lib (expected an option-tag link error)"
+    fi
+    grep -qE "undefined reference to .slab_abi_v2_" "$bin.log" ||
+        { cat "$bin.log" >&2; fail "the mismatch [$*] failed to link, but not on the option tag"; }
+    echo "test-link: [$*] against $(basename "$(dirname "$lib")"): link fails on $(grep -oE 'slab_abi_v2_[A-Za-z0-9_]+' "$bin.log" | head -1)"
+}
+mismatch checks "$LIB" -DSLAB_CHECKS=1
+mismatch slabsize "$LIB" -DSLAB_DEFAULT_SLAB_SIZE=8192
+mismatch nostats "$LIB" -DSLAB_STATS=0
+if [ -n "$CHECKED_LIB" ]; then
+    [ -f "$CHECKED_LIB" ] || fail "checked library $CHECKED_LIB not found"
+    mismatch default_vs_checked "$CHECKED_LIB"
+    # ... and the matching options link and run.
+    $CC $CFLAGS -DSLAB_CHECKS=1 "$HERE/main.c" "$HERE/hooks_c.c" "$CHECKED_LIB" -o "$OUT/checked_match" ||
+        fail "main.c built with -DSLAB_CHECKS=1 does not link against the checked library"
+    "$OUT/checked_match" || fail "the checked program exited with status $?"
+fi
+
+echo "test-link: passed (no hooks: link fails on exactly the program's three symbols; C and C++ DEFINE_SLAB_HOOKS link and run; option mismatches fail to link)"

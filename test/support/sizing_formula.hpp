@@ -3,13 +3,15 @@
 // report, computed from the public layout types only.
 //   align      = max(obj_align, alignof(void *))
 //   stride     = round_up(max(obj_size, sizeof(void *)), align)
-//   cap_slave  = floor((S - sizeof(slab_page)) / stride)
-//   floor      = round_up(round_up(sizeof(slab_page) + sizeof(slab_cache), lock_align) + lock_size, 4)
-//                (the lock aligned from the slab base, where alignment is known)
-//   cap_master = floor((S - floor) / stride)
+//   room       = S - sizeof(slab_page)
+//   w          = 1 (byte map) if room / (stride + 1) <= 254, else 2
+//   cap_slave  = min(room / (stride + w), w == 1 ? 254 : 65534)
+//   cache_at   = round_up(sizeof(slab_page) + n * w, alignof(slab_cache))
+//   floor      = round_up(cache_at + sizeof(slab_cache), lock_align) + lock_size
+//   cap_master = the largest n <= cap_slave with floor(n) + n * stride <= S
 // Refused: obj_size 0 (EINVAL), align not a power of two (EALIGN), S not a
 // power of two in [MIN, MAX] (ESLABSIZE), align >= S or cap_slave == 0
-// (ETOOBIG). Non-checked builds only (no red zone, no bitmap).
+// (ETOOBIG). Non-checked builds only (no red zone).
 #ifndef SLAB_TEST_SIZING_FORMULA_HPP
 #define SLAB_TEST_SIZING_FORMULA_HPP
 
@@ -26,7 +28,9 @@ struct Sizing {
     size_t align;  // effective alignment of every slot
     size_t stride;
     size_t slab_size;
-    size_t floor;  // master bytes below any slot
+    size_t map_width; // bytes per slot map entry
+    size_t cache_at;  // control block offset in the master
+    size_t floor;     // master bytes below any slot
     uint32_t cap_slave;
     uint32_t cap_master;
 };
@@ -37,7 +41,7 @@ constexpr size_t round_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
 inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_size, size_t lock_size = 1,
                               size_t lock_align = 1)
 {
-    static_assert(SLAB_CHECKS == 0, "the formula below has no red zone or bitmap");
+    static_assert(SLAB_CHECKS == 0, "the formula below has no red zone");
     Sizing z{};
     size_t hdr = sizeof(slab::detail::slab_page);
     z.slab_size = slab_size == 0 ? SLAB_DEFAULT_SLAB_SIZE : slab_size;
@@ -49,24 +53,37 @@ inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_siz
         z.status = SLAB_ESLABSIZE;
     } else {
         z.align = obj_align < alignof(void *) ? alignof(void *) : obj_align;
-        if (z.align >= z.slab_size || obj_size > z.slab_size - hdr) {
+        size_t room = z.slab_size - hdr;
+        if (z.align >= z.slab_size || obj_size >= room) {
             z.status = SLAB_ETOOBIG;
             return z;
         }
         z.stride = round_up(obj_size < sizeof(void *) ? sizeof(void *) : obj_size, z.align);
-        z.cap_slave = static_cast<uint32_t>((z.slab_size - hdr) / z.stride);
-        z.floor = round_up(round_up(hdr + sizeof(slab_cache), lock_align) + lock_size, 4);
-        z.cap_master = z.floor <= z.slab_size ? static_cast<uint32_t>((z.slab_size - z.floor) / z.stride) : 0;
-        z.status = z.cap_slave == 0 ? SLAB_ETOOBIG : SLAB_OK;
+        z.map_width = room / (z.stride + 1) <= 254 ? 1 : 2;
+        size_t most = z.map_width == 1 ? 254 : 65534;
+        size_t cap = room / (z.stride + z.map_width);
+        z.cap_slave = static_cast<uint32_t>(cap < most ? cap : most);
+        auto floor_of = [&](size_t n, size_t *cache_at) {
+            *cache_at = round_up(hdr + n * z.map_width, alignof(slab_cache));
+            return round_up(*cache_at + sizeof(slab_cache), lock_align) + lock_size;
+        };
+        size_t n = 0;
+        while (n < z.cap_slave && floor_of(n + 1, &z.cache_at) + (n + 1) * z.stride <= z.slab_size) {
+            n++;
+        }
+        z.cap_master = static_cast<uint32_t>(n);
+        z.floor = floor_of(n, &z.cache_at);
+        z.status = z.cap_slave == 0 || z.floor > z.slab_size ? SLAB_ETOOBIG : SLAB_OK;
     }
     return z;
 }
 
-// Largest object size a slab of S holds at alignment obj_align.
+// Largest object size a slab of S holds at alignment obj_align: a slave
+// must fit one slot and its byte of map.
 inline size_t largest_object(size_t obj_align, size_t slab_size)
 {
     size_t a = obj_align < alignof(void *) ? alignof(void *) : obj_align;
-    return (slab_size - sizeof(slab::detail::slab_page)) / a * a;
+    return (slab_size - sizeof(slab::detail::slab_page) - 1) / a * a;
 }
 
 }  // namespace slabtest

@@ -12,15 +12,11 @@ using slab::detail::slab_page;
 
 void dump_page(std::string &out, const slab_cache *c, const slab_page *s, const char *where)
 {
-    uint32_t free_len = 0;
-    for (const void *p = s->free; p != nullptr && free_len <= c->cap_slave; p = *(void *const *)p) {
-        free_len++;
-    }
     char line[200];
-    std::snprintf(line, sizeof line, "  %-7s %#zx%s used=%u fresh=%u free=%u bump=+%zu magic_ok=%d\n", where,
+    std::snprintf(line, sizeof line, "  %-7s %#zx%s used=%u handed=%u head=%u avail=%u cap=%u magic_ok=%d\n", where,
                   static_cast<size_t>(reinterpret_cast<uintptr_t>(s)),
-                  reinterpret_cast<uintptr_t>(s) == master_base(c) ? " (master)" : "", slab::detail::page_used(s), s->cap - slab::detail::page_handed(s, c->slab_size, c->stride),
-                  free_len, static_cast<size_t>(s->bump - reinterpret_cast<const char *>(s)),
+                  reinterpret_cast<uintptr_t>(s) == master_base(c) ? " (master)" : "", slab::detail::page_used(s),
+                  unsigned(s->handed), unsigned(s->head), unsigned(s->avail), unsigned(s->cap),
                   slab::detail::page_valid(s, c->slab_size) ? 1 : 0);
     out += line;
 }
@@ -43,10 +39,10 @@ std::string dump(const slab_cache *c)
     }
     char line[300];
     std::snprintf(line, sizeof line,
-                  "cache %p: stride=%zu S=%zu obj=%zu cap_slave=%u cap_master=%u floor=%u in_use=%u peak=%u "
+                  "cache %p: stride=%zu S=%zu obj=%zu cap_slave=%u cap_master=%u wide=%u in_use=%u peak=%u "
                   "slabs=%u full=%u slabs_peak=%u taken=%u given=%u failures=%u handles=%u lock_kind=%u validate=%s\n",
                   static_cast<const void *>(c), c->stride, c->slab_size, c->obj_size, c->cap_slave, c->cap_master,
-                  c->master_floor, c->in_use, c->in_use_peak, c->slabs, c->full, c->slabs_peak, c->hooks.taken,
+                  unsigned(c->wide), c->in_use, c->in_use_peak, c->slabs, c->full, c->slabs_peak, c->hooks.taken,
                   c->hooks.given, c->hooks.failures, c->handles, c->lock_kind,
                   slab_status_str(slab_cache_validate(c)));
     out += line;

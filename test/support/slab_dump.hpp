@@ -20,15 +20,11 @@ inline uintptr_t slab_base(const void *obj, size_t slab_size)
     return reinterpret_cast<uintptr_t>(obj) & ~static_cast<uintptr_t>(slab_size - 1u);
 }
 
-// Base address of a cache's master slab (the control block follows its header).
-inline uintptr_t master_base(const slab_cache *c)
-{
-    return reinterpret_cast<uintptr_t>(c) - sizeof(slab::detail::slab_page);
-}
+// Base address of a cache's master slab (the control block lies in it).
+inline uintptr_t master_base(const slab_cache *c) { return slab_base(c, c->slab_size); }
 
-// Bytes at the master's base that no slot may overlap: header, control block,
-// lock (as the core recorded it).
-inline size_t master_floor(const slab_cache *c) { return c->master_floor; }
+// Offset of the control block in its master (after the header and map).
+inline size_t cache_offset(const slab_cache *c) { return reinterpret_cast<uintptr_t>(c) - master_base(c); }
 
 std::string dump(const slab_cache *c);
 

@@ -275,7 +275,7 @@ TEST_F(Validate, ChecksAFullMaster)
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        Poke<uint32_t> bad(&master_->cap, cap_master_); // the pin lost: a header fault in a full master
+        Poke<uint16_t> bad(&master_->cap, uint16_t(cap_master_)); // the pin lost: a header fault in a full master
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     EXPECT_EQ(validate(), SLAB_OK);
@@ -309,93 +309,81 @@ TEST_F(Validate, DetectsAForeignOrBrokenSlabHeader)
 TEST_F(Validate, DetectsEachBrokenSlabCounter)
 {
     {
-        Poke<uint32_t> bad(&slave2_->cap, slave2_->cap + 1); // wrong cap
+        Poke<uint16_t> bad(&slave2_->cap, uint16_t(slave2_->cap + 1)); // wrong cap
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        Poke<uint32_t> bad(&master_->cap, cap_master_); // the master's pin lost
+        Poke<uint16_t> bad(&master_->cap, uint16_t(cap_master_)); // the master's pin lost
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        Poke<uint32_t> bad(&slave2_->avail, slave2_->cap + 1); // more free than slots
+        Poke<uint16_t> bad(&slave2_->avail, uint16_t(slave2_->cap + 1)); // more free than slots
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        Poke<uint32_t> bad(&master_->avail, master_->cap); // used 0 < pin 1
+        Poke<uint16_t> bad(&master_->avail, master_->cap); // used 0 < pin 1
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        Poke<uint32_t> bad(&slave2_->avail, slave2_->avail - 1); // used + free + fresh > cap
+        Poke<uint16_t> bad(&slave2_->avail, uint16_t(slave2_->avail - 1)); // objects + listed > handed
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     EXPECT_EQ(validate(), SLAB_OK);
 }
 
-TEST_F(Validate, DetectsBumpOffTheSlotGrid)
+TEST_F(Validate, DetectsHandedBeyondTheSlots)
 {
-    const size_t stride = c_->stride;
-    ASSERT_GT(stride, sizeof(void *));
     {
-        Poke<char *> bad(&slave2_->bump, slave2_->bump - sizeof(void *)); // between two slots
+        Poke<uint16_t> bad(&master_->handed, uint16_t(cap_master_ + 1)); // more than the master has
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     {
-        // One slot more handed out than the master has.
-        char *top = reinterpret_cast<char *>(master_) + kS;
-        Poke<char *> bad(&master_->bump, top - (cap_master_ + 1) * stride);
+        Poke<uint16_t> bad(&slave2_->handed, uint16_t(slave2_->handed - 1)); // a handed slot called fresh
         EXPECT_EQ(validate(), SLAB_ECORRUPT);
     }
     EXPECT_EQ(validate(), SLAB_OK);
 }
 
-// ---------------------------------------------------------------- free lists
+// ---------------------------------------------------------------- slot maps
 
-TEST_F(Validate, DetectsFreeListSlotsThatAreNotSlots)
+uint8_t *map_of(slab_page *s) { return slab::detail::slot_map<uint8_t>(s); }
+
+TEST_F(Validate, DetectsAListHeadThatIsNotAFreeHandedSlot)
 {
-    char *base = reinterpret_cast<char *>(master_);
-    ASSERT_NE(master_->free, nullptr);
-    char *slot = static_cast<char *>(master_->free);
-    const void *bad_links[] = {
-        base + kS,                  // the top: past the last slot
-        base,                       // the header: below the lowest slot
-        slot + sizeof(void *),      // the middle of a slot
-        reinterpret_cast<char *>(slave1_) + kS - c_->stride, // a slot of another slab
+    ASSERT_EQ(c_->wide, 0u);
+    ASSERT_NE(master_->head, slab::detail::kEnd);
+    uint16_t live = 0; // a slot of the master still handed out
+    for (uint16_t k = 1; k <= master_->handed && live == 0; k++) {
+        live = map_of(master_)[k] == slab::detail::kLive<uint8_t> ? k : 0;
+    }
+    ASSERT_NE(live, 0u);
+    const uint16_t bad_heads[] = {
+        uint16_t(master_->handed + 1), // a fresh slot
+        uint16_t(cap_master_ + 7),     // past the last slot
+        live,                          // a live slot
     };
-    for (const void *p : bad_links) {
-        Poke<void *> bad(&master_->free, const_cast<void *>(p));
-        EXPECT_EQ(validate(), SLAB_ECORRUPT) << p;
+    for (uint16_t h : bad_heads) {
+        Poke<uint16_t> bad(&master_->head, h);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT) << h;
     }
     EXPECT_EQ(validate(), SLAB_OK);
 }
 
-TEST_F(Validate, DetectsAFreeListCycle)
+TEST_F(Validate, DetectsAListCycle)
 {
-    void *head = slave2_->free;
-    ASSERT_NE(head, nullptr);
-    Poke<void *> bad(static_cast<void **>(head), head); // the only free slot links to itself
+    uint16_t head = slave2_->head;
+    ASSERT_NE(head, slab::detail::kEnd);
+    Poke<uint8_t> bad(&map_of(slave2_)[head], uint8_t(head)); // the only free slot links to itself
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
 }
 
-// A free-list entry below bump names a fresh slot, which cannot be free and
-// handed out before. Needs a slab with fresh slots: a cache of its own.
-TEST_F(Validate, DetectsAFreeListSlotBelowBump)
+TEST_F(Validate, DetectsALiveSlotMarkedFree)
 {
-    slab_cache *c = nullptr;
-    ASSERT_EQ(slab_cache_create(&c, 256, 0, 0, 0), SLAB_OK);
-    void *a = slab_alloc(c);
-    void *b = slab_alloc(c);
-    ASSERT_NE(a, nullptr);
-    ASSERT_NE(b, nullptr);
-    ASSERT_EQ(slab_free(a), SLAB_OK);
-    slab_page *m = slab::detail::master_of(c);
-    ASSERT_EQ(m->free, a);
-    {
-        Poke<void *> bad(&m->free, m->bump - c->stride); // the next fresh slot
-        EXPECT_EQ(slab_cache_validate(c), SLAB_ECORRUPT);
-    }
-    EXPECT_EQ(slab_cache_validate(c), SLAB_OK);
-    EXPECT_EQ(slab_free(b), SLAB_OK);
-    EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
+    // Slot 1 of slave1 (full) is live; slave2's slot 1 too. Marking one of
+    // slave2's live slots free (not on the list) breaks live + listed == handed.
+    ASSERT_EQ(map_of(slave2_)[1], slab::detail::kLive<uint8_t>);
+    Poke<uint8_t> bad(&map_of(slave2_)[1], uint8_t(slab::detail::kEnd));
+    EXPECT_EQ(validate(), SLAB_ECORRUPT);
 }
 
 // ---------------------------------------------------------------- spare
@@ -411,10 +399,11 @@ TEST_F(Validate, DetectsABrokenSpare)
 // empty, which a spare must be.
 TEST_F(Validate, DetectsASpareThatIsNotEmpty)
 {
-    void *head = slave3_->free;
-    ASSERT_NE(head, nullptr);
-    Poke<void *> freelist(&slave3_->free, *static_cast<void **>(head)); // head slot "handed out"
-    Poke<uint32_t> avail(&slave3_->avail, slave3_->avail - 1);
+    uint16_t head = slave3_->head;
+    ASSERT_NE(head, slab::detail::kEnd);
+    Poke<uint16_t> freelist(&slave3_->head, map_of(slave3_)[head]); // head slot "handed out"
+    Poke<uint8_t> live(&map_of(slave3_)[head], uint8_t(slab::detail::kLive<uint8_t>));
+    Poke<uint16_t> avail(&slave3_->avail, uint16_t(slave3_->avail - 1));
     EXPECT_EQ(check(), SLAB_OK);
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
 }

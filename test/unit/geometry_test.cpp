@@ -79,7 +79,8 @@ TEST_F(Geometry, StatsFollowTheSizingFormula)
                 EXPECT_EQ(st.objs_per_slab, z.cap_slave);
                 EXPECT_EQ(st.objs_in_master, z.cap_master);
                 EXPECT_LE(st.objs_in_master, st.objs_per_slab);
-                EXPECT_EQ(c->master_floor, z.floor);
+                EXPECT_EQ(reinterpret_cast<uintptr_t>(c) & (S - 1), z.cache_at);
+                EXPECT_EQ(c->wide, z.map_width == 2 ? 1u : 0u);
                 EXPECT_EQ(st.objs_in_use, 0u);
                 EXPECT_EQ(st.slabs_in_use, 1u);
                 EXPECT_EQ(st.pages_taken, 1u);

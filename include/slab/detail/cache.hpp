@@ -33,20 +33,18 @@ enum : uint8_t {
 // Master slab layout (S bytes, aligned to S):
 //
 //   base
-//   | slab_page | slab_cache (this struct) | lock object | ...slots... |
+//   | slab_page | slot map | pad | slab_cache (this struct) | lock | ...slots... |
 //
 // The control block lives in the master, so a cache costs no static RAM, and
-// the master is given back last, at teardown.
+// the master is given back last, at teardown. master_of(c) masks c with S.
 //
 // Every slab of the cache is in exactly one place:
 //   partial list  avail > 0 (the master stays here even when empty)
 //   no list       avail == 0: full. Nothing ever searches for a full slab; a
 //                 free into one finds it by masking and pushes it on the
-//                 partial list, touching only the list head. (A full list
-//                 would make that free also write the slab's two neighbours,
-//                 two more random cache lines when frees come in random
-//                 order.) Full slabs are counted in `full`, so that
-//                 slab_cache_validate can still account for them.
+//                 partial list, touching only the list head. Full slabs are
+//                 counted in `full`, so that slab_cache_validate can still
+//                 account for them.
 //   spare         one empty slave kept so a workload that crosses a slab
 //                 boundary back and forth does not call the hooks each time
 // The master's pin: while the cache has a handle (C: until destroy; C++: a
@@ -57,7 +55,8 @@ enum : uint8_t {
 //   pin == (handles > 0 ? 1 : 0)
 //   master.cap == cap_master + pin,  used = cap - avail counts the pin too
 //
-// Counting invariants (checked by slab_cache_validate):
+// Counting invariants (checked by slab_cache_validate, asserted at the
+// transitions in src/cache.cpp):
 //   slabs == 1 + slaves on the partial list + full slaves + (spare ? 1 : 0)
 //   full == slabs with avail == 0 (the master included)
 //   in_use == sum of used over all slabs - pin
@@ -69,9 +68,9 @@ struct slab_cache {
     size_t stride;              // slot size: object size rounded up to the alignment
     size_t slab_size;           // S
     size_t obj_size;            // as asked at creation
+    uint32_t recip;             // ceil(2^32 / stride): slot numbers without a divide (slot_number)
     uint32_t cap_slave;         // slots per slave
     uint32_t cap_master;        // slots in the master (at most cap_slave)
-    uint32_t master_floor;      // bytes below the master's bitmap/slots: header, control, lock
     uint32_t in_use;            // live objects (always kept: destroy needs it)
     uint32_t in_use_peak;       // high-water mark of in_use (SLAB_STATS)
     uint32_t slabs;             // pages held from the hook
@@ -83,7 +82,8 @@ struct slab_cache {
     uint32_t handles;           // C: 1 until destroy; C++: live Cache handles (> 0: master pinned)
     uint16_t lock_offset;       // bytes from this struct to the lock object
     uint8_t lock_kind;          // SLAB_LOCK_KIND_*
-    uint8_t cxx_owned;          // 1: ended by its last C++ handle, not by slab_cache_destroy()
+    uint8_t cxx_owned : 1;      // 1: ended by its last C++ handle, not by slab_cache_destroy()
+    uint8_t wide : 1;           // slot map entries are 16-bit (more than 254 slots per slab)
 };
 
 static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 128 : 88),
@@ -99,31 +99,34 @@ namespace detail {
 constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
 static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
-SLAB_INLINE slab_page *master_of(slab_cache *c) { return reinterpret_cast<slab_page *>(c) - 1; }
+SLAB_INLINE slab_page *master_of(const slab_cache *c) { return page_of(c, c->slab_size); }
 SLAB_INLINE slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
 SLAB_INLINE void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
 
 // Checked mode (src/checked.cpp). Declared whatever SLAB_CHECKS says, and
 // called behind `if (SLAB_CHECKS)`, so both configurations always compile.
-void *checked_pop(slab_cache *c, slab_page *s);
-slab_status checked_free(slab_cache *c, slab_page *s, void *obj);
-void checked_poison(const slab_cache *c, void *obj);
+void checked_alloc(slab_cache *c, void *obj, bool reused);
+slab_status checked_free(slab_cache *c, void *obj);
 void report(slab_cache *c, slab_status status, void *ptr);
+// A C++ free of a pointer with no genuine header (src/report.cpp).
+void report_bad_free(void *obj) noexcept;
 
 // Slow path (src/cache.cpp): the head of the partial list just filled up;
 // it leaves the list. Once per `cap` allocations at most.
 SLAB_COLD void cache_slab_filled(slab_cache *c, slab_page *s);
 
-// Fast path of alloc. Returns NULL only when no slab has a free slot: the
-// caller then takes the slow path, cache_alloc_slow().
-SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
+// Fast path of alloc for a map of Idx entries. Returns NULL only when no
+// slab has a free slot: the caller then takes the slow path.
+template <class Idx>
+SLAB_INLINE void *cache_alloc_map(slab_cache *c)
 {
     link *n = c->partial.next;
     if (SLAB_UNLIKELY(n == &c->partial)) {
         return nullptr;
     }
     slab_page *s = page_of_node(n);
-    void *p = SLAB_CHECKS ? checked_pop(c, s) : page_pop(s, c->stride);
+    bool reused = SLAB_CHECKS && s->head != kEnd;
+    void *p = slot_at(s, c->slab_size, c->stride, page_take<Idx>(s));
     if (SLAB_UNLIKELY(--s->avail == 0)) {
         cache_slab_filled(c, s);
     }
@@ -131,7 +134,15 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
     if (SLAB_STATS && c->in_use > c->in_use_peak) {
         c->in_use_peak = c->in_use;
     }
+    if (SLAB_CHECKS) {
+        checked_alloc(c, p, reused);
+    }
     return p;
+}
+
+SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
+{
+    return c->wide ? cache_alloc_map<uint16_t>(c) : cache_alloc_map<uint8_t>(c);
 }
 
 // Slow path (src/cache.cpp): puts the spare or a new slab on the partial list
@@ -154,24 +165,33 @@ SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
 // became empty.
 SLAB_COLD slab_status cache_free_transition(slab_cache *c, slab_page *s);
 
-// Frees obj into its slab s, already validated as belonging to c.
+// Slow path of free (src/refuse.cpp): obj is not a live slot of its slab s.
+// Says why (SLAB_EHEADER, SLAB_ENOTSLOT, SLAB_ENEVERALLOC, SLAB_EDOUBLEFREE),
+// reports it through the cache's hook, and changes nothing.
+SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
+
+// Frees obj into its slab s, whose header is genuine and names c. Every
+// pointer that is not a live slot of s is refused before anything is
+// written: one multiply and a compare for "on the slot grid", a compare for
+// "handed out before", a map read for "live now".
 // Only two events leave the fast path: a full slab gets room (it moves to the
 // partial list), and a slab empties, which thanks to the master's pin is a
 // slave (spare or given back) or the master of an orphaned C++ cache
 // (teardown). A master that empties while pinned is not an event.
-SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
+template <class Idx>
+SLAB_INLINE slab_status cache_free_map(slab_cache *c, slab_page *s, void *obj)
 {
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
+                                         reinterpret_cast<uintptr_t>(obj));
+    uint32_t k = slot_number(off, c->recip);
+    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || k - 1u >= s->handed || slot_map<Idx>(s)[k] != kLive<Idx>)) {
+        return cache_free_refused(c, s, obj);
+    }
     slab_status checked = SLAB_OK;
     if (SLAB_CHECKS) {
-        checked = checked_free(c, s, obj);
-        if (checked != SLAB_OK && checked != SLAB_EREDZONE) {
-            return checked; // refused: nothing changed
-        }
+        checked = checked_free(c, obj); // a red zone overrun is reported; the slot is still freed
     }
-    page_push(s, obj);
-    if (SLAB_CHECKS) {
-        checked_poison(c, obj);
-    }
+    page_give<Idx>(s, k);
     c->in_use--;
     uint32_t avail = ++s->avail;
     if (SLAB_UNLIKELY(avail == 1 || avail == s->cap)) { // was full, or now empty
@@ -181,13 +201,9 @@ SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
     return checked;
 }
 
-// Finds and checks the slab of obj for a given slab size. NULL when the
-// header at the masked address is not a genuine slab header of that size
-// (never NULL when SLAB_HEADER_CHECK is 0: the pointer is trusted).
-SLAB_INLINE slab_page *checked_page(const void *obj, size_t slab_size)
+SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
 {
-    slab_page *s = page_of(obj, slab_size);
-    return SLAB_LIKELY(!SLAB_HEADER_CHECK || page_valid(s, slab_size)) ? s : nullptr;
+    return c->wide ? cache_free_map<uint16_t>(c, s, obj) : cache_free_map<uint8_t>(c, s, obj);
 }
 
 // Compiled in src/cache.cpp.
@@ -201,6 +217,13 @@ void cache_hold(slab_cache *c);
 // A handle less. The last one unpins the master; true when the cache must
 // then end (no object left): the caller tears it down after the lock.
 bool cache_release(slab_cache *c);
+// The slab of obj if it is one of c's (src/refuse.cpp), else NULL with
+// *status SLAB_EBADPTR or SLAB_EWRONGCACHE. Reads only headers at obj's
+// masks of sizes up to c's, from the smallest that can hold a slab, so that
+// a pointer into a smaller slab of another cache never makes it read past
+// that slab.
+slab_page *cache_slab_of(const slab_cache *c, const void *obj, slab_status *status);
+// Compiled in src/validate.cpp.
 slab_status cache_check(const slab_cache *c);
 // True when c leads to a genuine control block. Reads only what never changes
 // while the cache lives, so it needs no lock (unlike cache_check).

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "slab/config.h"
+#include "slab/hooks.h"
 
 #if defined(__GNUC__)
 #define SLAB_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -62,61 +63,82 @@ inline void list_push(link *head, link *n)
 
 // A slab is a page of S bytes (a power of two) aligned to S:
 //
-//   base                                                              base + S
-//   +-----------+------------------------+---------------+------+-----+------+
-//   | slab_page | master only:           |  untouched    | slot | ... | slot |
-//   | header    | slab_cache + its lock  |  (fresh)      |  c   |     |  1   |
-//   +-----------+------------------------+---------------+------+-----+------+
-//                                                        ^ bump moves down
+//   base                                                               base + S
+//   +-----------+----------+--------------------------+--------+------+------+
+//   | slab_page | slot map | master only: padding,    | (pad,  | slot | slot |
+//   | header    | map[1..n]| slab_cache, its lock     | fresh) |  n.. |  1   |
+//   +-----------+----------+--------------------------+--------+------+------+
 //
-// Slot k (k = 1..capacity) starts at base + S - k * stride. S and the stride
-// are multiples of the object alignment, so every slot is aligned, and master
-// and slaves share one slot grid: the master only has fewer slots, since its
-// control block sits where the lowest slots of a slave would be.
+// Slot k (k = 1..n, n = the slab's slots) starts at base + S - k * stride.
+// S and the stride are multiples of the object alignment, so every slot is
+// aligned, and master and slaves share one slot grid: the master only has
+// fewer slots. (uintptr_t)obj & ~(S - 1) is the header of the slab holding
+// obj, found in O(1) with no table, so free needs no cache argument.
 //
-// Why alignment == size: (uintptr_t)obj & ~(S - 1) is the header of the slab
-// holding obj, found in O(1) with no table, so free needs no cache argument.
-// Reading that header never leaves the S-byte block the pointer lies in.
+// The slot map: one entry per slot, a byte when n <= 254, else two bytes
+// (struct slab_cache, `wide`). It is the free list, kept out of band: no
+// byte an object can write is ever read by the allocator, so a write after
+// free cannot steer alloc, and every free is checked against it exactly.
+//   map[k] == kLive          slot k is handed out
+//   map[k] == next in 1..n   slot k is free; the next free slot is `next`
+//   map[k] == kEnd (0)       slot k is the last free slot
+// Slots k > handed were never handed out (fresh): their entries are not
+// read, so taking a slab into service writes none of them (O(1)).
 //
 // Counting invariant of every slab (checked by slab_cache_validate):
-//   used + length(free) + fresh == cap,  used = cap - avail,
-//   fresh = (bump - lowest slot) / stride
-// The slab keeps `avail` (free slots) rather than `used`: taking a slot is
-// `--avail` whose zero flag says "now full", so alloc needs no compare; when
-// the slab is not full and the free list is empty, a fresh slot exists below
-// bump, so the fresh count itself need not be stored. The freelist is built
-// lazily: a new slab has bump at its top and an empty list, so taking a slab
-// costs O(1), never a loop over its slots.
+//   objects + length(list from head) == handed,   handed <= n
+//   avail == length(list) + (n - handed)          (free slots)
+//   cap == n + pin                                (the master's pin: cache.hpp)
+// The slab keeps `avail` rather than the objects: taking a slot is `--avail`,
+// whose zero flag says "now full"; giving one back is `++avail`, which
+// reaches 1 (was full) or cap (now empty) on the two transitions.
 struct slab_page {
     link node;            // on the cache's partial list; self-linked when full or spare
     uintptr_t magic;      // slab_magic(this, cache, S) while the slab belongs to cache
     ::slab_cache *cache;  // owning cache
-    void *free;           // freed slots, linked through their first word
-    char *bump;           // lowest slot handed out fresh; below it only fresh slots
-    uint32_t avail;       // free slots: cap - used
-    uint32_t cap;         // slots in this slab (the master has fewer than a slave)
+    uint16_t head;        // first slot of the free list, or kEnd
+    uint16_t handed;      // slots 1..handed were handed out at least once
+    uint16_t avail;       // free slots: the list and the fresh ones
+    uint16_t cap;         // slots, plus the master's pin
 };
 static_assert(offsetof(slab_page, node) == 0, "a list node must convert to its slab");
-static_assert(sizeof(slab_page) == 6 * sizeof(void *) + 8 || sizeof(slab_page) == 8 * sizeof(void *),
-              "slab_page layout changed: update the overhead figures in README.md");
+static_assert(sizeof(slab_page) == 4 * sizeof(void *) + 8, "slab_page layout changed: update the overhead figures");
 
-// The magic binds the header to its own address, its cache and the slab size.
-// (It is an integrity check, not a secret: see README, "Header check".)
-// Object bytes never sit at a slab's base (the header does), so a genuine
-// object can only be mistaken for a header when a pointer is masked with the
-// wrong size (slab_free() on an object of a large custom-size slab): then
-// the bytes at the masked address would have to equal this function of their
-// own address, which copied data (a received packet) does not contain unless
-// built for it by someone who knows the address. A check always compares
-// the stored magic with this function of the same address and the same
-// stored cache pointer, and XOR is injective in what is left, the slab size:
-// a header of one size never validates as a header of another.
-// Cost on the free path: one load of `cache`, two xors, a compare.
+// Map entries. A byte map has slots 1..254, a wide map 1..65534.
+constexpr uint32_t kEnd = 0;
+template <class Idx>
+constexpr uint32_t kLive = Idx(~Idx(0));
+template <class Idx>
+constexpr uint32_t kMaxSlots = kLive<Idx> - 1u;
+
+// Entry k of the map is at map[k] (the map starts right after the header).
+template <class Idx>
+SLAB_INLINE Idx *slot_map(slab_page *s)
+{
+    return reinterpret_cast<Idx *>(s + 1) - 1;
+}
+template <class Idx>
+SLAB_INLINE const Idx *slot_map(const slab_page *s)
+{
+    return reinterpret_cast<const Idx *>(s + 1) - 1;
+}
+
+// The magic binds the header to its own address, its cache, the slab size
+// and the program's secret (slab/hooks.h, slab_secret). Object bytes at a
+// masked address (a pointer masked with a smaller size than its slab's, so
+// that the mask lands inside the slab) pass for a header only if they hold
+// this function of their own address: with the secret unknown, no one can
+// compute it, whatever they know of the layout and the addresses (README,
+// "Threat model"). XOR is injective in each operand: a header of one size,
+// cache or address never validates as another.
+// Cost on the free path: a load of the secret, a load of `cache`, three
+// xors, a compare.
 constexpr uintptr_t kMagicKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
 
 SLAB_INLINE uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab_size)
 {
-    return reinterpret_cast<uintptr_t>(hdr) ^ reinterpret_cast<uintptr_t>(cache) ^ (kMagicKey ^ slab_size);
+    return reinterpret_cast<uintptr_t>(hdr) ^ reinterpret_cast<uintptr_t>(cache) ^ (kMagicKey ^ slab_size) ^
+           slab_secret;
 }
 
 SLAB_INLINE slab_page *page_of(const void *obj, size_t slab_size)
@@ -130,57 +152,63 @@ SLAB_INLINE bool page_valid(const slab_page *s, size_t slab_size)
     return s->magic == slab_magic(s, s->cache, slab_size);
 }
 
+// The slab of obj for a given slab size, or NULL when the header at the
+// masked address is not a genuine slab header of that size.
+SLAB_INLINE slab_page *find_slab(const void *obj, size_t slab_size)
+{
+    slab_page *s = page_of(obj, slab_size);
+    return SLAB_LIKELY(page_valid(s, slab_size)) ? s : nullptr;
+}
+
 SLAB_INLINE bool page_full(const slab_page *s) { return s->avail == 0; }
-SLAB_INLINE uint32_t page_used(const slab_page *s) { return s->cap - s->avail; }
+SLAB_INLINE uint32_t page_used(const slab_page *s) { return uint32_t(s->cap) - s->avail; }
 
-// Unlinks one slot; the caller counts it (--avail). Precondition:
-// !page_full(s), so with an empty free list a fresh slot exists below bump.
-SLAB_INLINE void *page_pop(slab_page *s, size_t stride)
+SLAB_INLINE void *slot_at(slab_page *s, size_t slab_size, size_t stride, uint32_t k)
 {
-    void *p = s->free;
-    if (SLAB_LIKELY(p != nullptr)) {
-        s->free = *static_cast<void **>(p);
+    return reinterpret_cast<char *>(s) + slab_size - size_t(k) * stride;
+}
+
+// Takes one slot: the head of the free list, else the lowest fresh one; the
+// caller counts it (--avail). Precondition: !page_full(s).
+template <class Idx>
+SLAB_INLINE uint32_t page_take(slab_page *s)
+{
+    Idx *map = slot_map<Idx>(s);
+    uint32_t k = s->head;
+    if (SLAB_LIKELY(k != kEnd)) {
+        s->head = map[k];
     } else {
-        s->bump -= stride;
-        p = s->bump;
+        k = ++s->handed;
     }
-    return p;
+    SLAB_ASSERT(k >= 1 && k <= s->handed);
+    map[k] = Idx(kLive<Idx>);
+    return k;
 }
 
-// 1-based number k of the slot starting at p (slot k starts at base + S -
-// k * stride, k = 1..capacity), or 0 when p is not the start of one: the
-// header, the control block, padding, the middle of a slot, or another slab.
-// For checks only (it divides).
-inline uint32_t page_slot(const slab_page *s, size_t slab_size, size_t stride, uint32_t capacity, const void *p)
+// Slot number k of the pointer `off` bytes below the slab's top (slot k
+// starts at off == k * stride), by one multiply with recip = ceil(2^32 /
+// stride) instead of a divide. With stride * recip == 2^32 + e, e < stride:
+// for off == k * stride, off * recip == k * 2^32 + k * e and k * e < off <=
+// S <= 2^30, so the high word is exactly k. For any other off the result is
+// some k with k * stride != off, which the caller tests.
+SLAB_INLINE uint32_t slot_number(uint32_t off, uint32_t recip)
 {
-    uintptr_t top = reinterpret_cast<uintptr_t>(s) + slab_size;
-    uintptr_t a = reinterpret_cast<uintptr_t>(p);
-    if (a >= top || (top - a) % stride != 0) {
-        return 0;
-    }
-    uintptr_t k = (top - a) / stride;
-    return k <= capacity ? static_cast<uint32_t>(k) : 0;
+    return static_cast<uint32_t>((uint64_t(off) * recip) >> 32);
 }
 
-// Slots handed out at least once: those from bump to the top. The fresh
-// slots are the other cap - page_handed(). For checks only (it divides).
-inline uint32_t page_handed(const slab_page *s, size_t slab_size, size_t stride)
+// Gives slot k back; the caller counts it (++avail). Precondition: slot k
+// is live (the caller checked map[k] == kLive).
+template <class Idx>
+SLAB_INLINE void page_give(slab_page *s, uint32_t k)
 {
-    return static_cast<uint32_t>((reinterpret_cast<uintptr_t>(s) + slab_size - reinterpret_cast<uintptr_t>(s->bump)) /
-                                 stride);
-}
-
-// Links one slot back; the caller counts it (++avail). Precondition: p is a
-// handed-out slot of s (checked mode verifies it).
-SLAB_INLINE void page_push(slab_page *s, void *p)
-{
-    SLAB_ASSERT(s->avail < s->cap);
-    *static_cast<void **>(p) = s->free;
-    s->free = p;
+    Idx *map = slot_map<Idx>(s);
+    SLAB_ASSERT(map[k] == kLive<Idx> && s->avail < s->cap);
+    map[k] = Idx(s->head);
+    s->head = static_cast<uint16_t>(k);
 }
 
 // Compiled in src/slab_page.cpp (slow paths: taking a slab into service).
-void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t capacity);
+void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t slots);
 void page_retire(slab_page *s);
 
 }  // namespace detail

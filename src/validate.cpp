@@ -1,7 +1,7 @@
 // Invariant checks a user or a test can run at any moment (no lock taken):
 // cache_check is O(1) on the control block; cache_validate walks every slab
-// with a free slot (full slaves are on no list: it counts them) and every free
-// slot, and verifies the counting invariants written above
+// with a free slot (full slaves are on no list: it counts them) and every
+// slot map, and verifies the counting invariants written above
 // struct slab_page (slab/detail/slab_page.hpp) and struct slab_cache
 // (slab/detail/cache.hpp).
 #include "checked.hpp"
@@ -13,50 +13,60 @@ bool cache_genuine(const slab_cache *c)
 {
     // Only fields fixed for the cache's life: safe without the lock while
     // other contexts allocate and free (the counters are not read here).
-    return c->magic == slab_magic(c, c, c->slab_size) && master_of(const_cast<slab_cache *>(c))->cache == c;
+    return c->magic == slab_magic(c, c, c->slab_size) && master_of(c)->cache == c;
 }
 
 namespace {
 
 // The master's pin (struct slab_cache): 1 while the cache has a handle.
-uint32_t pin_of(const slab_cache *c, const slab_page *s)
+uint32_t pin_of(const slab_cache *c, const slab_page *s) { return s == master_of(c) && c->handles > 0 ? 1u : 0u; }
+
+// The slot map of s against its counters: the list from head visits only
+// handed-out, not-live slots, ends, and with the live entries accounts for
+// every slot handed out (objects + length(list) == handed).
+template <class Idx>
+bool map_ok(const slab_cache *c, const slab_page *s, uint32_t objects)
 {
-    return s == master_of(const_cast<slab_cache *>(c)) && c->handles > 0 ? 1u : 0u;
+    const Idx *map = slot_map<Idx>(s);
+    uint32_t live = 0;
+    for (uint32_t k = 1; k <= s->handed; k++) {
+        live += map[k] == kLive<Idx> ? 1u : 0u;
+    }
+    uint32_t listed = 0;
+    for (uint32_t k = s->head; k != kEnd; k = map[k]) {
+        if (k > s->handed || map[k] == kLive<Idx> || ++listed > s->handed) {
+            return false; // off the handed range, a live slot, or a cycle
+        }
+        if (SLAB_CHECKS &&
+            !checked_slot_ok(c, slot_at(const_cast<slab_page *>(s), c->slab_size, c->stride, k))) {
+            return false;
+        }
+    }
+    return live == objects && live + listed == s->handed;
 }
 
-// used - pin + length(free) + fresh == capacity, cap == capacity + pin, every
-// free slot a real slot above bump, and the slab as full as where it was found
-// says (the partial list: not full; off every list: full, or the spare).
-bool page_ok(const slab_cache *c, const slab_page *s, uint32_t capacity, bool full)
+// used - pin == objects, cap == slots + pin, the map consistent with both,
+// and the slab as full as where it was found says (the partial list: not
+// full; off every list: full, or the spare).
+bool page_ok(const slab_cache *c, const slab_page *s, uint32_t slots, bool full)
 {
     if (!page_valid(s, c->slab_size) || s->cache != c) {
         return false;
     }
     uint32_t pin = pin_of(c, s);
-    uintptr_t top = (uintptr_t)s + c->slab_size;
-    uint32_t handed = page_handed(s, c->slab_size, c->stride);
-    if (s->cap != capacity + pin || s->avail > s->cap || page_used(s) < pin || handed > capacity ||
-        (uintptr_t)s->bump != top - (uintptr_t)handed * c->stride) {
+    if (s->cap != slots + pin || s->avail > s->cap || page_used(s) < pin || s->handed > slots) {
         return false;
     }
-    uint32_t fresh = capacity - handed;
-    uint32_t free_len = 0;
-    for (const void *p = s->free; p != nullptr; p = *(void *const *)p) {
-        if (page_slot(s, c->slab_size, c->stride, capacity, p) == 0 || (uintptr_t)p < (uintptr_t)s->bump ||
-            ++free_len > capacity) {
-            return false;
-        }
-    }
     uint32_t objects = page_used(s) - pin;
-    return (uint64_t)objects + free_len + fresh == capacity && page_full(s) == full &&
-           (!SLAB_CHECKS || checked_page_ok(c, s, objects));
+    bool map = c->wide ? map_ok<uint16_t>(c, s, objects) : map_ok<uint8_t>(c, s, objects);
+    return map && page_full(s) == full;
 }
 
 // Walks the partial list; adds its slabs and objects to the totals.
 bool partial_ok(const slab_cache *c, uint64_t *slabs, uint64_t *used)
 {
     const link *head = &c->partial;
-    const slab_page *master = master_of(const_cast<slab_cache *>(c));
+    const slab_page *master = master_of(c);
     // Both links of every node, the sentinel's included: unlink uses both.
     for (const link *n = head->next, *prev = head; n != head; prev = n, n = n->next) {
         const slab_page *s = reinterpret_cast<const slab_page *>(n);
@@ -99,7 +109,7 @@ slab_status cache_validate(const slab_cache *c)
     // Full slabs are on no list (struct slab_cache): the master is reached
     // through c and checked whole; a full slave is only counted, every slot
     // of it in use.
-    const slab_page *master = master_of(const_cast<slab_cache *>(c));
+    const slab_page *master = master_of(c);
     uint64_t full_slaves = c->full;
     if (page_full(master)) {
         if (full_slaves == 0 || master->node.next != &master->node || !page_ok(c, master, c->cap_master, true)) {

@@ -1,0 +1,71 @@
+// Refusals: why a pointer handed to a free is not a live slot of the cache
+// it names, told with a distinct status and through the cache's report hook,
+// with nothing changed. Off the fast path: the fast path only sees that the
+// pointer is not live (cache_free_map), and comes here to say why.
+#include "slab/detail/cache.hpp"
+
+namespace slab {
+namespace detail {
+
+namespace {
+
+uint32_t slots_of(const slab_cache *c, const slab_page *s)
+{
+    return s == master_of(c) ? c->cap_master : c->cap_slave;
+}
+
+// Why obj (inside slab s, whose header is genuine) is not a live slot.
+slab_status why_not_live(const slab_cache *c, const slab_page *s, const void *obj)
+{
+    size_t off = reinterpret_cast<uintptr_t>(s) + c->slab_size - reinterpret_cast<uintptr_t>(obj);
+    if (off > size_t(slots_of(c, s)) * c->stride) {
+        return SLAB_EHEADER; // header, map, control block, lock, or the padding above them
+    }
+    if (off % c->stride != 0) {
+        return SLAB_ENOTSLOT;
+    }
+    uint32_t k = static_cast<uint32_t>(off / c->stride);
+    if (k > s->handed) {
+        return SLAB_ENEVERALLOC;
+    }
+    SLAB_ASSERT(c->wide ? slot_map<uint16_t>(s)[k] != kLive<uint16_t> : slot_map<uint8_t>(s)[k] != kLive<uint8_t>);
+    return SLAB_EDOUBLEFREE;
+}
+
+}  // namespace
+
+slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj)
+{
+    slab_status st = why_not_live(c, s, obj);
+    report(c, st, const_cast<void *>(obj));
+    return st;
+}
+
+slab_page *cache_slab_of(const slab_cache *c, const void *obj, slab_status *status)
+{
+    // A pointer into a slab of another, smaller size would make a mask with
+    // c's size land outside that slab, maybe on memory that cannot be read.
+    // So the headers at obj's masks are read from the default size (the
+    // block slab_free reads too) or c's size if smaller, upwards: a
+    // genuine header of another size on the way names the slab obj is in.
+    size_t size = c->slab_size < SLAB_DEFAULT_SLAB_SIZE ? c->slab_size : SLAB_DEFAULT_SLAB_SIZE;
+    for (; size < c->slab_size; size <<= 1) {
+        if (page_valid(page_of(obj, size), size)) {
+            *status = SLAB_EWRONGCACHE;
+            return nullptr;
+        }
+    }
+    slab_page *s = find_slab(obj, c->slab_size);
+    if (s == nullptr) {
+        *status = SLAB_EBADPTR;
+        return nullptr;
+    }
+    if (s->cache != c) {
+        *status = SLAB_EWRONGCACHE;
+        return nullptr;
+    }
+    return s;
+}
+
+}  // namespace detail
+}  // namespace slab
