@@ -4,8 +4,9 @@
 // hook call (or every one from it on) with a fault.
 //
 // What every step verifies (gtest assertions; the first failure stops the run):
-//   - a faulted call returns what slab.h promises: NULL + SLAB_ENOMEM or
-//     SLAB_EHOOKALIGN for an alloc, SLAB_EHOOKFREE for a free or a destroy,
+//   - a faulted call returns what slab.h promises: NULL + SLAB_ENOMEM,
+//     SLAB_EHOOKALIGN or SLAB_EHOOKDUP (the hook repeated a live page) for
+//     an alloc, SLAB_EHOOKFREE for a free or a destroy,
 //     and a call that saw no fault succeeds;
 //   - nothing is handed out twice: a new object is in no live entry of the
 //     ownership table, lies in a live page of its cache's slab size at a
@@ -29,6 +30,7 @@ struct RunResult {
     uint64_t alloc_calls = 0; // slab_page_alloc() calls the run made
     uint64_t free_calls = 0;  // slab_page_free() calls the run made
     uint64_t faults = 0;      // of them, answered with a fault
+    uint64_t duplicates_missed = 0; // kDuplicate calls with no live page to repeat (answered normally)
     uint64_t steps = 0;       // workload steps checked
 };
 
