@@ -43,3 +43,21 @@ $(eval $(call heap_suite,build/test-heap-checks,-DSLAB_CHECKS=1))
 test-heap: build/test-heap/heap_tests build/test-heap-checks/heap_tests
 	./build/test-heap/heap_tests --gtest_brief=1
 	./build/test-heap-checks/heap_tests --gtest_brief=1
+
+# slab::HeapAllocator in firmware: compiled for Cortex-M0 and M3 with
+# -fno-exceptions -fno-rtti; the object must reference no exception
+# machinery (__cxa_throw, __cxa_allocate_exception, _Unwind_*). Needs the
+# arm-none-eabi toolchain and its libstdc++ (mk/target.mk's packages).
+HEAP_FS_SRC := test/heap/freestanding/allocator_noexcept.cpp
+.PHONY: test-heap-freestanding
+test-heap-freestanding:
+	@mkdir -p build/test-heap/freestanding
+	@set -e; for cpu in cortex-m0 cortex-m3; do \
+		o=build/test-heap/freestanding/allocator_$$cpu.o; \
+		arm-none-eabi-g++ -std=c++17 -mcpu=$$cpu -mthumb -Os -ffreestanding -fno-exceptions -fno-rtti \
+			-Wall -Wextra -Werror -Wshadow -Iinclude -c $(HEAP_FS_SRC) -o $$o; \
+		if arm-none-eabi-nm -u $$o | grep -E '__cxa_throw|__cxa_allocate_exception|_Unwind_'; then \
+			echo "test-heap-freestanding: $$cpu: exception machinery referenced"; exit 1; fi; \
+	done
+	@echo "test-heap-freestanding: HeapAllocator under std::vector builds for cortex-m0/m3 without exceptions"
+test-heap: test-heap-freestanding
