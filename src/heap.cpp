@@ -12,6 +12,9 @@
 //   h is a genuine large header (large_hdr below, magic with the secret): p
 //     must be its block. A large block's header sits at its page's base,
 //     or for an alignment >= D, at the D-block right below the block.
+//   The slab header is tested first (the hot path). A large block's bytes
+//   from its third word on lie where a slab header keeps its magic: only a
+//   program whose slab_secret is 0 lets data there pass for one.
 //   anything else is refused: SLAB_EBADPTR (or SLAB_EDOUBLEFREE for a large
 //     page that still holds the freed mark).
 #include "heap_classes.hpp"
@@ -23,30 +26,51 @@ using namespace slab::detail::heap;
 
 namespace {
 
-// Header of a large block. Its magic and heap pointer sit where a slab_page
-// keeps its magic and cache, and the magic is a slab magic XOR an odd tweak:
-// since every slab size is even, a large header never validates as a slab
-// header of any size (page_valid), nor the other way round.
+// Header of a large block: two words, so that a block of D - 2 words
+// (perl's 4080-byte arenas on x86-64) still fits one page of D.
+//   tag   the magic (a slab magic of the header's address and heap, with a
+//         tweak for live or freed) in all but the low 11 bits, which hold
+//         the block's geometry:
+//           bits 0-4   log2(P), the page size (a power of two, at least D)
+//           bit 5      the block is aligned to D or more: it starts D bytes
+//                      above the header, which sits in the page's middle
+//           bits 6-10  log2(the block's offset from the page's base), a
+//                      power of two (max(2 words, align) or align)
+//   heap  the owning heap
+// Without bit 5 the header is at the page's base and the block right after
+// it (the offset). The magic check covers 53 bits on 64-bit targets and 21
+// on 32-bit ones, with the program's secret in them.
 struct large_hdr {
-    void *base;       // the page (== this unless the block is aligned to D or more)
-    size_t page_size; // P: a power of two, at least D
-    uintptr_t magic;  // large_magic(this, heap, P, kLive) while the block is live
+    uintptr_t tag;
     slab_heap *heap;
-    void *user;       // the block
-    large_hdr *next;  // on the heap's list of retained pages (the hook refused them back)
 };
-static_assert(offsetof(large_hdr, magic) == offsetof(slab_page, magic) &&
-                  offsetof(large_hdr, heap) == offsetof(slab_page, cache),
-              "large_hdr must mirror slab_page's magic and owner");
 
-constexpr uintptr_t kLargeLive = 1;  // tweak of a live block's magic
-constexpr uintptr_t kLargeFreed = 3; // tweak of a freed block's page (freed mark)
+constexpr uintptr_t kGeoMask = 0x7FF;
+constexpr uintptr_t kGeoAligned = 0x20;
+constexpr uintptr_t kLargeLive = uintptr_t(0x35) << 11;  // tweak of a live block's magic
+constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page (freed mark)
 constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4Full) : uintptr_t(0xC2B2AE3Du);
 
-SLAB_INLINE uintptr_t large_magic(const large_hdr *l, const slab_heap *h, size_t page, uintptr_t tweak)
+SLAB_INLINE uintptr_t large_tag(const large_hdr *l, const slab_heap *h, uintptr_t tweak, uintptr_t geo)
 {
-    return slab_magic(l, h, page) ^ tweak;
+    return ((slab_magic(l, h, kD) ^ tweak) & ~kGeoMask) | geo;
 }
+
+SLAB_INLINE bool large_is(const large_hdr *l, uintptr_t tweak)
+{
+    return ((l->tag ^ slab_magic(l, l->heap, kD) ^ tweak) & ~kGeoMask) == 0;
+}
+
+SLAB_INLINE size_t large_page(const large_hdr *l) { return size_t(1) << (l->tag & 31u); }
+SLAB_INLINE size_t large_off(const large_hdr *l) { return size_t(1) << ((l->tag >> 6) & 31u); }
+SLAB_INLINE char *large_user(const large_hdr *l)
+{
+    char *h = const_cast<char *>(static_cast<const char *>(static_cast<const void *>(l)));
+    return h + ((l->tag & kGeoAligned) != 0 ? kD : large_off(l));
+}
+SLAB_INLINE char *large_base(const large_hdr *l) { return large_user(l) - large_off(l); }
+// A retained page's link lives in its (freed) block.
+SLAB_INLINE large_hdr **large_next(const large_hdr *l) { return static_cast<large_hdr **>(static_cast<void *>(large_user(l))); }
 
 constexpr size_t kMaxPage = SLAB_MAX_SLAB_SIZE;
 
@@ -246,15 +270,9 @@ bool slot_live(const slab_cache *c, const slab_page *s, const void *p)
 
 // ---- large blocks ---------------------------------------------------------
 
-SLAB_INLINE bool large_valid(const large_hdr *l)
-{
-    return l->magic == large_magic(l, l->heap, l->page_size, kLargeLive);
-}
+SLAB_INLINE bool large_valid(const large_hdr *l) { return large_is(l, kLargeLive); }
 
-SLAB_INLINE bool large_freed(const large_hdr *l)
-{
-    return l->magic == large_magic(l, l->heap, l->page_size, kLargeFreed);
-}
+SLAB_INLINE bool large_freed(const large_hdr *l) { return large_is(l, kLargeFreed); }
 
 // Page size, block offset and header offset of a large block of `size`
 // bytes aligned to `align` (a power of two, at least kAlign). False when no
@@ -322,36 +340,32 @@ SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
         return nullptr;
     }
     large_hdr *l = static_cast<large_hdr *>(static_cast<void *>(base + plan.hdr_off));
-    l->base = base;
-    l->page_size = plan.page;
+    uintptr_t geo = uintptr_t(floor_log2(plan.page)) | (plan.hdr_off != 0 ? kGeoAligned : 0u) |
+                    (uintptr_t(floor_log2(plan.off)) << 6);
     l->heap = h;
-    l->user = base + plan.off;
-    l->next = nullptr;
-    l->magic = large_magic(l, h, plan.page, kLargeLive);
+    l->tag = large_tag(l, h, kLargeLive, geo);
     h->large_live++;
     h->large_pages++;
     h->large_bytes += plan.page;
     note_pages(h);
     note_alloc(h, plan.page - plan.off);
-    return l->user;
+    SLAB_ASSERT(large_user(l) == base + plan.off && large_base(l) == base && large_page(l) == plan.page);
+    return base + plan.off;
 }
 
-size_t large_usable(const large_hdr *l)
-{
-    return reinterpret_cast<uintptr_t>(l->base) + l->page_size - reinterpret_cast<uintptr_t>(l->user);
-}
+size_t large_usable(const large_hdr *l) { return large_page(l) - large_off(l); }
 
 // Gives a large page back; a refused one is kept on the retained list.
 bool give_large_page(slab_heap *h, large_hdr *l)
 {
-    size_t size = l->page_size; // (the page is the hook's once it took it back)
-    if (slab_page_free(l->base, size, size) == 0) {
+    size_t size = large_page(l); // (the page is the hook's once it took it back)
+    if (slab_page_free(large_base(l), size, size) == 0) {
         h->large_pages--;
         h->large_bytes -= size;
         return true;
     }
     h->failures++;
-    l->next = h->retained;
+    *large_next(l) = h->retained;
     h->retained = l;
     return false;
 }
@@ -362,7 +376,7 @@ slab_status large_free(slab_heap *h, large_hdr *l)
 {
     note_free(h, large_usable(l));
     h->large_live--;
-    l->magic = large_magic(l, h, l->page_size, kLargeFreed);
+    l->tag = large_tag(l, h, kLargeFreed, l->tag & kGeoMask);
     return give_large_page(h, l) ? SLAB_OK : SLAB_EHOOKFREE;
 }
 
@@ -373,7 +387,7 @@ bool give_retained(slab_heap *h)
     h->retained = nullptr;
     bool ok = true;
     while (l != nullptr) {
-        large_hdr *next = l->next;
+        large_hdr *next = *large_next(l);
         ok &= give_large_page(h, l);
         l = next;
     }
@@ -433,8 +447,9 @@ slab_status locate(const void *p, where *w)
     if (!live) {
         return SLAB_EDOUBLEFREE;
     }
-    if (p != l->user) {
-        return a < reinterpret_cast<uintptr_t>(l->user) ? SLAB_EHEADER : SLAB_ENOTSLOT;
+    uintptr_t user = reinterpret_cast<uintptr_t>(large_user(l));
+    if (a != user) {
+        return a < user ? SLAB_EHEADER : SLAB_ENOTSLOT;
     }
     return SLAB_OK;
 }
@@ -744,7 +759,7 @@ void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
         keep = size <= kMaxSmall && class_bytes(class_of(size)) == w.cache->obj_size;
     } else {
         large_plan plan; // NOLINT(cppcoreguidelines-pro-type-member-init): set by plan_large when it returns true
-        keep = size > kMaxSmall && size <= old && plan_large(size, kAlign, &plan) && plan.page == w.large->page_size;
+        keep = size > kMaxSmall && size <= old && plan_large(size, kAlign, &plan) && plan.page == large_page(w.large);
     }
     if (keep) {
         return ptr;
@@ -857,7 +872,7 @@ slab_status slab_heap_validate(const slab_heap *heap)
         small_bytes += size_t(c->in_use) * c->obj_size;
     }
     size_t retained = 0;
-    for (const large_hdr *l = h->retained; l != nullptr; l = l->next) {
+    for (const large_hdr *l = h->retained; l != nullptr; l = *large_next(l)) {
         if (!large_freed(l) || l->heap != h || ++retained > h->large_pages) {
             return SLAB_ECORRUPT;
         }

@@ -210,6 +210,13 @@ TEST_F(HeapTest, LargeBlockIsOnePageOfTheNextPowerOfTwo)
         EXPECT_EQ(slab_heap_free(p), SLAB_OK);
         EXPECT_EQ(outstanding(), before) << "a large page stays after its free";
     }
+    // the header is two words: a block of D minus two words (perl's 4080-byte
+    // arenas on x86-64) takes one page of D, not two
+    void *arena = slab_heap_alloc(h, kD - 2 * sizeof(void *));
+    ASSERT_NE(arena, nullptr);
+    EXPECT_EQ(page_of(arena), kD);
+    EXPECT_EQ(slab_heap_usable_size(arena), kD - 2 * sizeof(void *));
+    EXPECT_EQ(slab_heap_free(arena), SLAB_OK);
     EXPECT_EQ(slab_heap_destroy(h), SLAB_OK);
 }
 

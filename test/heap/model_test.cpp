@@ -33,7 +33,7 @@ namespace {
 constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
 constexpr size_t kA = alignof(max_align_t);
 constexpr size_t kRedzone = SLAB_CHECKS ? SLAB_REDZONE : 0;
-constexpr size_t kLargeHeader = 6 * sizeof(void *);
+constexpr size_t kLargeHeader = 2 * sizeof(void *);
 constexpr size_t kMaxPage = SLAB_MAX_SLAB_SIZE;
 
 size_t round_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
