@@ -33,11 +33,21 @@ LIB_HDRS := $(wildcard include/slab/*.h include/slab/*.hpp include/slab/detail/*
 all: lib
 lib: $(LIB)
 
+# The compiler and flags of the last build in $(BUILD), so that changing
+# SLAB_DEFS, CHECKS, TC_FLAGS or the compiler on the command line rebuilds
+# the library instead of keeping one built with other options.
+FLAGS_STAMP := $(BUILD)/flags.stamp
+FLAGS_NOW := $(strip $(CXX) $(LIB_CXXFLAGS))
+ifneq ($(FLAGS_NOW),$(strip $(file < $(FLAGS_STAMP))))
+$(shell mkdir -p $(BUILD))
+$(file > $(FLAGS_STAMP),$(FLAGS_NOW))
+endif
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/obj/%.o: src/%.cpp $(LIB_HDRS)
+$(BUILD)/obj/%.o: src/%.cpp $(LIB_HDRS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LIB_CXXFLAGS) -c $< -o $@
 

@@ -7,6 +7,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 namespace {
 
@@ -226,5 +227,6 @@ void cache_stats(const slab_cache *c, slab_stats *out)
     out->hook_failures = c->hooks.failures;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

@@ -14,6 +14,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Counters (avail, cap, head, handed) are 16-bit: a wide map holds at most
 // 65534 slots, so they fit, and the in-use count (32-bit) too.
@@ -108,5 +109,6 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     return SLAB_OK;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

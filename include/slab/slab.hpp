@@ -26,6 +26,7 @@
 namespace slab {
 
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 template <class T>
 constexpr typename std::remove_reference<T>::type &&move(T &&t) noexcept
@@ -74,6 +75,7 @@ SLAB_INLINE void free_slot(void *obj) noexcept
     }
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 
 // A value or the status that explains its absence. T is default-constructible

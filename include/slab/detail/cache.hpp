@@ -11,6 +11,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 // Hook traffic of one cache. A cache being created keeps it on the stack until
 // its control block exists.
 struct hook_counts {
@@ -18,6 +19,7 @@ struct hook_counts {
     uint32_t given;    // successful slab_page_free() calls
     uint32_t failures; // NULL pages, misaligned pages, refused frees
 };
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 
@@ -91,6 +93,7 @@ static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 128 : 88),
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Internal status of a free that emptied an orphaned C++ cache (no handle
 // left): the front must tear it down after releasing the lock. Never returned
@@ -230,6 +233,7 @@ slab_status cache_check(const slab_cache *c);
 bool cache_genuine(const slab_cache *c);
 slab_status cache_validate(const slab_cache *c);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 
