@@ -19,6 +19,8 @@
 # Every build uses non-default options (checked mode, 8 KiB default slabs):
 # the consumers check that the definitions reached them and that the library
 # behaves as built with them (test/cmake/checks.c).
+# The cross toolchain, newlib and QEMU come from mk/target.mk's DEPS_PKGS,
+# and so do QEMU_RUN and the board of each CPU.
 TEST_TARGETS += test-cmake
 DEPS_PKGS += cmake pkg-config
 
