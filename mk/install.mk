@@ -10,9 +10,9 @@
 # The generated files come from the templates cmake --install fills
 # (cmake/*.in, see CMakeLists.txt), with the same values: the -D flags the
 # library is compiled with and its CPU flags, both taken from LIB_CXXFLAGS, so
-# a consumer compiles with what the library was compiled with. A library
-# built with SLAB_DEFS needs a BUILD= of its own (build/<toolchain> does not
-# name them, and is not rebuilt when they change).
+# a consumer compiles with what the library was compiled with. Give a library
+# built with SLAB_DEFS a BUILD= of its own: build/<toolchain> does not name
+# them, and is the default build of the other targets.
 PREFIX ?= /usr/local
 DESTDIR ?=
 INSTALL_ROOT = $(DESTDIR)$(PREFIX)
