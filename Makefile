@@ -20,9 +20,8 @@ LIB := $(BUILD)/libslab.a
 
 # The library itself: freestanding, no exceptions, no RTTI, no static
 # constructors, no libc. Only freestanding headers are included by src/.
-LIB_CXXFLAGS := -std=c++17 -ffreestanding -fno-exceptions -fno-rtti -nostdlib \
-	-fno-threadsafe-statics -fno-asynchronous-unwind-tables \
-	-Wall -Wextra -Werror -Wpedantic -Wshadow -Wcast-align -Iinclude \
+# The flag list is mk/lib-flags.txt, read by CMakeLists.txt too.
+LIB_CXXFLAGS := $(shell cat mk/lib-flags.txt) -Iinclude \
 	$(TC_FLAGS) $(if $(CHECKS),-DSLAB_CHECKS=$(CHECKS)) $(SLAB_DEFS)
 
 LIB_SRCS := $(wildcard src/*.cpp)
