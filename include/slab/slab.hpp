@@ -78,16 +78,32 @@ SLAB_COLD void free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::
     }
 }
 
-// Frees a slot of a cache of slab size S, from any handle or none.
+// A free whose header did not hold the byte-map magic: a two-byte-map slab
+// (freed whole by the slow half), or no genuine header (reported, nothing
+// written).
 template <class Lock, size_t S>
-SLAB_INLINE void free_slot(void *obj) noexcept
+SLAB_COLD void free_other(void *obj) noexcept
 {
     slab_page *s = find_slab(obj, S);
-    if (SLAB_UNLIKELY(s == nullptr)) {
+    if (s == nullptr) {
         report_bad_free(obj);
         return;
     }
     slab_cache *c = s->cache;
+    free_slow<Lock>(c, s, obj, lock_of<Lock>(c).lock());
+}
+
+// Frees a slot of a cache of slab size S, from any handle or none. One
+// compare checks the header: genuine, of this size, with a byte map.
+template <class Lock, size_t S>
+SLAB_INLINE void free_slot(void *obj) noexcept
+{
+    slab_page *s = page_of(obj, S);
+    slab_cache *c = s->cache;
+    if (SLAB_UNLIKELY(!page_byte_map(s, c, S))) {
+        free_other<Lock, S>(obj);
+        return;
+    }
     Lock &lock = lock_of<Lock>(c);
     typename Lock::token t = lock.lock();
     if (SLAB_LIKELY(cache_free_fast(c, s, obj))) {
