@@ -143,15 +143,24 @@ SLAB_INLINE void count_alloc(slab_cache *c)
 }
 
 // A slot of the head slab of the partial list, when that slab has a byte map
-// and still has a free slot after this one; else NULL, nothing changed.
+// (`fast`); else NULL, nothing changed. A slab that fills up leaves the list
+// here too (struct slab_cache: full slabs are on no list): two stores to
+// unlink it, two to leave it self-linked, so that a random-order workload,
+// whose allocs fill a slab at nearly every step, stays on this path.
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
     slab_page *s = c->fast;
-    if (SLAB_UNLIKELY(s == nullptr || s->avail == 1)) {
-        return nullptr; // no byte-map slab with room, or it fills up: a transition
+    if (SLAB_UNLIKELY(s == nullptr)) {
+        return nullptr; // no slab with room, or not a byte map: the slow half
     }
     uint32_t k = page_take<uint8_t>(s);
-    s->avail--;
+    if (SLAB_UNLIKELY(--s->avail == 0)) {
+        // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
+        link *next = s->node.next;
+        list_detach(&s->node);
+        c->full++;
+        c->fast = next == &c->partial ? nullptr : page_of_node(next);
+    }
     count_alloc(c);
     return slot_at(s, c->slab_size, c->stride, k);
 }
@@ -177,11 +186,12 @@ SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t s
 }
 
 // Frees obj into its slab s, a genuine byte-map slab of c (page_byte_map),
-// when obj is a live slot and s neither was full nor empties now. Every
-// pointer that is not a live slot is left to the slow path, which refuses
-// it: one multiply and a compare for "on the slot grid", a map read for
-// "live now" (a byte map covers every k, slab_page.hpp). Checked mode always
-// takes the slow path. False: nothing changed.
+// when obj is a live slot and s does not empty now. Every pointer that is not
+// a live slot is left to the slow path, which refuses it: one multiply and a
+// compare for "on the slot grid", a map read for "live now" (a byte map
+// covers every k, slab_page.hpp). A slab that was full goes back on the
+// partial list here (four stores: struct slab_cache, `fast`). Checked mode
+// always takes the slow path. False: nothing changed.
 SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
 {
     SLAB_ASSERT(c->wide == 0 && s->cache == c);
@@ -190,10 +200,16 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
     uint32_t k = slot_number(off, c->recip);
     uint32_t avail = s->avail;
     if (SLAB_CHECKS || SLAB_UNLIKELY(size_t(k) * c->stride != off || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
-                                     avail - 1u >= uint32_t(s->cap) - 2u)) {
-        return false; // (avail - 1 >= cap - 2: it was full (avail 0) or empties now (avail + 1 == cap))
+                                     avail + 1u == s->cap)) {
+        return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }
     page_give<uint8_t>(s, k);
+    if (SLAB_UNLIKELY(avail == 0)) {
+        // [ partial: .. ]  =>  [ partial: s, .. ]
+        list_push(&c->partial, &s->node);
+        c->full--;
+        c->fast = s;
+    }
     s->avail = static_cast<uint16_t>(avail + 1u);
     c->in_use--;
     return true;
