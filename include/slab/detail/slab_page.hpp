@@ -41,20 +41,20 @@ struct link {
     link *next;
 };
 
-inline void list_init(link *head) { head->prev = head->next = head; }
-inline bool list_empty(const link *head) { return head->next == head; }
-inline void list_unlink(link *n)
+SLAB_INLINE void list_init(link *head) { head->prev = head->next = head; }
+SLAB_INLINE bool list_empty(const link *head) { return head->next == head; }
+SLAB_INLINE void list_unlink(link *n)
 {
     n->prev->next = n->next;
     n->next->prev = n->prev;
 }
 // Unlinks n and leaves it linked to itself, as a slab on no list is.
-inline void list_detach(link *n)
+SLAB_INLINE void list_detach(link *n)
 {
     list_unlink(n);
     list_init(n);
 }
-inline void list_push(link *head, link *n)
+SLAB_INLINE void list_push(link *head, link *n)
 {
     n->prev = head;
     n->next = head->next;
