@@ -42,7 +42,8 @@ fault_lib = $(or $(FAULT_LIB_$(1)),build/$(1)/libslab.a)
 .SECONDEXPANSION:
 build/fault/%/fault_test: $(FAULT_SRCS) $(FAULT_HDRS) $$(call fault_lib,$$*)
 	@mkdir -p $(dir $@)
-	$(HARD_CXX) $(FAULT_CXXFLAGS) $(FAULT_SRCS) $(call fault_lib,$*) $(GTEST_LIBS) -o $@
+	$(HARD_CXX) $(FAULT_CXXFLAGS) $(if $(findstring checks,$*),-DSLAB_CHECKS=1) $(FAULT_SRCS) $(call fault_lib,$*) \
+		$(GTEST_LIBS) -o $@
 
 test-fault:
 	@$(call hard_lib,host-gcc,build/host-gcc,,-O2 -g)
@@ -117,7 +118,7 @@ FAULT_STRIDE_VALGRIND ?= 40
 # 1 MiB slabs (90 s under valgrind; the same code as the smaller sizes, which
 # run, and all sizes run under ASan).
 VALGRIND_GTEST_FILTER := -Stress.*:*SlabFill*/S262144:*SlabFill*/S524288:*SlabFill*/S1048576
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+VALGRIND := valgrind -q --error-exitcode=99 --suppressions=$(CURDIR)/tools/valgrind.supp --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect
 
 .PHONY: test-sanitizers test-asan test-tsan test-valgrind
