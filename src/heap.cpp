@@ -473,7 +473,14 @@ SLAB_INLINE slab_status free_located(const where *w, void *p)
     slab_cache *c = w->cache;
     uint32_t in_use = c->in_use;
     uint32_t slabs = c->slabs;
-    slab_status st = cache_free_in(c, w->slab, p);
+#if SLAB_CHECKS
+    slab_status st = cache_free_slow(c, w->slab, p); // checked mode has no fast half
+#else
+    slab_status st = SLAB_OK;
+    if (SLAB_UNLIKELY(!page_byte_map(w->slab, c, kD) || !cache_free_fast(c, w->slab, p))) {
+        st = cache_free_slow(c, w->slab, p); // refusals, transitions, two-byte maps
+    }
+#endif
     if (SLAB_LIKELY(c->in_use != in_use)) { // freed (refusals change nothing)
         note_free(h, c->obj_size);
         if (SLAB_UNLIKELY(c->slabs != slabs)) {

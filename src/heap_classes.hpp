@@ -43,15 +43,19 @@ constexpr size_t class_stride(size_t bytes)
     return round_up(bytes + kRedzone < sizeof(void *) ? sizeof(void *) : bytes + kRedzone, kAlign);
 }
 
-// Slots in a slave slab of size kD (src/geometry.cpp's formula).
+// Slots in a slave slab of size kD (src/geometry.cpp's formula: a byte map
+// of kD / stride entries while that leaves at most 254 slots, else two bytes
+// per slot).
 constexpr size_t slave_slots(size_t bytes)
 {
     size_t room = kD - sizeof(slab_page);
     size_t stride = class_stride(bytes);
-    size_t w = room / (stride + 1u) > kMaxSlots<uint8_t> ? 2u : 1u;
-    size_t max = w == 1u ? kMaxSlots<uint8_t> : kMaxSlots<uint16_t>;
-    size_t n = room / (stride + w);
-    return n > max ? max : n;
+    size_t n = room > kD / stride ? (room - kD / stride) / stride : 0u;
+    if (n > kMaxSlots<uint8_t>) {
+        n = room / (stride + 2u);
+        n = n > kMaxSlots<uint16_t> ? kMaxSlots<uint16_t> : n;
+    }
+    return n;
 }
 
 constexpr size_t count_classes()

@@ -19,7 +19,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "mmap_pages.h"
+#include "../mmap_pages/mmap_pages.h"
 #include "slab/heap.h"
 
 DEFINE_SLAB_HOOKS(mmap_page_alloc, mmap_page_free);
@@ -92,9 +92,10 @@ static char *put_num(char *out, size_t v)
 
 static char *put_str(char *out, const char *s)
 {
-    size_t n = strlen(s);
-    memcpy(out, s, n);
-    return out + n;
+    while (*s != '\0') {
+        *out++ = *s++;
+    }
+    return out;
 }
 
 __attribute__((destructor)) static void slab_malloc_report(void)
@@ -102,8 +103,7 @@ __attribute__((destructor)) static void slab_malloc_report(void)
     if (!stats_wanted()) {
         return;
     }
-    slab_heap_usage u;
-    memset(&u, 0, sizeof u);
+    slab_heap_usage u = {0};
     slab_heap *h = slab_malloc_heap();
     if (h != NULL) {
         (void)slab_heap_stats(h, &u);

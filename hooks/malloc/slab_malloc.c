@@ -157,7 +157,7 @@ void *pvalloc(size_t size)
 
 void *reallocarray(void *ptr, size_t n, size_t size)
 {
-    size_t bytes;
+    size_t bytes = 0;
     if (__builtin_mul_overflow(n, size, &bytes)) {
         return nomem(NULL);
     }

@@ -123,7 +123,7 @@ void *mmap_page_alloc(size_t size, size_t align)
     if (size < MMAP_PAGES_MIN) {
         return NULL;
     }
-    void *p;
+    void *p = NULL;
     if (size >= MMAP_PAGES_DIRECT) {
         p = map_aligned(size, size);
         if (p != NULL) {
