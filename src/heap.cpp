@@ -84,7 +84,6 @@ struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
     void *error_ctx;
     size_t bytes_in_use;
     size_t bytes_peak;
-    size_t blocks;            // live blocks, small and large
     size_t allocs;
     size_t frees;
     size_t class_slabs;       // pages (of D) held by the class caches
@@ -163,14 +162,12 @@ SLAB_INLINE void note_alloc(slab_heap *h, size_t bytes)
     if (h->bytes_in_use > h->bytes_peak) {
         h->bytes_peak = h->bytes_in_use;
     }
-    h->blocks++;
     h->allocs++;
 }
 
 SLAB_INLINE void note_free(slab_heap *h, size_t bytes)
 {
     h->bytes_in_use -= bytes;
-    h->blocks--;
     h->frees++;
 }
 
@@ -219,7 +216,8 @@ SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
     return c;
 }
 
-// Class i had no free slot (or no cache yet): grow it.
+// Class i had no free slot in its fast half (or no cache yet): the whole
+// alloc, growth included, counted.
 SLAB_COLD void *small_alloc_slow(slab_heap *h, size_t i)
 {
     slab_cache *c = h->classes[i];
@@ -228,15 +226,14 @@ SLAB_COLD void *small_alloc_slow(slab_heap *h, size_t i)
         if (c == nullptr) {
             return nullptr;
         }
-        void *p = cache_alloc_fast(c);
-        if (p != nullptr) {
-            return p;
-        }
     }
     uint32_t before = c->slabs;
     void *p = cache_alloc_slow(c, nullptr);
     h->class_slabs += c->slabs - before;
     note_pages(h);
+    if (p != nullptr) {
+        note_alloc(h, c->obj_size);
+    }
     return p;
 }
 
@@ -245,12 +242,9 @@ SLAB_INLINE void *small_alloc(slab_heap *h, size_t i)
     slab_cache *c = h->classes[i];
     void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast(c) : nullptr;
     if (SLAB_UNLIKELY(p == nullptr)) {
-        p = small_alloc_slow(h, i);
-        if (p == nullptr) {
-            return nullptr;
-        }
+        return small_alloc_slow(h, i);
     }
-    note_alloc(h, class_bytes(i));
+    note_alloc(h, c->obj_size);
     return p;
 }
 
@@ -463,31 +457,27 @@ slab_status refuse_located(const where *w, slab_status st, const void *p)
     return st;
 }
 
-// Frees p, located in w. The caller holds the heap's lock.
-SLAB_INLINE slab_status free_located(const where *w, void *p)
+// The whole free of p in slab s of class cache c (refusals, transitions,
+// two-byte maps, checked mode), counted. The caller holds the heap's lock.
+SLAB_COLD slab_status small_free_slow(slab_heap *h, slab_cache *c, slab_page *s, void *p)
 {
-    slab_heap *h = w->heap;
-    if (w->large != nullptr) {
-        return large_free(h, w->large);
-    }
-    slab_cache *c = w->cache;
     uint32_t in_use = c->in_use;
     uint32_t slabs = c->slabs;
-#if SLAB_CHECKS
-    slab_status st = cache_free_slow(c, w->slab, p); // checked mode has no fast half
-#else
-    slab_status st = SLAB_OK;
-    if (SLAB_UNLIKELY(!page_byte_map(w->slab, c, kD) || !cache_free_fast(c, w->slab, p))) {
-        st = cache_free_slow(c, w->slab, p); // refusals, transitions, two-byte maps
-    }
-#endif
-    if (SLAB_LIKELY(c->in_use != in_use)) { // freed (refusals change nothing)
+    slab_status st = cache_free_slow(c, s, p);
+    if (c->in_use != in_use) { // freed (refusals change nothing)
         note_free(h, c->obj_size);
-        if (SLAB_UNLIKELY(c->slabs != slabs)) {
-            h->class_slabs -= slabs - c->slabs;
-        }
+        h->class_slabs -= slabs - c->slabs;
     }
     return st;
+}
+
+// Frees p, located in w. The caller holds the heap's lock.
+slab_status free_located(const where *w, void *p)
+{
+    if (w->large != nullptr) {
+        return large_free(w->heap, w->large);
+    }
+    return small_free_slow(w->heap, w->cache, w->slab, p);
 }
 
 // Usable bytes of a located block, 0 when it is not live. Under the lock.
@@ -567,6 +557,22 @@ size_t live_blocks(const slab_heap *h)
     return n;
 }
 
+// Every free but the fast one: NULL, large blocks, two-byte maps, the
+// slab's transitions, checked mode, refusals.
+SLAB_COLD slab_status free_other(void *ptr)
+{
+    if (ptr == nullptr) {
+        return SLAB_OK;
+    }
+    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate when it returns SLAB_OK
+    w.heap = nullptr;
+    slab_status st = locate(ptr, &w);
+    if (SLAB_UNLIKELY(st != SLAB_OK)) {
+        return refuse_located(&w, st, ptr);
+    }
+    return with_lock(w.heap, [&] { return free_located(&w, ptr); });
+}
+
 }  // namespace
 
 extern "C" {
@@ -616,7 +622,6 @@ slab_status slab_heap_create(slab_heap **out, unsigned flags)
     h->error_ctx = nullptr;
     h->bytes_in_use = 0;
     h->bytes_peak = 0;
-    h->blocks = 0;
     h->allocs = 0;
     h->frees = 0;
     h->class_slabs = 0;
@@ -701,18 +706,32 @@ void *slab_heap_calloc(slab_heap *heap, size_t n, size_t size)
     return p;
 }
 
+// The fast free: p inside (not at the base of) a D-block whose header holds
+// the byte-map magic of a cache that reports to a heap (which makes the
+// cache genuine, and its report context a heap), and a live slot of it whose
+// slab neither was full nor empties now (cache_free_fast). A genuine class
+// cache's context is its heap: only class_create sets the trampoline, and a
+// heap ends only after its caches. Everything else: free_other.
 slab_status slab_heap_free(void *ptr)
 {
-    if (ptr == nullptr) {
-        return SLAB_OK;
+    uintptr_t a = reinterpret_cast<uintptr_t>(ptr);
+    slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
+    if (SLAB_LIKELY((a & (kD - 1u)) != 0 && a > kD)) {
+        slab_cache *c = s->cache;
+        if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report)) {
+            slab_heap *h = static_cast<slab_heap *>(c->error_ctx);
+            return with_lock(h, [&]() SLAB_INLINE_LAMBDA {
+#if !SLAB_CHECKS
+                if (SLAB_LIKELY(cache_free_fast(c, s, ptr))) {
+                    note_free(h, c->obj_size);
+                    return SLAB_OK;
+                }
+#endif
+                return small_free_slow(h, c, s, ptr);
+            });
+        }
     }
-    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate when it returns SLAB_OK
-    w.heap = nullptr;
-    slab_status st = locate(ptr, &w);
-    if (SLAB_UNLIKELY(st != SLAB_OK)) {
-        return refuse_located(&w, st, ptr);
-    }
-    return with_lock(w.heap, [&]() SLAB_INLINE_LAMBDA { return free_located(&w, ptr); });
+    return free_other(ptr);
 }
 
 size_t slab_heap_usable_size(const void *ptr)
@@ -790,7 +809,7 @@ slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
     with_lock(h, [&] {
         out->bytes_in_use = h->bytes_in_use;
         out->bytes_peak = h->bytes_peak;
-        out->blocks_in_use = h->blocks;
+        out->blocks_in_use = h->allocs - h->frees;
         out->pages = 1u + h->class_slabs + h->large_pages;
         out->page_bytes = page_bytes_now(h);
         out->page_bytes_peak = h->page_bytes_peak;
@@ -884,8 +903,8 @@ slab_status slab_heap_validate(const slab_heap *heap)
             return SLAB_ECORRUPT;
         }
     }
-    if (blocks != h->blocks || slabs != h->class_slabs || small_bytes > h->bytes_in_use ||
-        h->large_pages != h->large_live + retained || h->allocs - h->frees != h->blocks ||
+    if (blocks != h->allocs - h->frees || slabs != h->class_slabs || small_bytes > h->bytes_in_use ||
+        h->large_pages != h->large_live + retained ||
         h->bytes_peak < h->bytes_in_use || h->page_bytes_peak < page_bytes_now(h)) {
         return SLAB_ECORRUPT;
     }
