@@ -3,9 +3,7 @@
 #include "slab/lock.hpp"
 #include "slab/slab.h"
 
-using slab::detail::cache_alloc;
 using slab::detail::find_slab;
-using slab::detail::kStatusTeardown;
 using slab::detail::lock_area;
 using slab::detail::slab_page;
 
@@ -57,31 +55,9 @@ SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
 
-template <class Lock>
-SLAB_INLINE Lock &lock_of(slab_cache *c)
-{
-    return *static_cast<Lock *>(lock_area(c));
-}
-
-// The slow halves (slab/detail/cache.hpp) with the lock held: the whole
-// operation, the unlock, then the end of an orphaned C++ cache (after the
-// lock, which lives in the master that goes back to the hook). Entered as
-// the fast half's last call, so the fast half needs no stack frame.
-template <class Lock>
-SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *status)
-{
-    void *p = slab::detail::cache_alloc_slow(c, status);
-    lock_of<Lock>(c).unlock(t);
-    return p;
-}
-
-template <class Lock>
-SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t)
-{
-    slab_status st = slab::detail::cache_free_slow(c, s, obj);
-    lock_of<Lock>(c).unlock(t);
-    return st == kStatusTeardown ? slab::detail::cache_teardown(c) : st;
-}
+using slab::detail::alloc_slow;
+using slab::detail::free_slow;
+using slab::detail::lock_of;
 
 template <class Lock>
 SLAB_INLINE void *alloc_with(slab_cache *c, slab_status *status)

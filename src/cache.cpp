@@ -249,14 +249,14 @@ slab_status cache_teardown(slab_cache *c)
     // The control block lives in the master: nothing may touch c once the
     // hook has taken it. If the hook refuses, the cache is restored as it was
     // (the master stays linked where it is).
-    uintptr_t cache_magic = c->magic;
-    uintptr_t page_magic = master->magic;
+    uintptr_t saved_cache_magic = c->magic;
+    uintptr_t saved_page_magic = master->magic;
     size_t slab_size = c->slab_size;
     c->magic = 0;
     page_retire(master);
     if (!bridge_give(master, slab_size, nullptr)) {
-        c->magic = cache_magic;
-        master->magic = page_magic;
+        c->magic = saved_cache_magic;
+        master->magic = saved_page_magic;
         master->cache = c;
         c->hooks.failures++;
         sync_fast(c);

@@ -31,13 +31,16 @@ template <class Idx>
 bool map_ok(const slab_cache *c, const slab_page *s, uint32_t objects)
 {
     const Idx *map = slot_map<Idx>(s);
+    constexpr uint32_t kMark = kLive<Idx>;
     uint32_t live = 0;
     for (uint32_t k = 1; k <= s->handed; k++) {
-        live += map[k] == kLive<Idx> ? 1u : 0u;
+        if (map[k] == kMark) {
+            live++;
+        }
     }
     uint32_t listed = 0;
     for (uint32_t k = s->head; k != kEnd; k = map[k]) {
-        if (k > s->handed || map[k] == kLive<Idx> || ++listed > s->handed) {
+        if (k > s->handed || map[k] == kMark || ++listed > s->handed) {
             return false; // off the handed range, a live slot, or a cycle
         }
         if (SLAB_CHECKS &&

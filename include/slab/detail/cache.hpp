@@ -195,12 +195,15 @@ SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t s
 SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
 {
     SLAB_ASSERT(c->wide == 0 && s->cache == c);
+    if (SLAB_CHECKS) {
+        return false;
+    }
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = slot_number(off, c->recip);
     uint32_t avail = s->avail;
-    if (SLAB_CHECKS || SLAB_UNLIKELY(size_t(k) * c->stride != off || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
-                                     avail + 1u == s->cap)) {
+    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
+                      avail + 1u == s->cap)) {
         return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }
     page_give<uint8_t>(s, k);
