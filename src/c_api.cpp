@@ -3,10 +3,7 @@
 #include "slab/lock.hpp"
 #include "slab/slab.h"
 
-using slab::detail::cache_alloc;
-using slab::detail::cache_free_in;
 using slab::detail::find_slab;
-using slab::detail::kStatusTeardown;
 using slab::detail::lock_area;
 using slab::detail::slab_page;
 
@@ -58,19 +55,79 @@ SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
 
-// Frees obj into its validated slab s under the lock; tears down an orphaned
-// C++ cache when this was its last object (after the lock is released, since
-// the lock lives in the master that goes back to the hook).
-SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
+using slab::detail::alloc_slow;
+using slab::detail::free_slow;
+using slab::detail::lock_of;
+
+template <class Lock>
+SLAB_INLINE void *alloc_with(slab_cache *c, slab_status *status)
 {
-    if (SLAB_UNLIKELY(!lock_known(c))) {
-        return SLAB_EUNSUPPORTED;
+    typename Lock::token t = lock_of<Lock>(c).lock();
+    void *p = slab::detail::cache_alloc_fast(c);
+    if (SLAB_LIKELY(p != nullptr)) {
+        lock_of<Lock>(c).unlock(t);
+        return p;
     }
-    slab_status st = with_lock(c, [&]() SLAB_INLINE_LAMBDA { return cache_free_in(c, s, obj); });
-    if (SLAB_UNLIKELY(st == kStatusTeardown)) {
-        st = slab::detail::cache_teardown(c);
+    return alloc_slow<Lock>(c, t, status);
+}
+
+// The fast half is for byte-map slabs only (slab::detail::page_byte_map);
+// `fast` says the caller checked that.
+template <class Lock>
+SLAB_INLINE slab_status free_with(slab_cache *c, slab_page *s, void *obj, bool fast)
+{
+    typename Lock::token t = lock_of<Lock>(c).lock();
+    if (SLAB_LIKELY(fast && slab::detail::cache_free_fast(c, s, obj))) {
+        lock_of<Lock>(c).unlock(t);
+        return SLAB_OK;
     }
-    return st;
+    return free_slow<Lock>(c, s, obj, t);
+}
+
+// One alloc under the cache's built-in lock, expanded once per lock kind (the
+// interrupt lock before the spin lock: on a Cortex-M it is the usual one).
+// NULL with *status SLAB_EUNSUPPORTED for a C++ user lock type.
+SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
+{
+    uint8_t kind = c->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
+        return alloc_with<slab::NoLock>(c, status);
+    }
+#if SLAB_HAVE_IRQ_LOCK
+    if (kind == SLAB_LOCK_KIND_IRQ) {
+        return alloc_with<slab::IrqLock>(c, status);
+    }
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        return alloc_with<slab::SpinLock>(c, status);
+    }
+#endif
+    if (status != nullptr) {
+        *status = SLAB_EUNSUPPORTED;
+    }
+    return nullptr;
+}
+
+// Frees obj into its validated slab s under the cache's lock; `fast`: s is a
+// byte-map slab (the inline half may take it).
+SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, bool fast)
+{
+    uint8_t kind = c->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
+        return free_with<slab::NoLock>(c, s, obj, fast);
+    }
+#if SLAB_HAVE_IRQ_LOCK
+    if (kind == SLAB_LOCK_KIND_IRQ) {
+        return free_with<slab::IrqLock>(c, s, obj, fast);
+    }
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        return free_with<slab::SpinLock>(c, s, obj, fast);
+    }
+#endif
+    return SLAB_EUNSUPPORTED;
 }
 
 // Why the header at obj's default-size mask did not validate: it may be the
@@ -85,6 +142,17 @@ slab_status refuse_default_free(const void *obj)
         }
     }
     return SLAB_EBADPTR;
+}
+
+// slab_free of a pointer whose header at the default mask does not hold the
+// byte-map magic: a two-byte-map slab (the slow half frees it), or a refusal.
+SLAB_COLD slab_status free_other(void *obj)
+{
+    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
+    if (s == nullptr) {
+        return refuse_default_free(obj);
+    }
+    return free_locked(s->cache, s, obj, false);
 }
 
 // The shape of every cold C call on a cache handle: validate the handle,
@@ -150,13 +218,9 @@ slab_status slab_cache_destroy(slab_cache *cache)
 void *slab_alloc_status(slab_cache *cache, slab_status *status)
 {
     slab_status st = SLAB_OK;
-    void *p = nullptr;
-    if (SLAB_UNLIKELY(cache == nullptr)) {
+    void *p = cache == nullptr ? nullptr : alloc_locked(cache, &st);
+    if (cache == nullptr) {
         st = SLAB_EINVAL;
-    } else if (SLAB_UNLIKELY(!lock_known(cache))) {
-        st = SLAB_EUNSUPPORTED;
-    } else {
-        p = with_lock(cache, [&] { return cache_alloc(cache, &st); });
     }
     if (status != nullptr) {
         *status = st;
@@ -166,12 +230,12 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
 
 void *slab_alloc(slab_cache *cache)
 {
-    // The fast path inlined under each lock kind; bad arguments and a user
-    // lock type through slab_alloc_status, which says why.
-    if (SLAB_UNLIKELY(cache == nullptr || !lock_known(cache))) {
+    // The fast half inlined under each lock kind; a NULL cache through
+    // slab_alloc_status, which says why.
+    if (SLAB_UNLIKELY(cache == nullptr)) {
         return slab_alloc_status(cache, nullptr);
     }
-    return with_lock(cache, [&]() SLAB_INLINE_LAMBDA { return cache_alloc(cache, nullptr); });
+    return alloc_locked(cache, nullptr);
 }
 
 slab_status slab_free(void *obj)
@@ -179,11 +243,12 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(obj == nullptr)) {
         return SLAB_EINVAL;
     }
-    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
-    if (SLAB_UNLIKELY(s == nullptr)) {
-        return refuse_default_free(obj);
+    slab_page *s = slab::detail::page_of(obj, SLAB_DEFAULT_SLAB_SIZE);
+    slab_cache *c = s->cache;
+    if (SLAB_UNLIKELY(!slab::detail::page_byte_map(s, c, SLAB_DEFAULT_SLAB_SIZE))) {
+        return free_other(obj);
     }
-    return free_locked(s->cache, s, obj);
+    return free_locked(c, s, obj, true);
 }
 
 slab_status slab_cache_free(slab_cache *cache, void *obj)
@@ -200,7 +265,7 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
         }
         return st;
     }
-    return free_locked(c, s, obj);
+    return free_locked(c, s, obj, c->wide == 0);
 }
 
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out)

@@ -42,16 +42,17 @@
 extern "C" {
 #endif
 
-/* The option-set check (slab/config.h, SLAB_ABI_TAG): every file that
- * includes this header references the tag of the options it was compiled
- * with; libslab.a defines only its own, so a mismatch fails to link. Costs
- * one pointer of read-only data per object file, which --gc-sections drops
- * after the link has resolved it. */
-extern const char SLAB_ABI_TAG;
+/* The option-set check (slab/config.h, SLAB_ABI_TAG): slab_cache_create's
+ * symbol carries the tag of the options the caller was compiled with, e.g.
+ * slab_cache_create__slab_abi_v2_s4096_c0_t1_r0, and libslab.a defines only
+ * its own; so does every internal function the C++ front's inline code
+ * calls (an inline namespace of that name). A file built with other options
+ * than the library fails to link instead of corrupting its caches. */
 #if defined(__GNUC__)
-__attribute__((used, unused))
+#define SLAB_ABI_NAME_(fn) __asm__(SLAB_STR_(SLAB_CAT_(fn##__, SLAB_ABI_TAG)))
+#else
+#define SLAB_ABI_NAME_(fn)
 #endif
-static const char *const slab_abi_ref_ = &SLAB_ABI_TAG;
 
 /* Opaque; its control data lives in the cache's master slab. */
 typedef struct slab_cache slab_cache;
@@ -136,7 +137,7 @@ typedef struct {
  * Thread context only. O(1).
  */
 slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align,
-                              size_t slab_size, unsigned flags);
+                              size_t slab_size, unsigned flags) SLAB_ABI_NAME_(slab_cache_create);
 
 /*
  * Gives every page of the cache back to the hook. Refused with SLAB_EBUSY
@@ -162,10 +163,34 @@ void *slab_alloc(slab_cache *cache);
 /*
  * As slab_alloc(), and tells why it returned NULL: *status (if status is not
  * NULL) is SLAB_OK on success, else SLAB_EINVAL (NULL cache), SLAB_ENOMEM,
- * SLAB_EHOOKALIGN or SLAB_EUNSUPPORTED (a C++ cache with a user lock type).
+ * SLAB_EHOOKALIGN, SLAB_EHOOKDUP (the hook handed out a page that is a live
+ * slab: not used) or SLAB_EUNSUPPORTED (a C++ cache with a user lock type).
  * The cache argument is trusted: only NULL is detected. O(1).
  */
 void *slab_alloc_status(slab_cache *cache, slab_status *status);
+
+/*
+ * What every build refuses (no option needed; docs/hardening.md). A free of
+ * anything that is not a live slot of the cache it leads to returns its own
+ * status, is reported once through the cache's report hook when the pointer
+ * leads to a genuine slab header, and changes nothing:
+ *   SLAB_EDOUBLEFREE  the slot is free already (A, A or A, B, A)
+ *   SLAB_ENOTSLOT     not the start of a slot (an interior pointer)
+ *   SLAB_EHEADER      the slab's header, slot map, control block or lock
+ *   SLAB_ENEVERALLOC  a slot that was never handed out
+ *   SLAB_EWRONGCACHE  slab_cache_free() of another cache's object
+ *   SLAB_EBADPTR      no genuine slab header where the pointer leads (not
+ *                     reported: no cache is known)
+ * The allocator never reads an object's bytes, so a write after free cannot
+ * make slab_alloc() return a live slot or memory outside the slab's slots;
+ * and object bytes cannot pass for a slab header without the program's
+ * secret (slab/hooks.h, slab_secret).
+ * What stays the caller's duty: a stale pointer freed after its page went
+ * back to the hook and was taken again by a cache, onto a slot that is live
+ * again, cannot be told from a genuine free (slab_cache_free() at least
+ * refuses it when the page now belongs to another cache); writes into the
+ * allocator's own metadata are not detected on the fast path.
+ */
 
 /*
  * Frees an object of any cache created with slab_size 0, finding its slab by
@@ -175,26 +200,31 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * object lies in the slab's first SLAB_DEFAULT_SLAB_SIZE bytes), and otherwise
  * with SLAB_EBADPTR; never freed into the wrong slab. Use slab_cache_free().
  * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
+ *         SLAB_EDOUBLEFREE, SLAB_ENOTSLOT, SLAB_EHEADER, SLAB_ENEVERALLOC,
  *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
  *         back: it stays with the cache), SLAB_EUNSUPPORTED (an object of a
- *         C++ cache with a user lock type), checked-mode codes.
+ *         C++ cache with a user lock type), SLAB_EREDZONE (checked mode:
+ *         reported, the object is freed).
  * O(1); may call slab_page_free() once.
  */
 slab_status slab_free(void *obj);
 
 /*
  * Frees an object of `cache` (any slab size), checking that it belongs to it.
+ * For a cache of slabs larger than SLAB_DEFAULT_SLAB_SIZE it reads the headers
+ * at obj's masks from the default size up, so an object of a smaller slab is
+ * found in its own slab and never read past (O(log2(S / default)) reads).
  * @retval as slab_free(), plus SLAB_EWRONGCACHE; never SLAB_ESLABSIZEFREE.
  */
 slab_status slab_cache_free(slab_cache *cache, void *obj);
 
 /*
- * Report hook: called for every misuse the library detects on a cache it can
- * name (checked-mode reports, slab_cache_free() with a foreign or another
- * cache's pointer), with the cache's lock held: it must not call into the
- * same cache. The call that detected the misuse still returns the same
- * status. A slab_free() of a pointer whose slab header is not genuine has no
- * cache to report to: only its status tells.
+ * Report hook: called once for every misuse the library detects on a cache it
+ * can name (the refusals above, slab_cache_free() with a foreign or another
+ * cache's pointer, checked-mode reports), with the cache's lock held: it must
+ * not call into the same cache. The call that detected the misuse still
+ * returns the same status. A slab_free() of a pointer whose slab header is
+ * not genuine has no cache to report to: only its status tells.
  */
 typedef void (*slab_error_fn)(void *ctx, slab_cache *cache, slab_status status, void *ptr);
 

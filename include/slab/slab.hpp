@@ -9,9 +9,10 @@
 //   cache.make(args...)             constructs a T; reports out-of-memory as a
 //                                   Result, never by an exception.
 //
-// The fast path (cache_alloc_fast / cache_free_in in slab/detail/cache.hpp)
-// inlines into the caller: no virtual call, no function pointer. The slow
-// paths (new slab, empty slab) are calls into libslab.a, compiled once.
+// The fast half of each operation (cache_alloc_fast / cache_free_fast in
+// slab/detail/cache.hpp) inlines into the caller: no virtual call, no
+// function pointer. The slow half (new slab, full or empty slab, refusals)
+// is a call into libslab.a, compiled once.
 // T's constructor must not throw (the library is built without exceptions).
 #ifndef SLAB_SLAB_HPP
 #define SLAB_SLAB_HPP
@@ -26,6 +27,7 @@
 namespace slab {
 
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 template <class T>
 constexpr typename std::remove_reference<T>::type &&move(T &&t) noexcept
@@ -38,42 +40,57 @@ constexpr T &&forward(typename std::remove_reference<T>::type &t) noexcept
     return static_cast<T &&>(t);
 }
 
-template <class Lock>
-SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
-{
-    return *static_cast<Lock *>(lock_area(c));
-}
-
-// Ends a cache with no handle and no object: the lock first (it lives in the
-// master), then the pages. A hook that refuses the master leaks the cache:
-// nothing can reach it any more (counted nowhere, since its counters die).
-template <class Lock>
-SLAB_COLD void end_cache(slab_cache *c) noexcept
-{
-    lock_of<Lock>(c).~Lock();
-    (void)cache_teardown(c);
-}
-
-// Frees a slot of a cache of slab size S, from any handle or none.
+// A free whose header did not hold the byte-map magic: a two-byte-map slab
+// (freed whole by the slow half), or no genuine header (reported, nothing
+// written).
 template <class Lock, size_t S>
-SLAB_INLINE void free_slot(void *obj) noexcept
+SLAB_COLD void free_other(void *obj) noexcept
 {
     slab_page *s = find_slab(obj, S);
-    if (SLAB_UNLIKELY(s == nullptr)) {
+    if (s == nullptr) {
         report_bad_free(obj);
         return;
     }
     slab_cache *c = s->cache;
-    slab_status st = SLAB_OK;
-    {
-        Guard<Lock> hold(lock_of<Lock>(c));
-        st = cache_free_in(c, s, obj);
-    }
-    if (SLAB_UNLIKELY(st == kStatusTeardown)) {
-        end_cache<Lock>(c);
-    }
+    (void)free_slow<Lock>(c, s, obj, lock_of<Lock>(c).lock());
 }
 
+// Frees a slot of a cache of slab size S, from any handle or none. One
+// compare checks the header: genuine, of this size, with a byte map.
+template <class Lock, size_t S>
+SLAB_INLINE void free_slot(void *obj) noexcept
+{
+    slab_page *s = page_of(obj, S);
+    slab_cache *c = s->cache;
+    if (SLAB_UNLIKELY(!page_byte_map(s, c, S))) {
+        free_other<Lock, S>(obj);
+        return;
+    }
+    Lock &lock = lock_of<Lock>(c);
+    typename Lock::token t = lock.lock();
+    if (SLAB_LIKELY(cache_free_fast(c, s, obj))) {
+        lock.unlock(t);
+        return;
+    }
+    (void)free_slow<Lock>(c, s, obj, t);
+}
+
+// A slot, or NULL with *why (if not NULL) set to the reason. *why is not
+// written on the fast path. One lock acquisition, the slow path included.
+template <class Lock>
+SLAB_INLINE void *alloc_slot(slab_cache *c, slab_status *why) noexcept
+{
+    Lock &lock = lock_of<Lock>(c);
+    typename Lock::token t = lock.lock();
+    void *p = cache_alloc_fast(c);
+    if (SLAB_LIKELY(p != nullptr)) {
+        lock.unlock(t);
+        return p;
+    }
+    return alloc_slow<Lock>(c, t, why);
+}
+
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 
 // A value or the status that explains its absence. T is default-constructible
@@ -248,8 +265,7 @@ private:
         if (SLAB_UNLIKELY(c_ == nullptr)) {
             return fail(why, SLAB_EINVAL);
         }
-        Guard<Lock> hold(detail::lock_of<Lock>(c_));
-        return detail::cache_alloc(c_, why);
+        return detail::alloc_slot<Lock>(c_, why);
     }
 
     static void *fail(slab_status *why, slab_status st) noexcept
@@ -282,7 +298,7 @@ private:
             end = detail::cache_release(c);
         }
         if (end) {
-            detail::end_cache<Lock>(c);
+            (void)detail::end_cache<Lock>(c);
         }
     }
 

@@ -11,6 +11,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 // Hook traffic of one cache. A cache being created keeps it on the stack until
 // its control block exists.
 struct hook_counts {
@@ -18,6 +19,7 @@ struct hook_counts {
     uint32_t given;    // successful slab_page_free() calls
     uint32_t failures; // NULL pages, misaligned pages, refused frees
 };
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 
@@ -61,8 +63,10 @@ enum : uint8_t {
 //   full == slabs with avail == 0 (the master included)
 //   in_use == sum of used over all slabs - pin
 //   hooks.taken - hooks.given == slabs
+//   fast == (byte map && !SLAB_CHECKS && partial not empty) ? head of partial : NULL
 struct slab_cache {
-    uintptr_t magic;            // slab_magic(this, this, slab_size): control block is genuine
+    uintptr_t magic;            // cache_magic(this, slab_size): control block is genuine
+    slab::detail::slab_page *fast; // the partial list's head when the inline alloc may use it, else NULL
     slab::detail::link partial; // sentinel: slabs with a free slot; alloc takes the head
     slab::detail::slab_page *spare; // empty slave kept, or NULL
     size_t stride;              // slot size: object size rounded up to the alignment
@@ -86,11 +90,12 @@ struct slab_cache {
     uint8_t wide : 1;           // slot map entries are 16-bit (more than 254 slots per slab)
 };
 
-static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 128 : 88),
+static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 136 : 92),
               "slab_cache layout changed: update the overhead figures in README.md and docs/performance.md");
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Internal status of a free that emptied an orphaned C++ cache (no handle
 // left): the front must tear it down after releasing the lock. Never returned
@@ -100,6 +105,15 @@ constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
 static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
 SLAB_INLINE slab_page *master_of(const slab_cache *c) { return page_of(c, c->slab_size); }
+
+// The control block's magic: the slab magic of its own address, with a key
+// of its own, so that it is never 0 for zeroed memory (whose magic, address
+// and cache fields would otherwise agree) and never a slab header's.
+constexpr uintptr_t kCacheKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
+SLAB_INLINE uintptr_t cache_magic(const slab_cache *c, size_t slab_size)
+{
+    return slab_magic(c, c, slab_size) ^ kCacheKey;
+}
 SLAB_INLINE slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
 SLAB_INLINE void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
 
@@ -111,100 +125,109 @@ void report(slab_cache *c, slab_status status, void *ptr);
 // A C++ free of a pointer with no genuine header (src/report.cpp).
 void report_bad_free(void *obj) noexcept;
 
-// Slow path (src/cache.cpp): the head of the partial list just filled up;
-// it leaves the list. Once per `cap` allocations at most.
-SLAB_COLD void cache_slab_filled(slab_cache *c, slab_page *s);
+// Every operation has two halves, called with the cache's lock held:
+//   cache_*_fast  inline, in the caller: the common case only (a slab with a
+//                 byte map, no list transition, not checked mode). It either
+//                 completes the operation or returns NULL / false having
+//                 changed nothing.
+//   cache_*_slow  compiled once (src/cache.cpp): the whole operation, every
+//                 case. Called as the caller's last step, a tail call, so
+//                 the fast half needs no stack frame.
 
-// Fast path of alloc for a map of Idx entries. Returns NULL only when no
-// slab has a free slot: the caller then takes the slow path.
-template <class Idx>
-SLAB_INLINE void *cache_alloc_map(slab_cache *c)
+SLAB_INLINE void count_alloc(slab_cache *c)
 {
-    link *n = c->partial.next;
-    if (SLAB_UNLIKELY(n == &c->partial)) {
-        return nullptr;
-    }
-    slab_page *s = page_of_node(n);
-    bool reused = SLAB_CHECKS && s->head != kEnd;
-    void *p = slot_at(s, c->slab_size, c->stride, page_take<Idx>(s));
-    if (SLAB_UNLIKELY(--s->avail == 0)) {
-        cache_slab_filled(c, s);
-    }
     c->in_use++;
     if (SLAB_STATS && c->in_use > c->in_use_peak) {
         c->in_use_peak = c->in_use;
     }
-    if (SLAB_CHECKS) {
-        checked_alloc(c, p, reused);
-    }
-    return p;
 }
 
+// A slot of the head slab of the partial list, when that slab has a byte map
+// (`fast`); else NULL, nothing changed. A slab that fills up leaves the list
+// here too (struct slab_cache: full slabs are on no list): two stores to
+// unlink it, two to leave it self-linked, so that a random-order workload,
+// whose allocs fill a slab at nearly every step, stays on this path.
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
-    return c->wide ? cache_alloc_map<uint16_t>(c) : cache_alloc_map<uint8_t>(c);
+    slab_page *s = c->fast;
+    if (SLAB_UNLIKELY(s == nullptr)) {
+        return nullptr; // no slab with room, or not a byte map: the slow half
+    }
+    uint32_t k = page_take<uint8_t>(s);
+    if (SLAB_UNLIKELY(--s->avail == 0)) {
+        // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
+        link *next = s->node.next;
+        list_detach(&s->node);
+        c->full++;
+        c->fast = next == &c->partial ? nullptr : page_of_node(next);
+    }
+    count_alloc(c);
+    return slot_at(s, c->slab_size, c->stride, k);
 }
 
-// Slow path (src/cache.cpp): puts the spare or a new slab on the partial list
-// and takes a slot from it. Sets *status unless it is NULL: SLAB_OK, or why
-// it returns NULL.
+// The whole alloc (src/cache.cpp): a new slab when none has room, the fill
+// transition, wide maps, checked mode. Sets *status unless it is NULL: SLAB_OK,
+// or why it returns NULL.
 SLAB_COLD void *cache_alloc_slow(slab_cache *c, slab_status *status);
 
 // One slot, or NULL with *status set (status may be NULL). *status is written
-// only on the slow path (to SLAB_OK or the failure): the fast path stores
-// nothing, and a caller that passes its own pointer through (no local whose
-// address is taken) keeps a stack slot out of the hot code, which at -Os on
-// Cortex-M costs an instruction or two.
+// only on the slow path (to SLAB_OK or the failure).
 SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
 {
     void *p = cache_alloc_fast(c);
     return SLAB_LIKELY(p != nullptr) ? p : cache_alloc_slow(c, status);
 }
 
-// Slow path of free (src/cache.cpp): a full slab got a free slot, or a slab
-// became empty.
-SLAB_COLD slab_status cache_free_transition(slab_cache *c, slab_page *s);
-
-// Slow path of free (src/refuse.cpp): obj is not a live slot of its slab s.
-// Says why (SLAB_EHEADER, SLAB_ENOTSLOT, SLAB_ENEVERALLOC, SLAB_EDOUBLEFREE),
-// reports it through the cache's hook, and changes nothing.
-SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
-
-// Frees obj into its slab s, whose header is genuine and names c. Every
-// pointer that is not a live slot of s is refused before anything is
-// written: one multiply and a compare for "on the slot grid", a compare for
-// "handed out before", a map read for "live now".
-// Only two events leave the fast path: a full slab gets room (it moves to the
-// partial list), and a slab empties, which thanks to the master's pin is a
-// slave (spare or given back) or the master of an orphaned C++ cache
-// (teardown). A master that empties while pinned is not an event.
-template <class Idx>
-SLAB_INLINE slab_status cache_free_map(slab_cache *c, slab_page *s, void *obj)
+// True when s's header holds the magic of a genuine byte-map slab of c: the
+// one compare the inline free makes (slab_page.hpp, kWideMagic).
+SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t slab_size)
 {
+    return s->magic == slab_magic(s, c, slab_size);
+}
+
+// Frees obj into its slab s, a genuine byte-map slab of c (page_byte_map),
+// when obj is a live slot and s does not empty now. Every pointer that is not
+// a live slot is left to the slow path, which refuses it: one multiply and a
+// compare for "on the slot grid", a map read for "live now" (a byte map
+// covers every k, slab_page.hpp). A slab that was full goes back on the
+// partial list here (four stores: struct slab_cache, `fast`). Checked mode
+// always takes the slow path. False: nothing changed.
+SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
+{
+    SLAB_ASSERT(c->wide == 0 && s->cache == c);
+    if (SLAB_CHECKS) {
+        return false;
+    }
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = slot_number(off, c->recip);
-    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || k - 1u >= s->handed || slot_map<Idx>(s)[k] != kLive<Idx>)) {
-        return cache_free_refused(c, s, obj);
+    uint32_t avail = s->avail;
+    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
+                      avail + 1u == s->cap)) {
+        return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }
-    slab_status checked = SLAB_OK;
-    if (SLAB_CHECKS) {
-        checked = checked_free(c, obj); // a red zone overrun is reported; the slot is still freed
+    page_give<uint8_t>(s, k);
+    if (SLAB_UNLIKELY(avail == 0)) {
+        // [ partial: .. ]  =>  [ partial: s, .. ]
+        list_push(&c->partial, &s->node);
+        c->full--;
+        c->fast = s;
     }
-    page_give<Idx>(s, k);
+    s->avail = static_cast<uint16_t>(avail + 1u);
     c->in_use--;
-    uint32_t avail = ++s->avail;
-    if (SLAB_UNLIKELY(avail == 1 || avail == s->cap)) { // was full, or now empty
-        slab_status st = cache_free_transition(c, s);
-        return st != SLAB_OK ? st : checked;
-    }
-    return checked;
+    return true;
 }
 
-SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
-{
-    return c->wide ? cache_free_map<uint16_t>(c, s, obj) : cache_free_map<uint8_t>(c, s, obj);
-}
+// The whole free (src/cache.cpp): refusals (SLAB_EHEADER, SLAB_ENOTSLOT,
+// SLAB_ENEVERALLOC, SLAB_EDOUBLEFREE: reported, nothing changed), the
+// full-to-partial and empty transitions, wide maps, checked mode. Returns
+// kStatusTeardown when the free emptied an orphaned C++ cache: the caller
+// tears it down after releasing the lock.
+SLAB_COLD slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj);
+
+// Slow path of free (src/refuse.cpp): obj is not a live slot of its slab s.
+// Says why, reports it through the cache's hook, and changes nothing.
+SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
 
 // Compiled in src/cache.cpp.
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
@@ -230,6 +253,7 @@ slab_status cache_check(const slab_cache *c);
 bool cache_genuine(const slab_cache *c);
 slab_status cache_validate(const slab_cache *c);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 
