@@ -1,9 +1,10 @@
 // Header forgery (issue 11; README "Threat model"; slab/hooks.h, slab_secret).
 //
 // The attacker controls the bytes of objects and knows the header layout
-// (include/slab/detail/slab_page.hpp, cache.hpp), the magic formula
-//   slab_magic(hdr, cache, S) = hdr ^ cache ^ (kMagicKey ^ S) ^ slab_secret
-// and every address, but not slab_secret, which the program seeds once from
+// (include/slab/detail/slab_page.hpp, cache.hpp), the magic formulas
+// (slab_magic, and cache_magic for a control block; the test computes them
+// with the library's own inline functions, slab_secret set for that moment
+// to the value the forger assumes) and every address, but not slab_secret, which the program seeds once from
 // a random source before it creates a cache (here: std::random_device).
 //
 // A pointer into a 64 KiB slab masked with a smaller power of two lands
@@ -48,7 +49,7 @@ namespace {
 
 using codes::Report;
 using codes::Snapshot;
-using slab::detail::kMagicKey;
+using slab::detail::kWideMagic;
 using slab::detail::link;
 using slab::detail::slab_page;
 
@@ -156,7 +157,7 @@ struct Forgery : ::testing::TestWithParam<size_t> {
     }
 
     // Builds the fake at A: header for slab size m naming `named` (the fake
-    // control block when NULL), magic by the formula with `assumed` as the
+    // control block when NULL), magics by the formulas with `assumed` as the
     // secret. Returns the fake control block.
     slab_cache *forge(char *A, size_t m, slab_cache *named, uintptr_t assumed)
     {
@@ -164,9 +165,15 @@ struct Forgery : ::testing::TestWithParam<size_t> {
         auto *fc = reinterpret_cast<slab_cache *>(A + kFakeCacheAt);
         slab_cache *c = named != nullptr ? named : fc;
         bool wide = named != nullptr && named->wide;
+        // The public formulas, with the assumed secret; no library call is
+        // made while slab_secret holds it.
+        slab_secret = assumed;
+        uintptr_t page_magic = slab::detail::slab_magic(h, c, m) ^ (wide ? kWideMagic : 0u);
+        uintptr_t fake_cache_magic = slab::detail::cache_magic(fc, m);
+        slab_secret = secret;
         h->node.prev = h->node.next = reinterpret_cast<link *>(g_canary);
         h->cache = c;
-        h->magic = reinterpret_cast<uintptr_t>(h) ^ reinterpret_cast<uintptr_t>(c) ^ (kMagicKey ^ m) ^ assumed;
+        h->magic = page_magic;
         h->head = 0;   // kEnd: no free slot listed
         h->handed = 1; // slot 1 handed out ...
         h->avail = 0;  // ... and live: the slab is full, a free would move it to c's partial list
@@ -176,7 +183,8 @@ struct Forgery : ::testing::TestWithParam<size_t> {
         } else {
             reinterpret_cast<uint8_t *>(A + kH)[0] = 0xFF;
         }
-        fc->magic = reinterpret_cast<uintptr_t>(fc) ^ reinterpret_cast<uintptr_t>(fc) ^ (kMagicKey ^ m) ^ assumed;
+        fc->magic = fake_cache_magic;
+        fc->fast = reinterpret_cast<slab_page *>(g_canary + 256);
         fc->partial.prev = fc->partial.next = reinterpret_cast<link *>(g_canary + 64);
         fc->spare = reinterpret_cast<slab_page *>(g_canary + 128);
         fc->stride = 64;
@@ -222,14 +230,25 @@ struct Forgery : ::testing::TestWithParam<size_t> {
         slab_cache *fc = nullptr;
         if (writable) {
             fc = forge(A, m, named, assumed);
-            // The control: knowing the secret, this fake passes the magic
-            // test of a header of size m, and of a control block.
+            // The control: knowing the secret, this fake passes the header
+            // checks of a slab of size m (page_valid; page_byte_map, the
+            // inline free's one compare, for a byte map) and, when it names
+            // the fake block, the handle check of a control block
+            // (cache_genuine). Only reads: nothing is freed through it.
+            const auto *h = reinterpret_cast<const slab_page *>(A);
             slab_secret = assumed;
-            EXPECT_TRUE(slab::detail::page_valid(reinterpret_cast<slab_page *>(A), m))
-                << "the forgery is incomplete: the test would not catch a leak";
-            EXPECT_EQ(fc->magic, slab::detail::slab_magic(fc, fc, m));
+            bool valid = slab::detail::page_valid(h, m);
+            bool byte_map = slab::detail::page_byte_map(h, h->cache, m);
+            bool genuine = names == Names::kFakeBlock && slab::detail::cache_genuine(fc);
             slab_secret = secret;
-            EXPECT_FALSE(slab::detail::page_valid(reinterpret_cast<slab_page *>(A), m));
+            EXPECT_TRUE(valid) << "the forgery is incomplete: the test would not catch a leak";
+            EXPECT_EQ(byte_map, named == nullptr || !named->wide);
+            EXPECT_EQ(genuine, names == Names::kFakeBlock) << "the fake control block is incomplete";
+            EXPECT_FALSE(slab::detail::page_valid(h, m));
+            EXPECT_FALSE(slab::detail::page_byte_map(h, h->cache, m));
+            if (names == Names::kFakeBlock) {
+                EXPECT_FALSE(slab::detail::cache_genuine(fc));
+            }
         }
         std::vector<unsigned char> canary(g_canary, g_canary + sizeof g_canary);
         std::vector<slab_stats> before = all_stats();
