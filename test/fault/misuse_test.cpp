@@ -592,3 +592,129 @@ TEST_F(HookDup, CreateOnARepeatedPageFails)
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- every address of a slab
+
+// Every pointer into a slab that is not a live slot's start is refused, with
+// the code its place says, reported, nothing changed. For slabs of up to
+// 4 KiB every byte address of the master and of a slave; for larger slabs
+// every byte below the lowest slot and three addresses per slot (start, +1,
+// last byte). The slabs hold live, freed and never-used slots: the master
+// full with every third object freed, a slave half handed out, every third
+// freed. Object sizes cover byte maps (one entry per k up to S / stride in
+// the fast path's byte map), two-byte maps (objects of 8 and 16 bytes in
+// 4 KiB, 64 KiB slabs) and the largest slots.
+struct Geometry {
+    size_t obj;
+    size_t align;
+    size_t slab; // 0: default
+};
+
+struct EveryAddress : Codes, ::testing::WithParamInterface<Geometry> {
+    void SetUp() override
+    {
+        obj = GetParam().obj;
+        align = GetParam().align;
+        slab = GetParam().slab;
+        Codes::SetUp();
+    }
+};
+
+TEST_P(EveryAddress, EveryPointerThatIsNotALiveSlotIsRefused)
+{
+    ASSERT_NO_FATAL_FAILURE(fill_master());
+    const uint32_t half = st.objs_per_slab > 1 ? st.objs_per_slab / 2 : 1;
+    for (uint32_t i = 0; i < half; i++) {
+        ASSERT_NE(alloc(), nullptr);
+    }
+    char *sl = base(live.back());
+    ASSERT_NE(sl, master());
+    ASSERT_EQ(header(master())->handed, st.objs_in_master);
+    ASSERT_EQ(header(sl)->handed, half);
+    std::set<void *> freed;
+    const std::vector<void *> all(live.begin(), live.end());
+    for (size_t i = 0; i < all.size(); i += 3) {
+        if (base(all[i]) == sl && header(sl)->avail + 1u == header(sl)->cap) {
+            continue; // keep the slave in use (it would become the spare)
+        }
+        free_ok(all[i]);
+        freed.insert(all[i]);
+    }
+    const bool default_size = S() == SLAB_DEFAULT_SLAB_SIZE;
+    const bool sample = codes::under_valgrind();
+    slab_stats before = stats();
+    codes::Snapshot snap;
+    uint64_t calls = 0;
+    auto expect = [&](char *p, slab_status code) {
+        std::string where = "slab " + std::string(base(p) == master() ? "master" : "slave") + " + " +
+                            std::to_string(p - base(p)) + ": " + codes::str(code);
+        if (default_size) {
+            slab_status got = slab_free(p);
+            EXPECT_EQ(got, code) << "slab_free, " << where << ", got " << codes::str(got);
+            expect_report(code, p, where.c_str());
+        }
+        slab_status got = slab_cache_free(cache, p);
+        EXPECT_EQ(got, code) << "slab_cache_free, " << where << ", got " << codes::str(got);
+        expect_report(code, p, where.c_str());
+        if (!sample || ++calls % 64 == 0) {
+            snap.expect_same(where.c_str());
+        }
+    };
+    for (char *b : {master(), sl}) {
+        const uint32_t n = cap(b);
+        const uint32_t handed = header(b)->handed;
+        char *lowest = slot(b, n);
+        std::vector<char *> ps;
+        if (S() <= 4096) {
+            for (size_t off = 0; off < S(); off++) {
+                ps.push_back(b + off);
+            }
+        } else {
+            for (char *p = b; p < lowest; p++) {
+                ps.push_back(p);
+            }
+            for (uint32_t k = 1; k <= n; k++) {
+                for (size_t d : {size_t(0), size_t(1), stride() - 1}) {
+                    ps.push_back(slot(b, k) + d);
+                }
+            }
+        }
+        for (char *p : ps) {
+            slab_status code;
+            if (p < lowest) {
+                code = SLAB_EHEADER;
+            } else if ((b + S() - p) % stride() != 0) {
+                code = SLAB_ENOTSLOT;
+            } else if ((b + S() - p) / stride() > handed) {
+                code = SLAB_ENEVERALLOC;
+            } else if (freed.count(p) != 0) {
+                code = SLAB_EDOUBLEFREE;
+            } else {
+                continue; // a live slot
+            }
+            expect(p, code);
+            if (HasFailure()) {
+                return; // the first broken address says enough
+            }
+        }
+    }
+    snap.expect_same("end of the sweep");
+    codes::expect_stats_eq(stats(), before, "after every refusal");
+    EXPECT_EQ(slab_cache_validate(cache), SLAB_OK);
+    expect_still_works();
+}
+
+std::string geometry_name(const ::testing::TestParamInfo<Geometry> &info)
+{
+    return "Obj" + std::to_string(info.param.obj) + "A" + std::to_string(info.param.align) + "S" +
+           std::to_string(info.param.slab);
+}
+
+INSTANTIATE_TEST_SUITE_P(Misuse, EveryAddress,
+                         ::testing::Values(Geometry{8, 0, 0}, Geometry{16, 0, 0}, Geometry{24, 0, 0},
+                                          Geometry{32, 0, 0}, Geometry{48, 16, 0}, Geometry{64, 0, 0},
+                                          Geometry{100, 0, 0}, Geometry{200, 0, 0}, Geometry{1000, 0, 0},
+                                          Geometry{1500, 0, 0}, Geometry{2000, 0, 0}, Geometry{8, 0, 256},
+                                          Geometry{64, 0, 256}, Geometry{24, 0, 1024}, Geometry{16, 0, 65536},
+                                          Geometry{200, 0, 65536}, Geometry{4096, 0, 65536}),
+                         geometry_name);
