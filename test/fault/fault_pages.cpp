@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 #include <sys/mman.h>
@@ -32,6 +33,7 @@ struct State {
     uint64_t taken_back = 0;
     std::map<uintptr_t, Page> live; // by the address handed out
     bool guarded = false;
+    void (*prefill)(void *page, size_t size) = nullptr;
 };
 
 State &state()
@@ -109,6 +111,9 @@ void *fault_page_alloc(size_t size, size_t align)
         void *page = guarded_page(size);
         s.live[reinterpret_cast<uintptr_t>(page)] = Page{size, page, true, ++s.seq, true};
         s.given_out++;
+        if (s.prefill != nullptr) {
+            s.prefill(page, size);
+        }
         return page;
     }
     void *block = std::aligned_alloc(align, misalign ? 2 * size : size);
@@ -119,6 +124,9 @@ void *fault_page_alloc(size_t size, size_t align)
     s.live[reinterpret_cast<uintptr_t>(page)] = Page{size, block, !misalign, ++s.seq, false};
     if (!misalign) {
         s.given_out++;
+        if (s.prefill != nullptr) {
+            s.prefill(page, size);
+        }
     }
     return page;
 }
@@ -158,6 +166,31 @@ void reset(Plan plan)
 
 void set_plan(Plan plan) { state().plan = plan; }
 void set_guarded(bool on) { state().guarded = on; }
+void set_prefill(void (*fn)(void *page, size_t size)) { state().prefill = fn; }
+
+void *latest_page()
+{
+    const Page *latest = nullptr;
+    uintptr_t at = 0;
+    for (const auto &kv : state().live) {
+        if (kv.second.aligned && (latest == nullptr || kv.second.seq > latest->seq)) {
+            latest = &kv.second;
+            at = kv.first;
+        }
+    }
+    return reinterpret_cast<void *>(at);
+}
+
+void take_back(void *page)
+{
+    auto it = state().live.find(reinterpret_cast<uintptr_t>(page));
+    if (it == state().live.end()) {
+        breach("take_back of a page not live", page, 0, 0);
+    }
+    // Scrubbed, so that what it held does not outlive it in the host's heap.
+    std::memset(page, 0, it->second.size);
+    (void)fault_page_free(page, it->second.size, it->second.size);
+}
 uint64_t alloc_calls() { return state().allocs; }
 uint64_t free_calls() { return state().frees; }
 uint64_t faults() { return state().faults; }

@@ -44,6 +44,17 @@ struct Plan {
 constexpr size_t kGuardedMax = 32768;
 void set_guarded(bool on);
 
+// Prefill (set_prefill): each fresh page is passed to fn before it is handed
+// out, to model what the memory held before (a hosted hook returns memory
+// with whatever its last user left there). NULL: pages as aligned_alloc gives.
+void set_prefill(void (*fn)(void *page, size_t size));
+
+// The page handed out last (NULL if none is live), and a way to take back a
+// page the library no longer knows (a test's clean-up after a page the
+// library wrongly refused and so leaked); take_back zero-fills it first.
+void *latest_page();
+void take_back(void *page);
+
 // Forgets the call numbering and the plan. Pages still live stay live.
 void reset(Plan plan);
 // Changes the plan without renumbering (e.g. frees work again for teardown).
