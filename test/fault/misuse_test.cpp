@@ -767,21 +767,26 @@ TEST_F(CoreBug, FreshPageWhoseThirdWordPointsAtItsEndIsUsed)
     ASSERT_EQ(slab_secret, uintptr_t(0)) << "this case is about the default secret";
     for (auto prefill : {end_pointer_then_true, end_pointer_then_zero}) {
         SCOPED_TRACE(prefill == end_pointer_then_true ? "{.., .., page + S, 1}" : "{.., .., page + S, 0}");
-        // A growth (a slave) on such a page.
-        ASSERT_NO_FATAL_FAILURE(fill_master());
-        slab_stats before = stats();
+        // A growth (a new slave: the master full, no spare) on such a page.
+        Other *o = make_other(kObj, 0);
+        ASSERT_NE(o, nullptr);
+        slab_stats before = stats_of(o->cache);
+        for (uint32_t i = 0; i < before.objs_in_master; i++) {
+            ASSERT_NE(alloc_in(o), nullptr);
+        }
+        ASSERT_EQ(o->cache->spare, nullptr);
         fault::set_prefill(prefill);
         slab_status s = SLAB_ECORRUPT;
-        void *p = slab_alloc_status(cache, &s);
+        void *p = slab_alloc_status(o->cache, &s);
         fault::set_prefill(nullptr);
         EXPECT_EQ(s, SLAB_OK) << codes::str(s);
         EXPECT_NE(p, nullptr);
         if (p == nullptr) {
             fault::take_back(fault::latest_page()); // the page the library refused and leaked
         } else {
-            live.push_back(p);
-            EXPECT_EQ(stats().pages_taken, before.pages_taken + 1);
-            EXPECT_EQ(stats().hook_failures, before.hook_failures);
+            o->live.push_back(p);
+            EXPECT_EQ(stats_of(o->cache).pages_taken, before.pages_taken + 1);
+            EXPECT_EQ(stats_of(o->cache).hook_failures, before.hook_failures);
         }
         // A cache created on such a page.
         slab_cache *c2 = nullptr;
@@ -793,9 +798,6 @@ TEST_F(CoreBug, FreshPageWhoseThirdWordPointsAtItsEndIsUsed)
             EXPECT_EQ(slab_cache_destroy(c2), SLAB_OK);
         } else {
             fault::take_back(fault::latest_page());
-        }
-        for (void *q : std::vector<void *>(live)) {
-            free_ok(q);
         }
     }
     expect_still_works();
