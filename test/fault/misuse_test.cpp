@@ -604,11 +604,18 @@ TEST_F(HookDup, CreateOnARepeatedPageFails)
 // freed. Object sizes cover byte maps (one entry per k up to S / stride in
 // the fast path's byte map), two-byte maps (objects of 8 and 16 bytes in
 // 4 KiB, 64 KiB slabs) and the largest slots.
+// Dirty: every page arrives with all its bits set (memory is handed over
+// holding whatever its last user left): a map entry the core has not written
+// then reads as "live" (0xFF, 0xFFFF), so only the core's own bounds keep a
+// never-used slot from passing for a live one.
 struct Geometry {
     size_t obj;
     size_t align;
     size_t slab; // 0: default
+    bool dirty;
 };
+
+void fill_ones(void *page, size_t size) { std::memset(page, 0xFF, size); }
 
 struct EveryAddress : Codes, ::testing::WithParamInterface<Geometry> {
     void SetUp() override
@@ -616,6 +623,9 @@ struct EveryAddress : Codes, ::testing::WithParamInterface<Geometry> {
         obj = GetParam().obj;
         align = GetParam().align;
         slab = GetParam().slab;
+        if (GetParam().dirty) {
+            fault::set_prefill(fill_ones); // until TearDown
+        }
         Codes::SetUp();
     }
 };
@@ -707,17 +717,27 @@ TEST_P(EveryAddress, EveryPointerThatIsNotALiveSlotIsRefused)
 std::string geometry_name(const ::testing::TestParamInfo<Geometry> &info)
 {
     return "Obj" + std::to_string(info.param.obj) + "A" + std::to_string(info.param.align) + "S" +
-           std::to_string(info.param.slab);
+           std::to_string(info.param.slab) + (info.param.dirty ? "Dirty" : "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Misuse, EveryAddress,
-                         ::testing::Values(Geometry{8, 0, 0}, Geometry{16, 0, 0}, Geometry{24, 0, 0},
-                                          Geometry{32, 0, 0}, Geometry{48, 16, 0}, Geometry{64, 0, 0},
-                                          Geometry{100, 0, 0}, Geometry{200, 0, 0}, Geometry{1000, 0, 0},
-                                          Geometry{1500, 0, 0}, Geometry{2000, 0, 0}, Geometry{8, 0, 256},
-                                          Geometry{64, 0, 256}, Geometry{24, 0, 1024}, Geometry{16, 0, 65536},
-                                          Geometry{200, 0, 65536}, Geometry{4096, 0, 65536}),
-                         geometry_name);
+std::vector<Geometry> geometries()
+{
+    const Geometry base[] = {{8, 0, 0, false},    {16, 0, 0, false},    {24, 0, 0, false},   {32, 0, 0, false},
+                             {48, 16, 0, false},  {64, 0, 0, false},    {100, 0, 0, false},  {200, 0, 0, false},
+                             {1000, 0, 0, false}, {1500, 0, 0, false},  {2000, 0, 0, false}, {8, 0, 256, false},
+                             {64, 0, 256, false}, {24, 0, 1024, false}, {16, 0, 65536, false},
+                             {200, 0, 65536, false}, {4096, 0, 65536, false}};
+    std::vector<Geometry> all;
+    for (bool dirty : {false, true}) {
+        for (Geometry g : base) {
+            g.dirty = dirty;
+            all.push_back(g);
+        }
+    }
+    return all;
+}
+
+INSTANTIATE_TEST_SUITE_P(Misuse, EveryAddress, ::testing::ValuesIn(geometries()), geometry_name);
 
 // ---------------------------------------------------------------- CORE BUG (open)
 //
