@@ -552,12 +552,12 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     g_inputs++;
-    fuzzpages::clear_fail();
+    fuzzpages::clear_fault();
     g_reports.clear();
     g_expected.clear();
     Reader r{data, size, 0};
     run(r);
-    fuzzpages::clear_fail();
+    fuzzpages::clear_fault();
     teardown();
     return 0;
 }
