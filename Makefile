@@ -20,9 +20,8 @@ LIB := $(BUILD)/libslab.a
 
 # The library itself: freestanding, no exceptions, no RTTI, no static
 # constructors, no libc. Only freestanding headers are included by src/.
-LIB_CXXFLAGS := -std=c++17 -ffreestanding -fno-exceptions -fno-rtti -nostdlib \
-	-fno-threadsafe-statics -fno-asynchronous-unwind-tables \
-	-Wall -Wextra -Werror -Wpedantic -Wshadow -Wcast-align -Iinclude \
+# The flag list is mk/lib-flags.txt, read by CMakeLists.txt too.
+LIB_CXXFLAGS := $(shell cat mk/lib-flags.txt) -Iinclude \
 	$(TC_FLAGS) $(if $(CHECKS),-DSLAB_CHECKS=$(CHECKS)) $(SLAB_DEFS)
 
 LIB_SRCS := $(wildcard src/*.cpp)
@@ -33,11 +32,21 @@ LIB_HDRS := $(wildcard include/slab/*.h include/slab/*.hpp include/slab/detail/*
 all: lib
 lib: $(LIB)
 
+# The compiler and flags of the last build in $(BUILD), so that changing
+# SLAB_DEFS, CHECKS, TC_FLAGS or the compiler on the command line rebuilds
+# the library instead of keeping one built with other options.
+FLAGS_STAMP := $(BUILD)/flags.stamp
+FLAGS_NOW := $(strip $(CXX) $(LIB_CXXFLAGS))
+ifneq ($(FLAGS_NOW),$(strip $(file < $(FLAGS_STAMP))))
+$(shell mkdir -p $(BUILD))
+$(file > $(FLAGS_STAMP),$(FLAGS_NOW))
+endif
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/obj/%.o: src/%.cpp $(LIB_HDRS)
+$(BUILD)/obj/%.o: src/%.cpp $(LIB_HDRS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LIB_CXXFLAGS) -c $< -o $@
 

@@ -42,7 +42,8 @@ fault_lib = $(or $(FAULT_LIB_$(1)),build/$(1)/libslab.a)
 .SECONDEXPANSION:
 build/fault/%/fault_test: $(FAULT_SRCS) $(FAULT_HDRS) $$(call fault_lib,$$*)
 	@mkdir -p $(dir $@)
-	$(HARD_CXX) $(FAULT_CXXFLAGS) $(FAULT_SRCS) $(call fault_lib,$*) $(GTEST_LIBS) -o $@
+	$(HARD_CXX) $(FAULT_CXXFLAGS) $(if $(findstring checks,$*),-DSLAB_CHECKS=1) $(FAULT_SRCS) $(call fault_lib,$*) \
+		$(GTEST_LIBS) -o $@
 
 test-fault:
 	@$(call hard_lib,host-gcc,build/host-gcc,,-O2 -g)

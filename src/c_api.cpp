@@ -4,7 +4,6 @@
 #include "slab/slab.h"
 
 using slab::detail::cache_alloc;
-using slab::detail::cache_free_in;
 using slab::detail::find_slab;
 using slab::detail::kStatusTeardown;
 using slab::detail::lock_area;
@@ -58,19 +57,98 @@ SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
 
-// Frees obj into its validated slab s under the lock; tears down an orphaned
-// C++ cache when this was its last object (after the lock is released, since
-// the lock lives in the master that goes back to the hook).
+template <class Lock>
+SLAB_INLINE Lock &lock_of(slab_cache *c)
+{
+    return *static_cast<Lock *>(lock_area(c));
+}
+
+// The slow halves (slab/detail/cache.hpp) with the lock held: the whole
+// operation, the unlock, then the end of an orphaned C++ cache (after the
+// lock, which lives in the master that goes back to the hook). Entered as
+// the fast half's last call, so the fast half needs no stack frame.
+template <class Lock>
+SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *status)
+{
+    void *p = slab::detail::cache_alloc_slow(c, status);
+    lock_of<Lock>(c).unlock(t);
+    return p;
+}
+
+template <class Lock>
+SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t)
+{
+    slab_status st = slab::detail::cache_free_slow(c, s, obj);
+    lock_of<Lock>(c).unlock(t);
+    return st == kStatusTeardown ? slab::detail::cache_teardown(c) : st;
+}
+
+template <class Lock>
+SLAB_INLINE void *alloc_with(slab_cache *c, slab_status *status)
+{
+    typename Lock::token t = lock_of<Lock>(c).lock();
+    void *p = slab::detail::cache_alloc_fast(c);
+    if (SLAB_LIKELY(p != nullptr)) {
+        lock_of<Lock>(c).unlock(t);
+        return p;
+    }
+    return alloc_slow<Lock>(c, t, status);
+}
+
+template <class Lock>
+SLAB_INLINE slab_status free_with(slab_cache *c, slab_page *s, void *obj)
+{
+    typename Lock::token t = lock_of<Lock>(c).lock();
+    if (SLAB_LIKELY(slab::detail::cache_free_fast(c, s, obj))) {
+        lock_of<Lock>(c).unlock(t);
+        return SLAB_OK;
+    }
+    return free_slow<Lock>(c, s, obj, t);
+}
+
+// One alloc under the cache's built-in lock, expanded once per lock kind (the
+// interrupt lock before the spin lock: on a Cortex-M it is the usual one).
+// NULL with *status SLAB_EUNSUPPORTED for a C++ user lock type.
+SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
+{
+    uint8_t kind = c->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
+        return alloc_with<slab::NoLock>(c, status);
+    }
+#if SLAB_HAVE_IRQ_LOCK
+    if (kind == SLAB_LOCK_KIND_IRQ) {
+        return alloc_with<slab::IrqLock>(c, status);
+    }
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        return alloc_with<slab::SpinLock>(c, status);
+    }
+#endif
+    if (status != nullptr) {
+        *status = SLAB_EUNSUPPORTED;
+    }
+    return nullptr;
+}
+
+// Frees obj into its validated slab s under the cache's lock.
 SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
 {
-    if (SLAB_UNLIKELY(!lock_known(c))) {
-        return SLAB_EUNSUPPORTED;
+    uint8_t kind = c->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
+        return free_with<slab::NoLock>(c, s, obj);
     }
-    slab_status st = with_lock(c, [&]() SLAB_INLINE_LAMBDA { return cache_free_in(c, s, obj); });
-    if (SLAB_UNLIKELY(st == kStatusTeardown)) {
-        st = slab::detail::cache_teardown(c);
+#if SLAB_HAVE_IRQ_LOCK
+    if (kind == SLAB_LOCK_KIND_IRQ) {
+        return free_with<slab::IrqLock>(c, s, obj);
     }
-    return st;
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        return free_with<slab::SpinLock>(c, s, obj);
+    }
+#endif
+    return SLAB_EUNSUPPORTED;
 }
 
 // Why the header at obj's default-size mask did not validate: it may be the
@@ -150,13 +228,9 @@ slab_status slab_cache_destroy(slab_cache *cache)
 void *slab_alloc_status(slab_cache *cache, slab_status *status)
 {
     slab_status st = SLAB_OK;
-    void *p = nullptr;
-    if (SLAB_UNLIKELY(cache == nullptr)) {
+    void *p = cache == nullptr ? nullptr : alloc_locked(cache, &st);
+    if (cache == nullptr) {
         st = SLAB_EINVAL;
-    } else if (SLAB_UNLIKELY(!lock_known(cache))) {
-        st = SLAB_EUNSUPPORTED;
-    } else {
-        p = with_lock(cache, [&] { return cache_alloc(cache, &st); });
     }
     if (status != nullptr) {
         *status = st;
@@ -166,12 +240,12 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
 
 void *slab_alloc(slab_cache *cache)
 {
-    // The fast path inlined under each lock kind; bad arguments and a user
-    // lock type through slab_alloc_status, which says why.
-    if (SLAB_UNLIKELY(cache == nullptr || !lock_known(cache))) {
+    // The fast half inlined under each lock kind; a NULL cache through
+    // slab_alloc_status, which says why.
+    if (SLAB_UNLIKELY(cache == nullptr)) {
         return slab_alloc_status(cache, nullptr);
     }
-    return with_lock(cache, [&]() SLAB_INLINE_LAMBDA { return cache_alloc(cache, nullptr); });
+    return alloc_locked(cache, nullptr);
 }
 
 slab_status slab_free(void *obj)

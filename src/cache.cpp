@@ -7,6 +7,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 namespace {
 
@@ -91,7 +92,10 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     return SLAB_OK;
 }
 
-void cache_slab_filled(slab_cache *c, slab_page *s)
+namespace {
+
+// The head of the partial list just filled up; it leaves the list.
+void slab_filled(slab_cache *c, slab_page *s)
 {
     // [ partial: s, .. ]  =>  [ partial: .. ], s on no list (struct slab_cache)
     SLAB_ASSERT(page_full(s) && c->partial.next == &s->node && c->full < c->slabs);
@@ -99,29 +103,26 @@ void cache_slab_filled(slab_cache *c, slab_page *s)
     c->full++;
 }
 
-void *cache_alloc_slow(slab_cache *c, slab_status *why)
+// A slot of s, the head of the partial list (avail >= 1).
+template <class Idx>
+void *alloc_from(slab_cache *c, slab_page *s)
 {
-    slab_status ignored = SLAB_OK;
-    slab_status *status = why != nullptr ? why : &ignored;
-    *status = SLAB_OK;
-    slab_page *s = c->spare;
-    if (s != nullptr) {
-        c->spare = nullptr;
-    } else {
-        void *page = bridge_take(c->slab_size, &c->hooks, status);
-        if (page == nullptr) {
-            return nullptr; // nothing changed but the failure count
-        }
-        s = static_cast<slab_page *>(page);
-        page_init(s, c, c->slab_size, c->cap_slave);
-        note_slab_taken(c);
+    SLAB_ASSERT(c->partial.next == &s->node && s->avail >= 1);
+    bool reused = s->head != kEnd;
+    uint32_t k = page_take<Idx>(s);
+    if (--s->avail == 0) {
+        slab_filled(c, s);
     }
-    SLAB_ASSERT(page_used(s) == 0 && c->hooks.taken - c->hooks.given == c->slabs);
-    list_push(&c->partial, &s->node);
-    return cache_alloc_fast(c); // cannot fail: s has cap >= 1 free slots
+    count_alloc(c);
+    void *p = slot_at(s, c->slab_size, c->stride, k);
+    if (SLAB_CHECKS) {
+        checked_alloc(c, p, reused);
+    }
+    return p;
 }
 
-slab_status cache_free_transition(slab_cache *c, slab_page *s)
+// A full slab got a free slot, or a slab became empty.
+slab_status free_transition(slab_cache *c, slab_page *s)
 {
     SLAB_ASSERT(s->avail == 1 || s->avail == s->cap);
     slab_status st = SLAB_OK;
@@ -144,6 +145,63 @@ slab_status cache_free_transition(slab_cache *c, slab_page *s)
         return kStatusTeardown; // last object of an orphaned C++ cache
     }
     return st;
+}
+
+// The whole free of obj into s (genuine, c's): refused unless obj is a live
+// slot; then given back, with the transitions of struct slab_cache.
+template <class Idx>
+slab_status free_into(slab_cache *c, slab_page *s, void *obj)
+{
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
+                                         reinterpret_cast<uintptr_t>(obj));
+    uint32_t k = slot_number(off, c->recip);
+    if (size_t(k) * c->stride != off || k - 1u >= s->handed || slot_map<Idx>(s)[k] != kLive<Idx>) {
+        return cache_free_refused(c, s, obj);
+    }
+    slab_status checked = SLAB_OK;
+    if (SLAB_CHECKS) {
+        checked = checked_free(c, obj); // a red zone overrun is reported; the slot is still freed
+    }
+    page_give<Idx>(s, k);
+    c->in_use--;
+    uint32_t avail = ++s->avail;
+    if (avail == 1 || avail == s->cap) { // was full, or now empty
+        slab_status st = free_transition(c, s);
+        return st != SLAB_OK ? st : checked;
+    }
+    return checked;
+}
+
+}  // namespace
+
+void *cache_alloc_slow(slab_cache *c, slab_status *why)
+{
+    slab_status ignored = SLAB_OK;
+    slab_status *status = why != nullptr ? why : &ignored;
+    *status = SLAB_OK;
+    if (c->partial.next == &c->partial) {
+        slab_page *s = c->spare;
+        if (s != nullptr) {
+            c->spare = nullptr;
+        } else {
+            void *page = bridge_take(c->slab_size, &c->hooks, status);
+            if (page == nullptr) {
+                return nullptr; // nothing changed but the failure count
+            }
+            s = static_cast<slab_page *>(page);
+            page_init(s, c, c->slab_size, c->cap_slave);
+            note_slab_taken(c);
+        }
+        SLAB_ASSERT(page_used(s) == 0 && c->hooks.taken - c->hooks.given == c->slabs);
+        list_push(&c->partial, &s->node);
+    }
+    slab_page *s = page_of_node(c->partial.next);
+    return c->wide ? alloc_from<uint16_t>(c, s) : alloc_from<uint8_t>(c, s);
+}
+
+slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj)
+{
+    return c->wide ? free_into<uint16_t>(c, s, obj) : free_into<uint8_t>(c, s, obj);
 }
 
 slab_status cache_teardown(slab_cache *c)
@@ -226,5 +284,6 @@ void cache_stats(const slab_cache *c, slab_stats *out)
     out->hook_failures = c->hooks.failures;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

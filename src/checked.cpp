@@ -20,6 +20,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 namespace {
 
@@ -70,5 +71,6 @@ slab_status checked_free(slab_cache *c, void *obj)
 // still holds its poison (a use-after-free write is found here first).
 bool checked_slot_ok(const slab_cache *c, const void *slot) { return filled(slot, 0, c->stride, kPoison); }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

@@ -6,10 +6,12 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // A free slot still holds its poison.
 bool checked_slot_ok(const slab_cache *c, const void *slot);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 

@@ -14,11 +14,13 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Counters (avail, cap, head, handed) are 16-bit: a wide map holds at most
 // 65534 slots, so they fit, and the in-use count (32-bit) too.
 static_assert(kMaxSlots<uint16_t> + 1u <= 0xFFFFu, "slot counts must fit the header's 16-bit fields");
-static_assert(SLAB_MAX_SLAB_SIZE <= (1ul << 30), "slot_number needs S <= 2^30");
+constexpr unsigned long long kSlotNumberLimit = 1ull << 30; // slot_number is exact for S up to here
+static_assert(SLAB_MAX_SLAB_SIZE <= kSlotNumberLimit, "slot_number needs S <= 2^30");
 
 namespace {
 
@@ -108,5 +110,6 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     return SLAB_OK;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

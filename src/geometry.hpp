@@ -9,6 +9,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 struct geometry {
     size_t stride;        // slot size: max(obj_size (+ red zone), sizeof(void *)) rounded up to the alignment
@@ -26,6 +27,7 @@ struct geometry {
 slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, size_t lock_size,
                           size_t lock_align, geometry *out);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 

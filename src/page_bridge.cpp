@@ -5,6 +5,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 void *bridge_take(size_t size, hook_counts *counts, slab_status *status)
 {
@@ -47,5 +48,6 @@ bool bridge_give(void *page, size_t size, hook_counts *counts)
     return ok;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

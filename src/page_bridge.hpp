@@ -8,6 +8,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // A page of `size` bytes aligned to `size`, or NULL with *status set to
 // SLAB_ENOMEM (hook returned NULL) or SLAB_EHOOKALIGN (misaligned page, given
@@ -19,6 +20,7 @@ void *bridge_take(size_t size, hook_counts *counts, slab_status *status);
 // teardown): it must not be written once the hook has it.
 bool bridge_give(void *page, size_t size, hook_counts *counts);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 

@@ -6,6 +6,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 namespace {
 
@@ -67,5 +68,6 @@ slab_page *cache_slab_of(const slab_cache *c, const void *obj, slab_status *stat
     return s;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

@@ -7,6 +7,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 void report(slab_cache *c, slab_status status, void *ptr)
 {
@@ -21,5 +22,6 @@ void report_bad_free(void *obj) noexcept
     SLAB_ASSERT(!"Box freed a pointer whose slab header is not genuine");
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

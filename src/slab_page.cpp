@@ -4,6 +4,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // O(1): no map entry is written. Every slot is fresh (k > handed), and
 // fresh entries are never read (slab_page.hpp, the slot map).
@@ -28,5 +29,6 @@ void page_retire(slab_page *s)
     s->cache = nullptr;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

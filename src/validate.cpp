@@ -8,6 +8,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 bool cache_genuine(const slab_cache *c)
 {
@@ -131,5 +132,6 @@ slab_status cache_validate(const slab_cache *c)
     return slabs == c->slabs && used == c->in_use ? SLAB_OK : SLAB_ECORRUPT;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab

@@ -20,6 +20,7 @@ static const test_case tests[] = {
     {"growth: slaves taken when full, distinct aligned slots", test_growth},
     {"empty slabs: given back, one spare kept", test_empty_slabs_return},
     {"free anywhere: slab_free without the cache, wrong cache", test_free_anywhere},
+    {"misuse: double, interior, header, never-used frees refused and reported", test_misuse},
     {"hook NULL: SLAB_ENOMEM, cache still usable", test_hook_null},
     {"hook misaligned: SLAB_EHOOKALIGN, page given back", test_hook_misaligned},
     {"hook refuses free: SLAB_EHOOKFREE, destroy retried", test_hook_free_refused},

@@ -5,12 +5,13 @@
 #include "slab/slab.h"
 
 /* The slab header is at least 4 pointers and at most 64 bytes on 32-bit
- * targets; the slots fill the rest with less than one slot of padding. */
+ * targets; the slots and their slot-map entries (one or two bytes each) fill
+ * the rest with less than one slot of padding. */
 static void expect_packed(const slab_stats *s)
 {
     EXPECT(s->slot_size >= s->obj_size);
-    EXPECT(s->objs_per_slab * s->slot_size <= s->slab_size - 4u * sizeof(void *));
-    EXPECT((s->objs_per_slab + 1u) * s->slot_size > s->slab_size - 64u);
+    EXPECT(s->objs_per_slab * (s->slot_size + 1u) <= s->slab_size - 4u * sizeof(void *));
+    EXPECT((s->objs_per_slab + 1u) * (s->slot_size + 2u) > s->slab_size - 64u);
     EXPECT(s->objs_in_master >= 1u && s->objs_in_master <= s->objs_per_slab);
 }
 
@@ -27,7 +28,7 @@ void test_geometry(void)
     EXPECT(slab_cache_validate(c) == SLAB_OK && slab_cache_check(c) == SLAB_OK);
     EXPECT(slab_cache_destroy(c) == SLAB_OK);
 
-    /* Tiny objects get a slot wide enough for the free-list link. */
+    /* Tiny objects get a slot of at least a pointer. */
     EXPECT(slab_cache_create(&c, 1, 1, 512, 0) == SLAB_OK);
     EXPECT(slab_cache_stats(c, &s) == SLAB_OK);
     EXPECT(s.slot_size == sizeof(void *) && s.slab_size == 512u);

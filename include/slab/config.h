@@ -70,15 +70,19 @@
 /* The build's option set, as one name. The options above change inline code
  * and layouts (the C++ front inlines the fast path; slab_free masks with the
  * default size), so a file compiled with other values than libslab.a would
- * corrupt it silently. Instead, every file that includes slab.h references
- * the symbol SLAB_ABI_TAG and libslab.a defines exactly its own: a mismatch
- * is a link error naming the tag the file expected, e.g.
- *   undefined reference to `slab_abi_v2_s4096_c1_t1_r8'
+ * corrupt it silently. Instead, the names the headers make a file link
+ * against carry the tag, and libslab.a defines only its own: the C++
+ * front's internal functions live in an inline namespace of that name (so
+ * every inlined fast path references it), and slab_cache_create's symbol
+ * ends with it (slab.h). A mismatch is a link error naming the tag the file
+ * expected, e.g.
+ *   undefined reference to `slab_cache_create__slab_abi_v2_s4096_c1_t1_r8'
  * (v: layout version, s: SLAB_DEFAULT_SLAB_SIZE, c: SLAB_CHECKS,
- *  t: SLAB_STATS, r: SLAB_REDZONE). The C++ detail functions live in an
- * inline namespace of the same name, so their mangled names carry it too. */
+ *  t: SLAB_STATS, r: SLAB_REDZONE). */
 #define SLAB_CAT2_(a, b) a##b
 #define SLAB_CAT_(a, b) SLAB_CAT2_(a, b)
+#define SLAB_STR2_(x) #x
+#define SLAB_STR_(x) SLAB_STR2_(x)
 #if SLAB_DEFAULT_SLAB_SIZE == 256u
 #define SLAB_ABI_S_ 256
 #elif SLAB_DEFAULT_SLAB_SIZE == 512u

@@ -98,6 +98,7 @@ private:
 };
 
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Creates a cache whose master holds a Lock, constructed in place. Both
 // fronts create their caches through this one function.
@@ -111,6 +112,7 @@ slab_status cache_create_locked(slab_cache **out, size_t obj_size, size_t obj_al
     return st;
 }
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 

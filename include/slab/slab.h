@@ -42,16 +42,17 @@
 extern "C" {
 #endif
 
-/* The option-set check (slab/config.h, SLAB_ABI_TAG): every file that
- * includes this header references the tag of the options it was compiled
- * with; libslab.a defines only its own, so a mismatch fails to link. Costs
- * one pointer of read-only data per object file, which --gc-sections drops
- * after the link has resolved it. */
-extern const char SLAB_ABI_TAG;
+/* The option-set check (slab/config.h, SLAB_ABI_TAG): slab_cache_create's
+ * symbol carries the tag of the options the caller was compiled with, e.g.
+ * slab_cache_create__slab_abi_v2_s4096_c0_t1_r0, and libslab.a defines only
+ * its own; so does every internal function the C++ front's inline code
+ * calls (an inline namespace of that name). A file built with other options
+ * than the library fails to link instead of corrupting its caches. */
 #if defined(__GNUC__)
-__attribute__((used, unused))
+#define SLAB_ABI_NAME_(fn) __asm__(SLAB_STR_(SLAB_CAT_(fn##__, SLAB_ABI_TAG)))
+#else
+#define SLAB_ABI_NAME_(fn)
 #endif
-static const char *const slab_abi_ref_ = &SLAB_ABI_TAG;
 
 /* Opaque; its control data lives in the cache's master slab. */
 typedef struct slab_cache slab_cache;
@@ -136,7 +137,7 @@ typedef struct {
  * Thread context only. O(1).
  */
 slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align,
-                              size_t slab_size, unsigned flags);
+                              size_t slab_size, unsigned flags) SLAB_ABI_NAME_(slab_cache_create);
 
 /*
  * Gives every page of the cache back to the hook. Refused with SLAB_EBUSY

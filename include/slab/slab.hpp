@@ -9,9 +9,10 @@
 //   cache.make(args...)             constructs a T; reports out-of-memory as a
 //                                   Result, never by an exception.
 //
-// The fast path (cache_alloc_fast / cache_free_in in slab/detail/cache.hpp)
-// inlines into the caller: no virtual call, no function pointer. The slow
-// paths (new slab, empty slab) are calls into libslab.a, compiled once.
+// The fast half of each operation (cache_alloc_fast / cache_free_fast in
+// slab/detail/cache.hpp) inlines into the caller: no virtual call, no
+// function pointer. The slow half (new slab, full or empty slab, refusals)
+// is a call into libslab.a, compiled once.
 // T's constructor must not throw (the library is built without exceptions).
 #ifndef SLAB_SLAB_HPP
 #define SLAB_SLAB_HPP
@@ -26,6 +27,7 @@
 namespace slab {
 
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 template <class T>
 constexpr typename std::remove_reference<T>::type &&move(T &&t) noexcept
@@ -54,6 +56,28 @@ SLAB_COLD void end_cache(slab_cache *c) noexcept
     (void)cache_teardown(c);
 }
 
+// The slow halves of alloc and free (slab/detail/cache.hpp), entered with
+// the lock held (its token in t): the whole operation, then the unlock, then
+// the end of an orphaned cache. Out of line and entered as the inline fast
+// half's last call, so the fast half needs no stack frame.
+template <class Lock>
+SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *why) noexcept
+{
+    void *p = cache_alloc_slow(c, why);
+    lock_of<Lock>(c).unlock(t);
+    return p;
+}
+
+template <class Lock>
+SLAB_COLD void free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t) noexcept
+{
+    slab_status st = cache_free_slow(c, s, obj);
+    lock_of<Lock>(c).unlock(t);
+    if (st == kStatusTeardown) {
+        end_cache<Lock>(c);
+    }
+}
+
 // Frees a slot of a cache of slab size S, from any handle or none.
 template <class Lock, size_t S>
 SLAB_INLINE void free_slot(void *obj) noexcept
@@ -64,16 +88,31 @@ SLAB_INLINE void free_slot(void *obj) noexcept
         return;
     }
     slab_cache *c = s->cache;
-    slab_status st = SLAB_OK;
-    {
-        Guard<Lock> hold(lock_of<Lock>(c));
-        st = cache_free_in(c, s, obj);
+    Lock &lock = lock_of<Lock>(c);
+    typename Lock::token t = lock.lock();
+    if (SLAB_LIKELY(cache_free_fast(c, s, obj))) {
+        lock.unlock(t);
+        return;
     }
-    if (SLAB_UNLIKELY(st == kStatusTeardown)) {
-        end_cache<Lock>(c);
-    }
+    free_slow<Lock>(c, s, obj, t);
 }
 
+// A slot, or NULL with *why (if not NULL) set to the reason. *why is not
+// written on the fast path. One lock acquisition, the slow path included.
+template <class Lock>
+SLAB_INLINE void *alloc_slot(slab_cache *c, slab_status *why) noexcept
+{
+    Lock &lock = lock_of<Lock>(c);
+    typename Lock::token t = lock.lock();
+    void *p = cache_alloc_fast(c);
+    if (SLAB_LIKELY(p != nullptr)) {
+        lock.unlock(t);
+        return p;
+    }
+    return alloc_slow<Lock>(c, t, why);
+}
+
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 
 // A value or the status that explains its absence. T is default-constructible
@@ -248,8 +287,7 @@ private:
         if (SLAB_UNLIKELY(c_ == nullptr)) {
             return fail(why, SLAB_EINVAL);
         }
-        Guard<Lock> hold(detail::lock_of<Lock>(c_));
-        return detail::cache_alloc(c_, why);
+        return detail::alloc_slot<Lock>(c_, why);
     }
 
     static void *fail(slab_status *why, slab_status st) noexcept

@@ -12,6 +12,9 @@
 #    -DSLAB_STATS=0 against the default library; the default options against
 #    the checked library, when its path is given as the third argument) must
 #    FAIL to link, naming the option tag the file expected (slab/config.h).
+# 5. A C++ file that only frees through the inline fast path, built with
+#    -DSLAB_CHECKS=1, linked with --gc-sections against the default library:
+#    the link fails on the tagged internal names its inlined code calls.
 # Exits non-zero with a message naming the first assertion that failed.
 set -u
 LIB=${1:?usage: run.sh <libslab.a> <build dir> [checked libslab.a]}
@@ -72,9 +75,9 @@ mismatch() { # <name> <library> <extra cflags...>
     if $CC "$bin.main.o" "$bin.hooks.o" "$lib" -o "$bin" >"$bin.log" 2>&1; then
         fail "a file built with [$*] linked against $lib (expected an option-tag link error)"
     fi
-    grep -qE "undefined reference to .slab_abi_v2_" "$bin.log" ||
+    grep -qE "undefined reference to .[A-Za-z_]*slab_abi_v2_" "$bin.log" ||
         { cat "$bin.log" >&2; fail "the mismatch [$*] failed to link, but not on the option tag"; }
-    echo "test-link: [$*] against $(basename "$(dirname "$lib")"): link fails on $(grep -oE 'slab_abi_v2_[A-Za-z0-9_]+' "$bin.log" | head -1)"
+    echo "test-link: [$*] against $(basename "$(dirname "$lib")"): link fails on $(grep -oE '[A-Za-z_]*slab_abi_v2_[A-Za-z0-9_]+' "$bin.log" | head -1)"
 }
 mismatch checks "$LIB" -DSLAB_CHECKS=1
 mismatch slabsize "$LIB" -DSLAB_DEFAULT_SLAB_SIZE=8192
@@ -87,5 +90,16 @@ if [ -n "$CHECKED_LIB" ]; then
         fail "main.c built with -DSLAB_CHECKS=1 does not link against the checked library"
     "$OUT/checked_match" || fail "the checked program exited with status $?"
 fi
+
+# 5. Inline C++ only, with --gc-sections.
+$CXX $CXXFLAGS -fno-exceptions -fno-rtti -ffunction-sections -fdata-sections -DSLAB_CHECKS=1 \
+    -c "$HERE/box_only.cpp" -o "$OUT/box_only.o" || fail "box_only.cpp does not compile"
+if $CXX -Wl,--gc-sections -Wl,--undefined=box_only_free "$OUT/main.o" "$OUT/box_only.o" "$HERE/hooks_cxx.cpp" \
+    -I"$INC" -DHOOKS_IN_NAMESPACE=0 "$LIB" -o "$OUT/box_only" >"$OUT/box_only.log" 2>&1; then
+    fail "inline C++ code built with -DSLAB_CHECKS=1 linked against the default library with --gc-sections"
+fi
+grep -qE "undefined reference to .*slab_abi_v2_s4096_c1" "$OUT/box_only.log" ||
+    { cat "$OUT/box_only.log" >&2; fail "the inline-only mismatch failed to link, but not on the option tag"; }
+echo "test-link: inline C++ free built with -DSLAB_CHECKS=1, --gc-sections: link fails on the tagged internals"
 
 echo "test-link: passed (no hooks: link fails on exactly the program's three symbols; C and C++ DEFINE_SLAB_HOOKS link and run; option mismatches fail to link)"

@@ -11,6 +11,7 @@
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 // Hook traffic of one cache. A cache being created keeps it on the stack until
 // its control block exists.
 struct hook_counts {
@@ -18,6 +19,7 @@ struct hook_counts {
     uint32_t given;    // successful slab_page_free() calls
     uint32_t failures; // NULL pages, misaligned pages, refused frees
 };
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 
@@ -91,6 +93,7 @@ static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 128 : 88),
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Internal status of a free that emptied an orphaned C++ cache (no handle
 // left): the front must tear it down after releasing the lock. Never returned
@@ -111,100 +114,88 @@ void report(slab_cache *c, slab_status status, void *ptr);
 // A C++ free of a pointer with no genuine header (src/report.cpp).
 void report_bad_free(void *obj) noexcept;
 
-// Slow path (src/cache.cpp): the head of the partial list just filled up;
-// it leaves the list. Once per `cap` allocations at most.
-SLAB_COLD void cache_slab_filled(slab_cache *c, slab_page *s);
+// Every operation has two halves, called with the cache's lock held:
+//   cache_*_fast  inline, in the caller: the common case only (a slab with a
+//                 byte map, no list transition, not checked mode). It either
+//                 completes the operation or returns NULL / false having
+//                 changed nothing.
+//   cache_*_slow  compiled once (src/cache.cpp): the whole operation, every
+//                 case. Called as the caller's last step, a tail call, so
+//                 the fast half needs no stack frame.
 
-// Fast path of alloc for a map of Idx entries. Returns NULL only when no
-// slab has a free slot: the caller then takes the slow path.
-template <class Idx>
-SLAB_INLINE void *cache_alloc_map(slab_cache *c)
+SLAB_INLINE void count_alloc(slab_cache *c)
 {
-    link *n = c->partial.next;
-    if (SLAB_UNLIKELY(n == &c->partial)) {
-        return nullptr;
-    }
-    slab_page *s = page_of_node(n);
-    bool reused = SLAB_CHECKS && s->head != kEnd;
-    void *p = slot_at(s, c->slab_size, c->stride, page_take<Idx>(s));
-    if (SLAB_UNLIKELY(--s->avail == 0)) {
-        cache_slab_filled(c, s);
-    }
     c->in_use++;
     if (SLAB_STATS && c->in_use > c->in_use_peak) {
         c->in_use_peak = c->in_use;
     }
-    if (SLAB_CHECKS) {
-        checked_alloc(c, p, reused);
-    }
-    return p;
 }
 
+// A slot of the head slab of the partial list, when that slab has a byte map
+// and still has a free slot after this one; else NULL, nothing changed.
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
-    return c->wide ? cache_alloc_map<uint16_t>(c) : cache_alloc_map<uint8_t>(c);
+    link *n = c->partial.next;
+    if (SLAB_CHECKS || SLAB_UNLIKELY(n == &c->partial || c->wide != 0)) {
+        return nullptr;
+    }
+    slab_page *s = page_of_node(n);
+    if (SLAB_UNLIKELY(s->avail == 1)) {
+        return nullptr; // it fills up: a list transition
+    }
+    uint32_t k = page_take<uint8_t>(s);
+    s->avail--;
+    count_alloc(c);
+    return slot_at(s, c->slab_size, c->stride, k);
 }
 
-// Slow path (src/cache.cpp): puts the spare or a new slab on the partial list
-// and takes a slot from it. Sets *status unless it is NULL: SLAB_OK, or why
-// it returns NULL.
+// The whole alloc (src/cache.cpp): a new slab when none has room, the fill
+// transition, wide maps, checked mode. Sets *status unless it is NULL: SLAB_OK,
+// or why it returns NULL.
 SLAB_COLD void *cache_alloc_slow(slab_cache *c, slab_status *status);
 
 // One slot, or NULL with *status set (status may be NULL). *status is written
-// only on the slow path (to SLAB_OK or the failure): the fast path stores
-// nothing, and a caller that passes its own pointer through (no local whose
-// address is taken) keeps a stack slot out of the hot code, which at -Os on
-// Cortex-M costs an instruction or two.
+// only on the slow path (to SLAB_OK or the failure).
 SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
 {
     void *p = cache_alloc_fast(c);
     return SLAB_LIKELY(p != nullptr) ? p : cache_alloc_slow(c, status);
 }
 
-// Slow path of free (src/cache.cpp): a full slab got a free slot, or a slab
-// became empty.
-SLAB_COLD slab_status cache_free_transition(slab_cache *c, slab_page *s);
-
-// Slow path of free (src/refuse.cpp): obj is not a live slot of its slab s.
-// Says why (SLAB_EHEADER, SLAB_ENOTSLOT, SLAB_ENEVERALLOC, SLAB_EDOUBLEFREE),
-// reports it through the cache's hook, and changes nothing.
-SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
-
-// Frees obj into its slab s, whose header is genuine and names c. Every
-// pointer that is not a live slot of s is refused before anything is
-// written: one multiply and a compare for "on the slot grid", a compare for
-// "handed out before", a map read for "live now".
-// Only two events leave the fast path: a full slab gets room (it moves to the
-// partial list), and a slab empties, which thanks to the master's pin is a
-// slave (spare or given back) or the master of an orphaned C++ cache
-// (teardown). A master that empties while pinned is not an event.
-template <class Idx>
-SLAB_INLINE slab_status cache_free_map(slab_cache *c, slab_page *s, void *obj)
+// Frees obj into its slab s, whose header is genuine and names c, when obj
+// is a live slot of a byte-map slab that neither was full nor empties now.
+// Every pointer that is not a live slot is left to the slow path, which
+// refuses it: one multiply and a compare for "on the slot grid", a compare
+// for "handed out before", a map read for "live now". False: nothing changed.
+SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
 {
+    if (SLAB_CHECKS || SLAB_UNLIKELY(c->wide != 0)) {
+        return false;
+    }
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = slot_number(off, c->recip);
-    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || k - 1u >= s->handed || slot_map<Idx>(s)[k] != kLive<Idx>)) {
-        return cache_free_refused(c, s, obj);
+    uint32_t avail = s->avail;
+    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || k - 1u >= s->handed ||
+                      slot_map<uint8_t>(s)[k] != kLive<uint8_t> || avail == 0 || avail + 1u == s->cap)) {
+        return false;
     }
-    slab_status checked = SLAB_OK;
-    if (SLAB_CHECKS) {
-        checked = checked_free(c, obj); // a red zone overrun is reported; the slot is still freed
-    }
-    page_give<Idx>(s, k);
+    page_give<uint8_t>(s, k);
+    s->avail = static_cast<uint16_t>(avail + 1u);
     c->in_use--;
-    uint32_t avail = ++s->avail;
-    if (SLAB_UNLIKELY(avail == 1 || avail == s->cap)) { // was full, or now empty
-        slab_status st = cache_free_transition(c, s);
-        return st != SLAB_OK ? st : checked;
-    }
-    return checked;
+    return true;
 }
 
-SLAB_INLINE slab_status cache_free_in(slab_cache *c, slab_page *s, void *obj)
-{
-    return c->wide ? cache_free_map<uint16_t>(c, s, obj) : cache_free_map<uint8_t>(c, s, obj);
-}
+// The whole free (src/cache.cpp): refusals (SLAB_EHEADER, SLAB_ENOTSLOT,
+// SLAB_ENEVERALLOC, SLAB_EDOUBLEFREE: reported, nothing changed), the
+// full-to-partial and empty transitions, wide maps, checked mode. Returns
+// kStatusTeardown when the free emptied an orphaned C++ cache: the caller
+// tears it down after releasing the lock.
+SLAB_COLD slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj);
+
+// Slow path of free (src/refuse.cpp): obj is not a live slot of its slab s.
+// Says why, reports it through the cache's hook, and changes nothing.
+SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
 
 // Compiled in src/cache.cpp.
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
@@ -230,6 +221,7 @@ slab_status cache_check(const slab_cache *c);
 bool cache_genuine(const slab_cache *c);
 slab_status cache_validate(const slab_cache *c);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 

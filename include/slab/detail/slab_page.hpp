@@ -32,6 +32,7 @@ struct slab_cache;
 
 namespace slab {
 namespace detail {
+inline namespace SLAB_ABI_TAG {
 
 // Node of a circular doubly linked list with a sentinel in the cache: unlink
 // and push are O(1) and need no NULL test.
@@ -211,6 +212,7 @@ SLAB_INLINE void page_give(slab_page *s, uint32_t k)
 void page_init(slab_page *s, ::slab_cache *cache, size_t slab_size, uint32_t slots);
 void page_retire(slab_page *s);
 
+}  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
 

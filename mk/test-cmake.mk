@@ -1,0 +1,138 @@
+# libslab taken the ways firmware and host projects take libraries
+# (CMakeLists.txt, mk/install.mk, docs/cmake.md); consumers in test/cmake/.
+#   make test-cmake   every check below, in build/test-cmake/
+#     firmware      a Cortex-M4 firmware (hard float) by add_subdirectory(),
+#                   cross-compiled with toolchains/arm-none-eabi.cmake and the
+#                   project's board files; libslab's code must be in the ELF,
+#                   and it must pass on QEMU mps2-an386
+#     fetch-content a host C project takes libslab by FetchContent, its
+#                   options set as normal variables, and runs
+#     find-package  make install (host) into a DESTDIR; a C-only CMake project
+#                   finds it with find_package(slab CONFIG), builds and runs
+#     pkg-config    the same tree through pkg-config --cflags --libs slab
+#     host-trees    cmake --install writes the same tree as make install
+#                   (generated files equal, same symbols in libslab.a)
+#     cross         the same for a Cortex-M4 install; a project configured
+#                   for the Cortex-M3 finds that package and gets its CPU
+#                   flags: its firmware links hard-float and passes on the
+#                   M4 board; pkg-config's Cflags do the same to an object
+# Every build uses non-default options (checked mode, 8 KiB default slabs):
+# the consumers check that the definitions reached them and that the library
+# behaves as built with them (test/cmake/checks.c).
+# The cross toolchain, newlib and QEMU come from mk/target.mk's DEPS_PKGS,
+# and so do QEMU_RUN and the board of each CPU.
+TEST_TARGETS += test-cmake
+DEPS_PKGS += cmake pkg-config
+
+TCM_DIR := build/test-cmake
+TCM_ABS := $(CURDIR)/$(TCM_DIR)
+TCM_PREFIX := /usr/local
+# The Cortex-M4 flags of toolchains/arm-none-eabi.mk: tcm-cross fails if they
+# part (the make install of that toolchain must equal the CMake one).
+TCM_M4_FLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+TCM_M3_FLAGS := -mcpu=cortex-m3 -mthumb
+TCM_MAKE_OPTS := CHECKS=1 SLAB_DEFS=-DSLAB_DEFAULT_SLAB_SIZE=8192
+TCM_CMAKE_OPTS := -DSLAB_CHECKS=1 -DSLAB_DEFAULT_SLAB_SIZE=8192
+TCM_EXPECT := EXPECT_CHECKS=1 EXPECT_SLAB_SIZE=8192
+TCM_HOST_CC := gcc
+# CMake's own make must not inherit this make's command-line variables.
+TCM_CMAKE := MAKEFLAGS= cmake
+TCM_CONFIGURE = $(TCM_CMAKE) -G "Unix Makefiles" -Wno-dev
+TCM_TOOLCHAIN := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/toolchains/arm-none-eabi.cmake -DCMAKE_BUILD_TYPE=MinSizeRel
+TCM_INSTALL = $(MAKE) --no-print-directory -s install $(TCM_MAKE_OPTS) PREFIX=$(TCM_PREFIX)
+
+# $(call tcm_step,command,log,what): runs the command into the log; on
+# failure shows the log's end and fails naming the step.
+tcm_step = $(1) >$(2) 2>&1 || { tail -n 40 $(2); echo "test-cmake: FAILED: $(3) (log: $(2))"; exit 1; }
+# $(call tcm_diff_trees,tree A,tree B,what,nm): same files; same content
+# except libslab.a, whose defined symbols must be the same.
+define tcm_diff_trees
+	@diff -r -x libslab.a $(1) $(2) || { echo "test-cmake: FAILED: $(3): the installed files differ"; exit 1; }
+	@for t in $(1) $(2); do $(4) -g --defined-only $$t$(TCM_PREFIX)/lib/libslab.a | \
+		awk 'NF == 3 && $$2 ~ /^[TDRB]$$/ { print $$3 }' | sort -u > $$t.symbols; done
+	@test -s $(1).symbols && cmp -s $(1).symbols $(2).symbols || \
+		{ diff $(1).symbols $(2).symbols; echo "test-cmake: FAILED: $(3): libslab.a symbols differ"; exit 1; }
+endef
+
+.PHONY: test-cmake tcm-firmware tcm-fetch-content tcm-host-install tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross
+test-cmake: tcm-firmware tcm-fetch-content tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross
+	@echo "test-cmake: add_subdirectory firmware on QEMU mps2-an386, FetchContent, find_package and pkg-config consumers," \
+		"make install and cmake --install trees equal (host and Cortex-M4), CPU flags carried by the package"
+
+# ---------------------------------------------------------------- firmware
+tcm-firmware:
+	@rm -rf $(TCM_DIR)/firmware && mkdir -p $(TCM_DIR)
+	@$(call tcm_step,$(TCM_CONFIGURE) -S test/cmake/firmware -B $(TCM_DIR)/firmware $(TCM_TOOLCHAIN) \
+		-DARM_CPU_FLAGS="$(TCM_M4_FLAGS)" $(TCM_CMAKE_OPTS) $(addprefix -D,$(TCM_EXPECT)),$(TCM_DIR)/firmware.log,firmware: configure)
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_DIR)/firmware -j 2,$(TCM_DIR)/firmware-build.log,firmware: build)
+	@arm-none-eabi-nm $(TCM_DIR)/firmware/firmware.elf | grep -q ' T slab_cache_create' || \
+		{ echo "test-cmake: FAILED: firmware: no slab_cache_create in firmware.elf"; exit 1; }
+	@arm-none-eabi-readelf -A $(TCM_DIR)/firmware/firmware.elf | grep -q 'Tag_ABI_VFP_args: VFP registers' || \
+		{ echo "test-cmake: FAILED: firmware: firmware.elf is not hard-float"; exit 1; }
+	@$(call tcm_step,$(call QEMU_RUN,$(QEMU_MACHINE_cortex-m4),$(TCM_DIR)/firmware/firmware.elf),$(TCM_DIR)/firmware-run.log,firmware: run on QEMU $(QEMU_MACHINE_cortex-m4))
+	@grep -q '^test-cmake firmware: C and C++ checks passed' $(TCM_DIR)/firmware-run.log || \
+		{ cat $(TCM_DIR)/firmware-run.log; echo "test-cmake: FAILED: firmware: no closing line"; exit 1; }
+	@echo "test-cmake: firmware (add_subdirectory, Cortex-M4 hard float) links libslab and passes on QEMU $(QEMU_MACHINE_cortex-m4)"
+
+# ---------------------------------------------------------------- host consumers
+tcm-fetch-content:
+	@rm -rf $(TCM_DIR)/fetch-content && mkdir -p $(TCM_DIR)
+	@$(call tcm_step,$(TCM_CONFIGURE) -S test/cmake/fetch-content -B $(TCM_DIR)/fetch-content \
+		$(addprefix -D,$(TCM_EXPECT)),$(TCM_DIR)/fetch-content.log,fetch-content: configure)
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_DIR)/fetch-content -j 2,$(TCM_DIR)/fetch-content-build.log,fetch-content: build)
+	@./$(TCM_DIR)/fetch-content/consumer || { echo "test-cmake: FAILED: fetch-content: the consumer failed"; exit 1; }
+
+tcm-host-install:
+	@rm -rf $(TCM_DIR)/make-host
+	@$(call tcm_step,$(TCM_INSTALL) TOOLCHAIN=host-gcc BUILD=$(TCM_DIR)/make-host/lib DESTDIR=$(TCM_ABS)/make-host/tree,$(TCM_DIR)/make-host.log,make install (host))
+
+tcm-find-package: tcm-host-install
+	@rm -rf $(TCM_DIR)/find-package
+	@$(call tcm_step,$(TCM_CONFIGURE) -S test/cmake/find-package -B $(TCM_DIR)/find-package \
+		-DCMAKE_PREFIX_PATH=$(TCM_ABS)/make-host/tree$(TCM_PREFIX) $(addprefix -D,$(TCM_EXPECT)),$(TCM_DIR)/find-package.log,find-package: configure)
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_DIR)/find-package -j 2,$(TCM_DIR)/find-package-build.log,find-package: build)
+	@./$(TCM_DIR)/find-package/consumer || { echo "test-cmake: FAILED: find-package: the consumer failed"; exit 1; }
+
+tcm-pkg-config: tcm-host-install
+	@mkdir -p $(TCM_DIR)/pkg-config
+	@flags=$$(PKG_CONFIG_PATH=$(TCM_ABS)/make-host/tree$(TCM_PREFIX)/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(TCM_ABS)/make-host/tree \
+		pkg-config --cflags --libs slab) || { echo "test-cmake: FAILED: pkg-config: slab not found"; exit 1; }; \
+	$(TCM_HOST_CC) -std=c11 -Wall -Wextra -Werror $(addprefix -D,$(TCM_EXPECT)) '-DCONSUMER_NAME="pkg-config consumer"' \
+		test/cmake/host_main.c test/cmake/checks.c $$flags -o $(TCM_DIR)/pkg-config/consumer || \
+		{ echo "test-cmake: FAILED: pkg-config: the consumer does not build"; exit 1; }
+	@./$(TCM_DIR)/pkg-config/consumer || { echo "test-cmake: FAILED: pkg-config: the consumer failed"; exit 1; }
+
+tcm-host-trees: tcm-host-install
+	@rm -rf $(TCM_DIR)/cmake-host
+	@$(call tcm_step,$(TCM_CONFIGURE) -S . -B $(TCM_DIR)/cmake-host -DCMAKE_BUILD_TYPE=Release $(TCM_CMAKE_OPTS),$(TCM_DIR)/cmake-host.log,host-trees: configure)
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_DIR)/cmake-host -j 2,$(TCM_DIR)/cmake-host-build.log,host-trees: build)
+	@$(call tcm_step,DESTDIR=$(TCM_ABS)/cmake-host/tree $(TCM_CMAKE) --install $(TCM_DIR)/cmake-host --prefix $(TCM_PREFIX),$(TCM_DIR)/cmake-host-install.log,host-trees: cmake --install)
+	$(call tcm_diff_trees,$(TCM_DIR)/make-host/tree,$(TCM_DIR)/cmake-host/tree,host-trees,nm)
+	@echo "test-cmake: host: make install and cmake --install write the same tree"
+
+# ---------------------------------------------------------------- Cortex-M4 installs
+tcm-cross:
+	@rm -rf $(TCM_DIR)/make-m4 $(TCM_DIR)/cmake-m4 $(TCM_DIR)/firmware-m3 $(TCM_DIR)/pkg-config-m3
+	@$(call tcm_step,$(TCM_INSTALL) TOOLCHAIN=arm-none-eabi CPU=cortex-m4 BUILD=$(TCM_DIR)/make-m4/lib DESTDIR=$(TCM_ABS)/make-m4/tree,$(TCM_DIR)/make-m4.log,make install (Cortex-M4))
+	@$(call tcm_step,$(TCM_CONFIGURE) -S . -B $(TCM_DIR)/cmake-m4 $(TCM_TOOLCHAIN) -DARM_CPU_FLAGS="$(TCM_M4_FLAGS)" $(TCM_CMAKE_OPTS),$(TCM_DIR)/cmake-m4.log,cross: configure)
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_DIR)/cmake-m4 -j 2,$(TCM_DIR)/cmake-m4-build.log,cross: build)
+	@$(call tcm_step,DESTDIR=$(TCM_ABS)/cmake-m4/tree $(TCM_CMAKE) --install $(TCM_DIR)/cmake-m4 --prefix $(TCM_PREFIX),$(TCM_DIR)/cmake-m4-install.log,cross: cmake --install)
+	$(call tcm_diff_trees,$(TCM_DIR)/make-m4/tree,$(TCM_DIR)/cmake-m4/tree,cross,arm-none-eabi-nm)
+	@grep -q -- '-mfloat-abi=hard' $(TCM_DIR)/make-m4/tree$(TCM_PREFIX)/lib/pkgconfig/slab.pc || \
+		{ echo "test-cmake: FAILED: cross: slab.pc does not carry the float ABI"; exit 1; }
+	@$(call tcm_step,$(TCM_CONFIGURE) -S test/cmake/firmware -B $(TCM_DIR)/firmware-m3 $(TCM_TOOLCHAIN) \
+		-DARM_CPU_FLAGS="$(TCM_M3_FLAGS)" -DSLAB_CONSUME=find_package -DCMAKE_PREFIX_PATH=$(TCM_ABS)/cmake-m4/tree$(TCM_PREFIX) \
+		$(addprefix -D,$(TCM_EXPECT)),$(TCM_DIR)/firmware-m3.log,cross: find_package firmware: configure)
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_DIR)/firmware-m3 -j 2,$(TCM_DIR)/firmware-m3-build.log,cross: find_package firmware: build)
+	@$(call tcm_step,$(call QEMU_RUN,$(QEMU_MACHINE_cortex-m4),$(TCM_DIR)/firmware-m3/firmware.elf),$(TCM_DIR)/firmware-m3-run.log,cross: find_package firmware: run on QEMU $(QEMU_MACHINE_cortex-m4))
+	@grep -q '^test-cmake firmware: C and C++ checks passed' $(TCM_DIR)/firmware-m3-run.log || \
+		{ cat $(TCM_DIR)/firmware-m3-run.log; echo "test-cmake: FAILED: cross: no closing line"; exit 1; }
+	@mkdir -p $(TCM_DIR)/pkg-config-m3
+	@flags=$$(PKG_CONFIG_PATH=$(TCM_ABS)/make-m4/tree$(TCM_PREFIX)/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(TCM_ABS)/make-m4/tree \
+		pkg-config --cflags slab) || { echo "test-cmake: FAILED: cross: pkg-config: slab not found"; exit 1; }; \
+	arm-none-eabi-gcc $(TCM_M3_FLAGS) $$flags -std=c11 -Wall -Wextra -Werror $(addprefix -D,$(TCM_EXPECT)) \
+		-c test/cmake/checks.c -o $(TCM_DIR)/pkg-config-m3/checks.o || { echo "test-cmake: FAILED: cross: pkg-config compile"; exit 1; }; \
+	arm-none-eabi-readelf -A $(TCM_DIR)/pkg-config-m3/checks.o | grep -q 'Tag_ABI_VFP_args: VFP registers' || \
+		{ echo "test-cmake: FAILED: cross: pkg-config's Cflags did not give the M4 float ABI"; exit 1; }
+	@echo "test-cmake: Cortex-M4: make install and cmake --install write the same tree; a Cortex-M3 project" \
+		"gets the package's M4 flags (find_package firmware passes on QEMU $(QEMU_MACHINE_cortex-m4), pkg-config object hard-float)"
