@@ -6,7 +6,8 @@ SHELL := /bin/bash
 # One library build = one toolchain file (toolchains/<name>.mk) + options:
 #   make TOOLCHAIN=host-clang        build/host-clang/libslab.a
 #   make CHECKS=1                    checked mode, in build/<toolchain>-checks/
-#   make CHECKS=0                    no check on freed pointers, build/<toolchain>-nochecks/
+#   make CHECKS=0                    the default options, in build/<toolchain>-nochecks/
+#                                    (the refusals of misuse are in every build)
 # A new target needs only a new toolchain file. Each concern beyond the
 # library (tests, target, benchmarks, hardening) lives in its own mk/*.mk.
 

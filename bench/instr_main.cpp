@@ -4,7 +4,7 @@
 //   instructions per pair = (Ir(L2) - Ir(L1)) / ((L2 - L1) * pairs per rep)
 // which cancels process start-up, allocator set-up and teardown.
 //   instr_<flavour> list                     the allocator names it knows
-//   instr_<flavour> ALLOC WORKLOAD SIZE REPS  WORKLOAD: hot | batch1k
+//   instr_<flavour> ALLOC WORKLOAD SIZE REPS  WORKLOAD: hot | batch1k-same | mix100k
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +59,9 @@ struct Runner {
     }
 };
 
-// The two workloads counted: the hot pair and a batch of 1e3 freed in order.
-using InstrWorkloads = bench::WorkList<bench::Hot, bench::Batch<1000, bench::Order::Same>>;
+// The workloads counted: the hot pair, a batch of 1e3 freed in order, and
+// the random mix with 1e5 live objects (one free and one alloc per round).
+using InstrWorkloads = bench::WorkList<bench::Hot, bench::Batch<1000, bench::Order::Same>, bench::Mix>;
 
 template <class V>
 void visit_all(V &v)
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: %s list | ALLOC hot|batch1k-same SIZE REPS\n", argv[0]);
+        fprintf(stderr, "usage: %s list | ALLOC hot|batch1k-same|mix100k SIZE REPS\n", argv[0]);
         return 2;
     }
     Runner r{argv[1], argv[2], strtoul(argv[3], nullptr, 10), strtol(argv[4], nullptr, 10)};

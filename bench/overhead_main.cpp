@@ -64,7 +64,7 @@ int main()
             printf(" %.1f%% (%.1f%%) |", slave, master);
             if (obj == 32 && slab == 4096) {
                 got = slave;
-                target = slave >= 97.0;
+                target = slave >= 95.0;
             }
         }
         printf("\n");
@@ -85,6 +85,6 @@ int main()
     printf("| per cache, 32 B objects in 4 KiB slabs: slots the control block displaces from the master | %zu (%u - %u slots) |\n",
            per_cache, st.objs_per_slab, st.objs_in_master);
     printf("| static RAM of the library | 0 |\n");
-    printf("\nTarget: >= 97%% of a 4 KiB slab holds 32-byte objects: %.1f%% (%s).\n", got, target ? "met" : "MISSED");
+    printf("\nTarget (issue 11): >= 95%% of a 4 KiB slab holds 32-byte objects: %.1f%% (%s).\n", got, target ? "met" : "MISSED");
     return target ? 0 : 1;
 }

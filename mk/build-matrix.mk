@@ -14,7 +14,7 @@ test-build-matrix:
 	done; \
 	$(MAKE) --no-print-directory -s run-host CHECKS=0 RUN_BIN=build/host-gcc-nochecks/examples/host_example >/dev/null; \
 	$(MAKE) --no-print-directory -s test-rebuild-on-options; \
-	echo "test-build-matrix: gcc and clang, default/checked/unchecked/no-stats: -Werror clean, only hook references; example runs unchecked"
+	echo "test-build-matrix: gcc and clang, default/checked/CHECKS=0/no-stats: -Werror clean, only the program's symbols referenced; example runs with CHECKS=0"
 
 # Changing SLAB_DEFS on the command line rebuilds the library (the flags
 # stamp in the Makefile): the option tag in the archive follows the options.

@@ -123,7 +123,7 @@ FAULT_STRIDE_VALGRIND ?= 40
 # 1 MiB slabs (90 s under valgrind; the same code as the smaller sizes, which
 # run, and all sizes run under ASan).
 VALGRIND_GTEST_FILTER := -Stress.*:*SlabFill*/S262144:*SlabFill*/S524288:*SlabFill*/S1048576
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+VALGRIND := valgrind -q --error-exitcode=99 --suppressions=$(CURDIR)/tools/valgrind.supp --leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect
 
 .PHONY: test-sanitizers test-asan test-tsan test-valgrind

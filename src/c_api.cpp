@@ -3,9 +3,7 @@
 #include "slab/lock.hpp"
 #include "slab/slab.h"
 
-using slab::detail::cache_alloc;
 using slab::detail::find_slab;
-using slab::detail::kStatusTeardown;
 using slab::detail::lock_area;
 using slab::detail::slab_page;
 
@@ -57,31 +55,9 @@ SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
 
-template <class Lock>
-SLAB_INLINE Lock &lock_of(slab_cache *c)
-{
-    return *static_cast<Lock *>(lock_area(c));
-}
-
-// The slow halves (slab/detail/cache.hpp) with the lock held: the whole
-// operation, the unlock, then the end of an orphaned C++ cache (after the
-// lock, which lives in the master that goes back to the hook). Entered as
-// the fast half's last call, so the fast half needs no stack frame.
-template <class Lock>
-SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *status)
-{
-    void *p = slab::detail::cache_alloc_slow(c, status);
-    lock_of<Lock>(c).unlock(t);
-    return p;
-}
-
-template <class Lock>
-SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t)
-{
-    slab_status st = slab::detail::cache_free_slow(c, s, obj);
-    lock_of<Lock>(c).unlock(t);
-    return st == kStatusTeardown ? slab::detail::cache_teardown(c) : st;
-}
+using slab::detail::alloc_slow;
+using slab::detail::free_slow;
+using slab::detail::lock_of;
 
 template <class Lock>
 SLAB_INLINE void *alloc_with(slab_cache *c, slab_status *status)
@@ -95,11 +71,13 @@ SLAB_INLINE void *alloc_with(slab_cache *c, slab_status *status)
     return alloc_slow<Lock>(c, t, status);
 }
 
+// The fast half is for byte-map slabs only (slab::detail::page_byte_map);
+// `fast` says the caller checked that.
 template <class Lock>
-SLAB_INLINE slab_status free_with(slab_cache *c, slab_page *s, void *obj)
+SLAB_INLINE slab_status free_with(slab_cache *c, slab_page *s, void *obj, bool fast)
 {
     typename Lock::token t = lock_of<Lock>(c).lock();
-    if (SLAB_LIKELY(slab::detail::cache_free_fast(c, s, obj))) {
+    if (SLAB_LIKELY(fast && slab::detail::cache_free_fast(c, s, obj))) {
         lock_of<Lock>(c).unlock(t);
         return SLAB_OK;
     }
@@ -131,21 +109,22 @@ SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
     return nullptr;
 }
 
-// Frees obj into its validated slab s under the cache's lock.
-SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj)
+// Frees obj into its validated slab s under the cache's lock; `fast`: s is a
+// byte-map slab (the inline half may take it).
+SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, bool fast)
 {
     uint8_t kind = c->lock_kind;
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
-        return free_with<slab::NoLock>(c, s, obj);
+        return free_with<slab::NoLock>(c, s, obj, fast);
     }
 #if SLAB_HAVE_IRQ_LOCK
     if (kind == SLAB_LOCK_KIND_IRQ) {
-        return free_with<slab::IrqLock>(c, s, obj);
+        return free_with<slab::IrqLock>(c, s, obj, fast);
     }
 #endif
 #if SLAB_HAVE_ATOMIC_EXCHANGE
     if (kind == SLAB_LOCK_KIND_SPIN) {
-        return free_with<slab::SpinLock>(c, s, obj);
+        return free_with<slab::SpinLock>(c, s, obj, fast);
     }
 #endif
     return SLAB_EUNSUPPORTED;
@@ -163,6 +142,17 @@ slab_status refuse_default_free(const void *obj)
         }
     }
     return SLAB_EBADPTR;
+}
+
+// slab_free of a pointer whose header at the default mask does not hold the
+// byte-map magic: a two-byte-map slab (the slow half frees it), or a refusal.
+SLAB_COLD slab_status free_other(void *obj)
+{
+    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
+    if (s == nullptr) {
+        return refuse_default_free(obj);
+    }
+    return free_locked(s->cache, s, obj, false);
 }
 
 // The shape of every cold C call on a cache handle: validate the handle,
@@ -253,11 +243,12 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(obj == nullptr)) {
         return SLAB_EINVAL;
     }
-    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
-    if (SLAB_UNLIKELY(s == nullptr)) {
-        return refuse_default_free(obj);
+    slab_page *s = slab::detail::page_of(obj, SLAB_DEFAULT_SLAB_SIZE);
+    slab_cache *c = s->cache;
+    if (SLAB_UNLIKELY(!slab::detail::page_byte_map(s, c, SLAB_DEFAULT_SLAB_SIZE))) {
+        return free_other(obj);
     }
-    return free_locked(s->cache, s, obj);
+    return free_locked(c, s, obj, true);
 }
 
 slab_status slab_cache_free(slab_cache *cache, void *obj)
@@ -274,7 +265,7 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
         }
         return st;
     }
-    return free_locked(c, s, obj);
+    return free_locked(c, s, obj, c->wide == 0);
 }
 
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out)

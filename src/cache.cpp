@@ -11,6 +11,13 @@ inline namespace SLAB_ABI_TAG {
 
 namespace {
 
+// Keeps `fast` (struct slab_cache) after the partial list changed.
+void sync_fast(slab_cache *c)
+{
+    bool usable = !SLAB_CHECKS && c->wide == 0 && c->partial.next != &c->partial;
+    c->fast = usable ? page_of_node(c->partial.next) : nullptr;
+}
+
 void note_slab_taken(slab_cache *c)
 {
     c->slabs++;
@@ -59,7 +66,8 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     }
     slab_page *master = static_cast<slab_page *>(page);
     slab_cache *c = static_cast<slab_cache *>(static_cast<void *>(static_cast<char *>(page) + g.cache_offset));
-    c->magic = slab_magic(c, c, g.slab_size);
+    c->magic = cache_magic(c, g.slab_size);
+    c->fast = nullptr;
     list_init(&c->partial);
     c->spare = nullptr;
     c->stride = g.stride;
@@ -88,6 +96,7 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     if (g.cap_master > 0) {
         list_push(&c->partial, &master->node);
     }
+    sync_fast(c);
     *out = c;
     return SLAB_OK;
 }
@@ -196,12 +205,16 @@ void *cache_alloc_slow(slab_cache *c, slab_status *why)
         list_push(&c->partial, &s->node);
     }
     slab_page *s = page_of_node(c->partial.next);
-    return c->wide ? alloc_from<uint16_t>(c, s) : alloc_from<uint8_t>(c, s);
+    void *p = c->wide ? alloc_from<uint16_t>(c, s) : alloc_from<uint8_t>(c, s);
+    sync_fast(c);
+    return p;
 }
 
 slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj)
 {
-    return c->wide ? free_into<uint16_t>(c, s, obj) : free_into<uint8_t>(c, s, obj);
+    slab_status st = c->wide ? free_into<uint16_t>(c, s, obj) : free_into<uint8_t>(c, s, obj);
+    sync_fast(c);
+    return st;
 }
 
 slab_status cache_teardown(slab_cache *c)
@@ -230,21 +243,23 @@ slab_status cache_teardown(slab_cache *c)
         refused |= !give_slave(c, s);
     }
     if (refused) {
+        sync_fast(c);
         return SLAB_EHOOKFREE; // the cache is intact, with the refused pages
     }
     // The control block lives in the master: nothing may touch c once the
     // hook has taken it. If the hook refuses, the cache is restored as it was
     // (the master stays linked where it is).
-    uintptr_t cache_magic = c->magic;
-    uintptr_t page_magic = master->magic;
+    uintptr_t saved_cache_magic = c->magic;
+    uintptr_t saved_page_magic = master->magic;
     size_t slab_size = c->slab_size;
     c->magic = 0;
     page_retire(master);
     if (!bridge_give(master, slab_size, nullptr)) {
-        c->magic = cache_magic;
-        master->magic = page_magic;
+        c->magic = saved_cache_magic;
+        master->magic = saved_page_magic;
         master->cache = c;
         c->hooks.failures++;
+        sync_fast(c);
         return SLAB_EHOOKFREE;
     }
     return SLAB_OK;

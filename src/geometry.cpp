@@ -1,10 +1,11 @@
-// Slab geometry. Sizing formula (README "Sizing"), with w the map entry
-// width (1 byte, or 2 when a slave would hold more than 254 slots) and
-// H = sizeof(slab_page):
+// Slab geometry. Sizing formula (README "Sizing"), with H = sizeof(slab_page):
 //   stride     = round_up(max(obj_size + R, sizeof(void *)), align)
-//   cap_slave  = min(floor((S - H) / (stride + w)), 254 or 65534)
+//   byte map   M = S / stride bytes (an entry for every k a pointer can give),
+//              used while cap_slave = floor((S - H - M) / stride) <= 254;
+//   else       two bytes per slot, M = 2 n: cap_slave = min(floor((S - H) /
+//              (stride + 2)), 65534)
 //   cap_master = the largest n with
-//                round_up(H + n * w, alignof(slab_cache)) + sizeof(slab_cache)
+//                round_up(H + M, alignof(slab_cache)) + sizeof(slab_cache)
 //                (+ the lock, aligned) + n * stride <= S
 // where R = SLAB_REDZONE in checked mode, else 0. Slots are laid from the top
 // of the slab down (see slab_page.hpp), the map right after the header, so
@@ -33,11 +34,18 @@ constexpr size_t round_up(size_t x, size_t a) { return (x + a - 1u) & ~(a - 1u);
 constexpr size_t kMinSlot = sizeof(void *);
 constexpr size_t kMinAlign = alignof(void *);
 
+// Bytes of the slot map of a slab of n slots: a byte map has an entry for
+// every k = 1..S / stride (slab_page.hpp), a two-byte map one per slot.
+size_t map_bytes(size_t n, size_t w, size_t slab_size, size_t stride)
+{
+    return w == 1u ? slab_size / stride : n * w;
+}
+
 // Bytes at the master's base below its slots, for n slots: header, map,
 // control block, lock. *cache_at and *lock_at receive the offsets.
-size_t master_floor(size_t n, size_t w, size_t lock_size, size_t lock_align, size_t *cache_at, size_t *lock_at)
+size_t master_floor(size_t map, size_t lock_size, size_t lock_align, size_t *cache_at, size_t *lock_at)
 {
-    size_t cache = round_up(sizeof(slab_page) + n * w, alignof(slab_cache));
+    size_t cache = round_up(sizeof(slab_page) + map, alignof(slab_cache));
     size_t lock = round_up(cache + sizeof(slab_cache), lock_align);
     *cache_at = cache;
     *lock_at = lock;
@@ -74,27 +82,33 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     if (stride > room) {
         return SLAB_ETOOBIG;
     }
-    size_t w = room / (stride + 1u) > kMaxSlots<uint8_t> ? 2u : 1u;
-    size_t max_slots = w == 1u ? kMaxSlots<uint8_t> : kMaxSlots<uint16_t>;
-    size_t cap_slave = room / (stride + w);
-    cap_slave = cap_slave > max_slots ? max_slots : cap_slave;
+    // A byte map while a slave holds at most 254 slots beside it.
+    size_t w = 1u;
+    size_t cap_slave = room > map_bytes(0, 1u, slab_size, stride) ? (room - slab_size / stride) / stride : 0u;
+    if (cap_slave > kMaxSlots<uint8_t>) {
+        w = 2u;
+        cap_slave = room / (stride + w);
+        cap_slave = cap_slave > kMaxSlots<uint16_t> ? kMaxSlots<uint16_t> : cap_slave;
+    }
     if (cap_slave == 0) {
         return SLAB_ETOOBIG;
     }
     size_t cache_at = 0;
     size_t lock_at = 0;
-    if (master_floor(0, w, lock_size, lock_align, &cache_at, &lock_at) > slab_size) {
+    if (master_floor(map_bytes(0, w, slab_size, stride), lock_size, lock_align, &cache_at, &lock_at) > slab_size) {
         return SLAB_ETOOBIG;
     }
-    // The master's floor grows with its slots (their map entries): start
-    // from the slave's count and step down; each step frees stride + w bytes,
-    // so this ends after a few steps.
+    // The master's floor grows with its slots when the map has one entry per
+    // slot: start from the slave's count and step down; each step frees
+    // stride + w bytes, so this ends after a few steps.
     size_t cap_master = cap_slave;
-    while (cap_master > 0 &&
-           master_floor(cap_master, w, lock_size, lock_align, &cache_at, &lock_at) + cap_master * stride > slab_size) {
+    while (cap_master > 0 && master_floor(map_bytes(cap_master, w, slab_size, stride), lock_size, lock_align,
+                                          &cache_at, &lock_at) +
+                                     cap_master * stride >
+                                 slab_size) {
         cap_master--;
     }
-    size_t floor = master_floor(cap_master, w, lock_size, lock_align, &cache_at, &lock_at);
+    size_t floor = master_floor(map_bytes(cap_master, w, slab_size, stride), lock_size, lock_align, &cache_at, &lock_at);
     if (lock_at - cache_at > 0xFFFFu) {
         return SLAB_ETOOBIG;
     }

@@ -14,7 +14,9 @@ bool cache_genuine(const slab_cache *c)
 {
     // Only fields fixed for the cache's life: safe without the lock while
     // other contexts allocate and free (the counters are not read here).
-    return c->magic == slab_magic(c, c, c->slab_size) && master_of(c)->cache == c;
+    size_t S = c->slab_size;
+    return c->magic == cache_magic(c, S) && S >= SLAB_MIN_SLAB_SIZE && S <= SLAB_MAX_SLAB_SIZE && (S & (S - 1u)) == 0 &&
+           master_of(c)->cache == c;
 }
 
 namespace {
@@ -29,17 +31,28 @@ template <class Idx>
 bool map_ok(const slab_cache *c, const slab_page *s, uint32_t objects)
 {
     const Idx *map = slot_map<Idx>(s);
+    constexpr uint32_t kMark = kLive<Idx>;
     uint32_t live = 0;
     for (uint32_t k = 1; k <= s->handed; k++) {
-        live += map[k] == kLive<Idx> ? 1u : 0u;
+        if (map[k] == kMark) {
+            live++;
+        }
     }
     uint32_t listed = 0;
     for (uint32_t k = s->head; k != kEnd; k = map[k]) {
-        if (k > s->handed || map[k] == kLive<Idx> || ++listed > s->handed) {
+        if (k > s->handed || map[k] == kMark || ++listed > s->handed) {
             return false; // off the handed range, a live slot, or a cycle
         }
         if (SLAB_CHECKS &&
             !checked_slot_ok(c, slot_at(const_cast<slab_page *>(s), c->slab_size, c->stride, k))) {
+            return false;
+        }
+    }
+    // A byte map's entries past `handed` (fresh slots, and the k that land
+    // in the header, map or control block) stay kEnd: the inline free reads
+    // them with no bounds test.
+    for (uint32_t k = s->handed + 1u; sizeof(Idx) == 1 && k <= c->slab_size / c->stride; k++) {
+        if (map[k] != kEnd) {
             return false;
         }
     }
@@ -51,8 +64,8 @@ bool map_ok(const slab_cache *c, const slab_page *s, uint32_t objects)
 // full; off every list: full, or the spare).
 bool page_ok(const slab_cache *c, const slab_page *s, uint32_t slots, bool full)
 {
-    if (!page_valid(s, c->slab_size) || s->cache != c) {
-        return false;
+    if (s->cache != c || s->magic != (slab_magic(s, c, c->slab_size) ^ (c->wide ? kWideMagic : 0u))) {
+        return false; // not c's, or the magic of the other map width
     }
     uint32_t pin = pin_of(c, s);
     if (s->cap != slots + pin || s->avail > s->cap || page_used(s) < pin || s->handed > slots) {

@@ -28,7 +28,7 @@ constexpr unsigned kIsrHeld = 8;             // objects the handler keeps
 constexpr unsigned kMainHeld = 96;           // objects the main loop keeps at most
 
 struct Token {
-    void *link_word; // the allocator's free-list link while free: never stamped
+    void *link_word; // not stamped (a free-list link lived here before the slot map; kept for the layout)
     uint32_t owner;
     uint32_t serial;
     uint32_t check; // ~serial

@@ -44,7 +44,7 @@
 
 /* Checked mode only: bytes of red zone behind every object (rounded up with
  * the object to its alignment), filled on alloc and verified on free. 0 turns
- * red zones off; checked mode keeps its bitmap and poisoning. */
+ * red zones off; checked mode keeps its poisoning. */
 #ifndef SLAB_REDZONE
 #define SLAB_REDZONE (SLAB_CHECKS ? 8u : 0u)
 #endif

@@ -100,6 +100,43 @@ private:
 namespace detail {
 inline namespace SLAB_ABI_TAG {
 
+template <class Lock>
+SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
+{
+    return *static_cast<Lock *>(lock_area(c));
+}
+
+// Ends a cache with no handle and no object: the lock first (it lives in the
+// master), then the pages. A hook that refuses the master leaks the cache
+// when no handle is left (C++: nothing can reach it any more).
+template <class Lock>
+SLAB_COLD slab_status end_cache(slab_cache *c) noexcept
+{
+    lock_of<Lock>(c).~Lock();
+    return cache_teardown(c);
+}
+
+// The slow halves of alloc and free (slab/detail/cache.hpp) for both fronts,
+// entered with the lock held (its token in t): the whole operation, then the
+// unlock, then the end of an orphaned C++ cache (after the lock, which lives
+// in the master that goes back to the hook). Out of line and entered as the
+// inline fast half's last call, so the fast half needs no stack frame.
+template <class Lock>
+SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *why) noexcept
+{
+    void *p = cache_alloc_slow(c, why);
+    lock_of<Lock>(c).unlock(t);
+    return p;
+}
+
+template <class Lock>
+SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t) noexcept
+{
+    slab_status st = cache_free_slow(c, s, obj);
+    lock_of<Lock>(c).unlock(t);
+    return st == kStatusTeardown ? end_cache<Lock>(c) : st;
+}
+
 // Creates a cache whose master holds a Lock, constructed in place. Both
 // fronts create their caches through this one function.
 template <class Lock>

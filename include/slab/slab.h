@@ -163,10 +163,34 @@ void *slab_alloc(slab_cache *cache);
 /*
  * As slab_alloc(), and tells why it returned NULL: *status (if status is not
  * NULL) is SLAB_OK on success, else SLAB_EINVAL (NULL cache), SLAB_ENOMEM,
- * SLAB_EHOOKALIGN or SLAB_EUNSUPPORTED (a C++ cache with a user lock type).
+ * SLAB_EHOOKALIGN, SLAB_EHOOKDUP (the hook handed out a page that is a live
+ * slab: not used) or SLAB_EUNSUPPORTED (a C++ cache with a user lock type).
  * The cache argument is trusted: only NULL is detected. O(1).
  */
 void *slab_alloc_status(slab_cache *cache, slab_status *status);
+
+/*
+ * What every build refuses (no option needed; docs/hardening.md). A free of
+ * anything that is not a live slot of the cache it leads to returns its own
+ * status, is reported once through the cache's report hook when the pointer
+ * leads to a genuine slab header, and changes nothing:
+ *   SLAB_EDOUBLEFREE  the slot is free already (A, A or A, B, A)
+ *   SLAB_ENOTSLOT     not the start of a slot (an interior pointer)
+ *   SLAB_EHEADER      the slab's header, slot map, control block or lock
+ *   SLAB_ENEVERALLOC  a slot that was never handed out
+ *   SLAB_EWRONGCACHE  slab_cache_free() of another cache's object
+ *   SLAB_EBADPTR      no genuine slab header where the pointer leads (not
+ *                     reported: no cache is known)
+ * The allocator never reads an object's bytes, so a write after free cannot
+ * make slab_alloc() return a live slot or memory outside the slab's slots;
+ * and object bytes cannot pass for a slab header without the program's
+ * secret (slab/hooks.h, slab_secret).
+ * What stays the caller's duty: a stale pointer freed after its page went
+ * back to the hook and was taken again by a cache, onto a slot that is live
+ * again, cannot be told from a genuine free (slab_cache_free() at least
+ * refuses it when the page now belongs to another cache); writes into the
+ * allocator's own metadata are not detected on the fast path.
+ */
 
 /*
  * Frees an object of any cache created with slab_size 0, finding its slab by
@@ -176,26 +200,31 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * object lies in the slab's first SLAB_DEFAULT_SLAB_SIZE bytes), and otherwise
  * with SLAB_EBADPTR; never freed into the wrong slab. Use slab_cache_free().
  * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
+ *         SLAB_EDOUBLEFREE, SLAB_ENOTSLOT, SLAB_EHEADER, SLAB_ENEVERALLOC,
  *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
  *         back: it stays with the cache), SLAB_EUNSUPPORTED (an object of a
- *         C++ cache with a user lock type), checked-mode codes.
+ *         C++ cache with a user lock type), SLAB_EREDZONE (checked mode:
+ *         reported, the object is freed).
  * O(1); may call slab_page_free() once.
  */
 slab_status slab_free(void *obj);
 
 /*
  * Frees an object of `cache` (any slab size), checking that it belongs to it.
+ * For a cache of slabs larger than SLAB_DEFAULT_SLAB_SIZE it reads the headers
+ * at obj's masks from the default size up, so an object of a smaller slab is
+ * found in its own slab and never read past (O(log2(S / default)) reads).
  * @retval as slab_free(), plus SLAB_EWRONGCACHE; never SLAB_ESLABSIZEFREE.
  */
 slab_status slab_cache_free(slab_cache *cache, void *obj);
 
 /*
- * Report hook: called for every misuse the library detects on a cache it can
- * name (checked-mode reports, slab_cache_free() with a foreign or another
- * cache's pointer), with the cache's lock held: it must not call into the
- * same cache. The call that detected the misuse still returns the same
- * status. A slab_free() of a pointer whose slab header is not genuine has no
- * cache to report to: only its status tells.
+ * Report hook: called once for every misuse the library detects on a cache it
+ * can name (the refusals above, slab_cache_free() with a foreign or another
+ * cache's pointer, checked-mode reports), with the cache's lock held: it must
+ * not call into the same cache. The call that detected the misuse still
+ * returns the same status. A slab_free() of a pointer whose slab header is
+ * not genuine has no cache to report to: only its status tells.
  */
 typedef void (*slab_error_fn)(void *ctx, slab_cache *cache, slab_status status, void *ptr);
 

@@ -40,61 +40,39 @@ constexpr T &&forward(typename std::remove_reference<T>::type &t) noexcept
     return static_cast<T &&>(t);
 }
 
-template <class Lock>
-SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
-{
-    return *static_cast<Lock *>(lock_area(c));
-}
-
-// Ends a cache with no handle and no object: the lock first (it lives in the
-// master), then the pages. A hook that refuses the master leaks the cache:
-// nothing can reach it any more (counted nowhere, since its counters die).
-template <class Lock>
-SLAB_COLD void end_cache(slab_cache *c) noexcept
-{
-    lock_of<Lock>(c).~Lock();
-    (void)cache_teardown(c);
-}
-
-// The slow halves of alloc and free (slab/detail/cache.hpp), entered with
-// the lock held (its token in t): the whole operation, then the unlock, then
-// the end of an orphaned cache. Out of line and entered as the inline fast
-// half's last call, so the fast half needs no stack frame.
-template <class Lock>
-SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *why) noexcept
-{
-    void *p = cache_alloc_slow(c, why);
-    lock_of<Lock>(c).unlock(t);
-    return p;
-}
-
-template <class Lock>
-SLAB_COLD void free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t) noexcept
-{
-    slab_status st = cache_free_slow(c, s, obj);
-    lock_of<Lock>(c).unlock(t);
-    if (st == kStatusTeardown) {
-        end_cache<Lock>(c);
-    }
-}
-
-// Frees a slot of a cache of slab size S, from any handle or none.
+// A free whose header did not hold the byte-map magic: a two-byte-map slab
+// (freed whole by the slow half), or no genuine header (reported, nothing
+// written).
 template <class Lock, size_t S>
-SLAB_INLINE void free_slot(void *obj) noexcept
+SLAB_COLD void free_other(void *obj) noexcept
 {
     slab_page *s = find_slab(obj, S);
-    if (SLAB_UNLIKELY(s == nullptr)) {
+    if (s == nullptr) {
         report_bad_free(obj);
         return;
     }
     slab_cache *c = s->cache;
+    (void)free_slow<Lock>(c, s, obj, lock_of<Lock>(c).lock());
+}
+
+// Frees a slot of a cache of slab size S, from any handle or none. One
+// compare checks the header: genuine, of this size, with a byte map.
+template <class Lock, size_t S>
+SLAB_INLINE void free_slot(void *obj) noexcept
+{
+    slab_page *s = page_of(obj, S);
+    slab_cache *c = s->cache;
+    if (SLAB_UNLIKELY(!page_byte_map(s, c, S))) {
+        free_other<Lock, S>(obj);
+        return;
+    }
     Lock &lock = lock_of<Lock>(c);
     typename Lock::token t = lock.lock();
     if (SLAB_LIKELY(cache_free_fast(c, s, obj))) {
         lock.unlock(t);
         return;
     }
-    free_slow<Lock>(c, s, obj, t);
+    (void)free_slow<Lock>(c, s, obj, t);
 }
 
 // A slot, or NULL with *why (if not NULL) set to the reason. *why is not
@@ -320,7 +298,7 @@ private:
             end = detail::cache_release(c);
         }
         if (end) {
-            detail::end_cache<Lock>(c);
+            (void)detail::end_cache<Lock>(c);
         }
     }
 

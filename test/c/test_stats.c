@@ -115,7 +115,7 @@ static void stats_counts_and_peaks(void **state)
 
 /* One cache's geometry against the formula of src/geometry.cpp:
  *   stride    = round_up(max(obj_size, sizeof(void *)), max(align, alignof(void *)))
- *   cap_slave = (S - sizeof(slab_page)) / (stride + w), w the map entry width
+ *   cap_slave = slots beside the header and the slot map (TEST_CAP_SLAVE)
  *   cap_master: the master's slots and map entries fit beside its header and
  *               control block (+ lock, C bytes in [c_lo, c_hi], the same for
  *               every cache of one lock kind), and one more would not
@@ -130,12 +130,12 @@ static uint32_t check_geometry(size_t obj, size_t align, size_t S, unsigned flag
     assert_int_equal(st.obj_size, obj);
     assert_int_equal(st.slot_size, stride);
     assert_int_equal(st.slab_size, S);
-    size_t w = TEST_MAP_WIDTH(S, stride);
     assert_int_equal(st.objs_per_slab, TEST_CAP_SLAVE(S, stride));
     /* Some control size in [c_lo, c_hi] (and alignment padding) explains cap_master. */
     size_t m = st.objs_in_master;
-    assert_true(TEST_SLAB_HEADER + m * (stride + w) + c_lo <= S);
-    assert_true(m == st.objs_per_slab || TEST_SLAB_HEADER + (m + 1) * (stride + w) + c_hi > S - 2 * sizeof(void *));
+    assert_true(TEST_SLAB_HEADER + TEST_MAP_BYTES(S, stride, m) + m * stride + c_lo <= S);
+    assert_true(m == st.objs_per_slab ||
+                TEST_SLAB_HEADER + TEST_MAP_BYTES(S, stride, m + 1) + (m + 1) * stride + c_hi > S - 2 * sizeof(void *));
     assert_true(st.objs_in_master <= st.objs_per_slab);
     /* Fill the master and two slaves; count pages as they come. */
     uint32_t total = st.objs_in_master + 2 * st.objs_per_slab;
@@ -147,7 +147,8 @@ static uint32_t check_geometry(size_t obj, size_t align, size_t S, unsigned flag
         assert_int_equal(STATS(c).slabs_in_use, want);
         uintptr_t base = (uintptr_t)objs[i] & ~(uintptr_t)(S - 1);
         size_t off = (uintptr_t)objs[i] - base;
-        size_t floor = TEST_SLAB_HEADER + (i < st.objs_in_master ? m * w + c_lo : st.objs_per_slab * w);
+        size_t floor = TEST_SLAB_HEADER + (i < st.objs_in_master ? TEST_MAP_BYTES(S, stride, m) + c_lo
+                                                                 : TEST_MAP_BYTES(S, stride, st.objs_per_slab));
         assert_true(off >= floor);
         assert_true(off + obj <= S);
         assert_int_equal((S - off) % stride, 0);
@@ -187,7 +188,7 @@ static void geometry_matches_formula(void **state)
             for (size_t o = 0; o < sizeof objs / sizeof objs[0]; o++) {
                 for (size_t a = 0; a < sizeof aligns / sizeof aligns[0]; a++) {
                     size_t stride = round_up(max_size(objs[o], 8), max_size(aligns[a], 8));
-                    if (stride > slabs[s] - TEST_SLAB_HEADER - 1 || aligns[a] >= slabs[s]) {
+                    if (stride > slabs[s] - TEST_SLAB_HEADER - slabs[s] / stride || aligns[a] >= slabs[s]) {
                         continue; /* SLAB_ETOOBIG: covered by test_create */
                     }
                     check_geometry(objs[o], aligns[a], slabs[s], flags[f], c_lo, c_hi);

@@ -4,9 +4,10 @@
 //   align      = max(obj_align, alignof(void *))
 //   stride     = round_up(max(obj_size, sizeof(void *)), align)
 //   room       = S - sizeof(slab_page)
-//   w          = 1 (byte map) if room / (stride + 1) <= 254, else 2
-//   cap_slave  = min(room / (stride + w), w == 1 ? 254 : 65534)
-//   cache_at   = round_up(sizeof(slab_page) + n * w, alignof(slab_cache))
+//   byte map   (room - S / stride) / stride slots if that is <= 254, and a
+//              map of S / stride bytes;
+//   else       min(room / (stride + 2), 65534) slots and 2 bytes per slot
+//   cache_at   = round_up(sizeof(slab_page) + map bytes, alignof(slab_cache))
 //   floor      = round_up(cache_at + sizeof(slab_cache), lock_align) + lock_size
 //   cap_master = the largest n <= cap_slave with floor(n) + n * stride <= S
 // Refused: obj_size 0 (EINVAL), align not a power of two (EALIGN), S not a
@@ -59,12 +60,13 @@ inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_siz
             return z;
         }
         z.stride = round_up(obj_size < sizeof(void *) ? sizeof(void *) : obj_size, z.align);
-        z.map_width = room / (z.stride + 1) <= 254 ? 1 : 2;
-        size_t most = z.map_width == 1 ? 254 : 65534;
-        size_t cap = room / (z.stride + z.map_width);
-        z.cap_slave = static_cast<uint32_t>(cap < most ? cap : most);
+        size_t kmax = z.slab_size / z.stride;
+        size_t narrow = room > kmax ? (room - kmax) / z.stride : 0;
+        z.map_width = narrow <= 254 ? 1 : 2;
+        size_t wide = room / (z.stride + 2);
+        z.cap_slave = static_cast<uint32_t>(z.map_width == 1 ? narrow : wide < 65534 ? wide : 65534);
         auto floor_of = [&](size_t n, size_t *cache_at) {
-            *cache_at = round_up(hdr + n * z.map_width, alignof(slab_cache));
+            *cache_at = round_up(hdr + (z.map_width == 1 ? kmax : 2 * n), alignof(slab_cache));
             return round_up(*cache_at + sizeof(slab_cache), lock_align) + lock_size;
         };
         size_t n = 0;
@@ -79,7 +81,8 @@ inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_siz
 }
 
 // Largest object size a slab of S holds at alignment obj_align: a slave
-// must fit one slot and its byte of map.
+// must fit one slot and its byte map (S / stride bytes: one, for a slot of
+// more than S / 2).
 inline size_t largest_object(size_t obj_align, size_t slab_size)
 {
     size_t a = obj_align < alignof(void *) ? alignof(void *) : obj_align;

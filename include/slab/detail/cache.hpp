@@ -63,8 +63,10 @@ enum : uint8_t {
 //   full == slabs with avail == 0 (the master included)
 //   in_use == sum of used over all slabs - pin
 //   hooks.taken - hooks.given == slabs
+//   fast == (byte map && !SLAB_CHECKS && partial not empty) ? head of partial : NULL
 struct slab_cache {
-    uintptr_t magic;            // slab_magic(this, this, slab_size): control block is genuine
+    uintptr_t magic;            // cache_magic(this, slab_size): control block is genuine
+    slab::detail::slab_page *fast; // the partial list's head when the inline alloc may use it, else NULL
     slab::detail::link partial; // sentinel: slabs with a free slot; alloc takes the head
     slab::detail::slab_page *spare; // empty slave kept, or NULL
     size_t stride;              // slot size: object size rounded up to the alignment
@@ -88,7 +90,7 @@ struct slab_cache {
     uint8_t wide : 1;           // slot map entries are 16-bit (more than 254 slots per slab)
 };
 
-static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 128 : 88),
+static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 136 : 92),
               "slab_cache layout changed: update the overhead figures in README.md and docs/performance.md");
 
 namespace slab {
@@ -103,6 +105,15 @@ constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
 static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
 SLAB_INLINE slab_page *master_of(const slab_cache *c) { return page_of(c, c->slab_size); }
+
+// The control block's magic: the slab magic of its own address, with a key
+// of its own, so that it is never 0 for zeroed memory (whose magic, address
+// and cache fields would otherwise agree) and never a slab header's.
+constexpr uintptr_t kCacheKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
+SLAB_INLINE uintptr_t cache_magic(const slab_cache *c, size_t slab_size)
+{
+    return slab_magic(c, c, slab_size) ^ kCacheKey;
+}
 SLAB_INLINE slab_page *page_of_node(link *n) { return reinterpret_cast<slab_page *>(n); }
 SLAB_INLINE void *lock_area(slab_cache *c) { return reinterpret_cast<char *>(c) + c->lock_offset; }
 
@@ -132,19 +143,24 @@ SLAB_INLINE void count_alloc(slab_cache *c)
 }
 
 // A slot of the head slab of the partial list, when that slab has a byte map
-// and still has a free slot after this one; else NULL, nothing changed.
+// (`fast`); else NULL, nothing changed. A slab that fills up leaves the list
+// here too (struct slab_cache: full slabs are on no list): two stores to
+// unlink it, two to leave it self-linked, so that a random-order workload,
+// whose allocs fill a slab at nearly every step, stays on this path.
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
-    link *n = c->partial.next;
-    if (SLAB_CHECKS || SLAB_UNLIKELY(n == &c->partial || c->wide != 0)) {
-        return nullptr;
-    }
-    slab_page *s = page_of_node(n);
-    if (SLAB_UNLIKELY(s->avail == 1)) {
-        return nullptr; // it fills up: a list transition
+    slab_page *s = c->fast;
+    if (SLAB_UNLIKELY(s == nullptr)) {
+        return nullptr; // no slab with room, or not a byte map: the slow half
     }
     uint32_t k = page_take<uint8_t>(s);
-    s->avail--;
+    if (SLAB_UNLIKELY(--s->avail == 0)) {
+        // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
+        link *next = s->node.next;
+        list_detach(&s->node);
+        c->full++;
+        c->fast = next == &c->partial ? nullptr : page_of_node(next);
+    }
     count_alloc(c);
     return slot_at(s, c->slab_size, c->stride, k);
 }
@@ -162,25 +178,41 @@ SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
     return SLAB_LIKELY(p != nullptr) ? p : cache_alloc_slow(c, status);
 }
 
-// Frees obj into its slab s, whose header is genuine and names c, when obj
-// is a live slot of a byte-map slab that neither was full nor empties now.
-// Every pointer that is not a live slot is left to the slow path, which
-// refuses it: one multiply and a compare for "on the slot grid", a compare
-// for "handed out before", a map read for "live now". False: nothing changed.
+// True when s's header holds the magic of a genuine byte-map slab of c: the
+// one compare the inline free makes (slab_page.hpp, kWideMagic).
+SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t slab_size)
+{
+    return s->magic == slab_magic(s, c, slab_size);
+}
+
+// Frees obj into its slab s, a genuine byte-map slab of c (page_byte_map),
+// when obj is a live slot and s does not empty now. Every pointer that is not
+// a live slot is left to the slow path, which refuses it: one multiply and a
+// compare for "on the slot grid", a map read for "live now" (a byte map
+// covers every k, slab_page.hpp). A slab that was full goes back on the
+// partial list here (four stores: struct slab_cache, `fast`). Checked mode
+// always takes the slow path. False: nothing changed.
 SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
 {
-    if (SLAB_CHECKS || SLAB_UNLIKELY(c->wide != 0)) {
+    SLAB_ASSERT(c->wide == 0 && s->cache == c);
+    if (SLAB_CHECKS) {
         return false;
     }
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = slot_number(off, c->recip);
     uint32_t avail = s->avail;
-    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || k - 1u >= s->handed ||
-                      slot_map<uint8_t>(s)[k] != kLive<uint8_t> || avail == 0 || avail + 1u == s->cap)) {
-        return false;
+    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
+                      avail + 1u == s->cap)) {
+        return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }
     page_give<uint8_t>(s, k);
+    if (SLAB_UNLIKELY(avail == 0)) {
+        // [ partial: .. ]  =>  [ partial: s, .. ]
+        list_push(&c->partial, &s->node);
+        c->full--;
+        c->fast = s;
+    }
     s->avail = static_cast<uint16_t>(avail + 1u);
     c->in_use--;
     return true;

@@ -41,20 +41,20 @@ struct link {
     link *next;
 };
 
-inline void list_init(link *head) { head->prev = head->next = head; }
-inline bool list_empty(const link *head) { return head->next == head; }
-inline void list_unlink(link *n)
+SLAB_INLINE void list_init(link *head) { head->prev = head->next = head; }
+SLAB_INLINE bool list_empty(const link *head) { return head->next == head; }
+SLAB_INLINE void list_unlink(link *n)
 {
     n->prev->next = n->next;
     n->next->prev = n->prev;
 }
 // Unlinks n and leaves it linked to itself, as a slab on no list is.
-inline void list_detach(link *n)
+SLAB_INLINE void list_detach(link *n)
 {
     list_unlink(n);
     list_init(n);
 }
-inline void list_push(link *head, link *n)
+SLAB_INLINE void list_push(link *head, link *n)
 {
     n->prev = head;
     n->next = head->next;
@@ -83,8 +83,13 @@ inline void list_push(link *head, link *n)
 //   map[k] == kLive          slot k is handed out
 //   map[k] == next in 1..n   slot k is free; the next free slot is `next`
 //   map[k] == kEnd (0)       slot k is the last free slot
-// Slots k > handed were never handed out (fresh): their entries are not
-// read, so taking a slab into service writes none of them (O(1)).
+// Slots k > handed were never handed out (fresh). A byte map has an entry
+// for every k that a pointer into the slab can give, 1..S / stride, so the
+// inline free reads map[k] with no bounds test: the entries of fresh slots
+// and of the k that land in the header, map or control block are kEnd
+// (written when the slab is taken into service, at most 255 bytes), never
+// kLive. A two-byte map (slow path only) is bounded by `handed` instead, and
+// its entries are written only as slots are handed out.
 //
 // Counting invariant of every slab (checked by slab_cache_validate):
 //   objects + length(list from head) == handed,   handed <= n
@@ -124,22 +129,24 @@ SLAB_INLINE const Idx *slot_map(const slab_page *s)
     return reinterpret_cast<const Idx *>(s + 1) - 1;
 }
 
-// The magic binds the header to its own address, its cache, the slab size
-// and the program's secret (slab/hooks.h, slab_secret). Object bytes at a
-// masked address (a pointer masked with a smaller size than its slab's, so
-// that the mask lands inside the slab) pass for a header only if they hold
-// this function of their own address: with the secret unknown, no one can
-// compute it, whatever they know of the layout and the addresses (README,
-// "Threat model"). XOR is injective in each operand: a header of one size,
-// cache or address never validates as another.
-// Cost on the free path: a load of the secret, a load of `cache`, three
-// xors, a compare.
-constexpr uintptr_t kMagicKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
+// The magic binds the header to its own address and the slab size (through
+// the slab's top, base + S), its cache, and the program's secret
+// (slab/hooks.h, slab_secret). Object bytes at a masked address (a pointer
+// masked with a smaller size than its slab's, so that the mask lands inside
+// the slab) pass for a header only if they hold this function of their own
+// address: with the secret unknown, no one can compute it, whatever they
+// know of the layout and the addresses (README, "Threat model"). XOR is
+// injective in each operand: a header of one size, cache or address never
+// validates as another. A slab with a two-byte map stores the magic with its
+// lowest bit flipped (kWideMagic): the inline free path accepts only the
+// byte-map form, so that one compare checks both "genuine" and "byte map".
+// Cost on the free path: a load of the secret, a load of `cache`, two xors
+// and a compare.
+constexpr uintptr_t kWideMagic = 1;
 
 SLAB_INLINE uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab_size)
 {
-    return reinterpret_cast<uintptr_t>(hdr) ^ reinterpret_cast<uintptr_t>(cache) ^ (kMagicKey ^ slab_size) ^
-           slab_secret;
+    return (reinterpret_cast<uintptr_t>(hdr) + slab_size) ^ reinterpret_cast<uintptr_t>(cache) ^ slab_secret;
 }
 
 SLAB_INLINE slab_page *page_of(const void *obj, size_t slab_size)
@@ -147,10 +154,11 @@ SLAB_INLINE slab_page *page_of(const void *obj, size_t slab_size)
     return reinterpret_cast<slab_page *>(reinterpret_cast<uintptr_t>(obj) & ~uintptr_t(slab_size - 1u));
 }
 
-// True when the header at `s` carries the magic of a slab of this size.
+// True when the header at `s` carries the magic of a slab of this size (with
+// either map width).
 SLAB_INLINE bool page_valid(const slab_page *s, size_t slab_size)
 {
-    return s->magic == slab_magic(s, s->cache, slab_size);
+    return (s->magic ^ slab_magic(s, s->cache, slab_size)) <= kWideMagic;
 }
 
 // The slab of obj for a given slab size, or NULL when the header at the

@@ -1,0 +1,185 @@
+/*
+ * libslab heap: malloc over size-class slab caches (docs/heap.md).
+ *
+ * A heap serves blocks of any size with no size at free time:
+ *   - small sizes (up to slab_heap_max_small(): 1792 B with 4 KiB slabs on
+ *     x86-64) from one slab cache per size class, all on slabs of
+ *     SLAB_DEFAULT_SLAB_SIZE (D). Classes: multiples of alignof(max_align_t)
+ *     up to 64 B, then quarter-power-of-two steps (80, 96, 112, 128, 160, ...):
+ *     at most 25% internal waste above 64 B. A class exists while a slave
+ *     slab holds at least 2 of its slots.
+ *   - large sizes straight from slab_page_alloc(): one page of the next power
+ *     of two (at least D) per block, with a header at its base.
+ * slab_heap_free() finds everything from the pointer in O(1): the header at
+ * the pointer's D-mask is either a genuine slab header of one of the heap's
+ * class caches, or a genuine large-block header. Every refusal changes
+ * nothing and is told by a distinct status (and through the heap's report
+ * hook when the heap is known).
+ *
+ * Control data lives in a page taken from the hook at creation (and in the
+ * class caches' master slabs, taken on first use of a class): no static RAM.
+ *
+ * Locking: one lock per heap (flags as for caches: 0, SLAB_LOCK_SPIN,
+ * SLAB_LOCK_IRQ), taken once per call. The page hooks are called with it
+ * held (class slabs and large pages alike), as caches do.
+ *
+ * Complexity: every call is O(1) in the number of live blocks and pages;
+ * create, destroy, stats, trim and validate are O(number of classes) (a
+ * constant of the build), validate also O(slabs).
+ */
+#ifndef SLAB_HEAP_H
+#define SLAB_HEAP_H
+
+#include <stddef.h>
+
+#include "slab/slab.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opaque; lives in a page from slab_page_alloc(). */
+typedef struct slab_heap slab_heap;
+
+/* Counters of one heap. All size_t. "Grows only" counters are never reset. */
+typedef struct slab_heap_usage {
+    size_t bytes_in_use;    /* sum of slab_heap_usable_size() over live blocks */
+    size_t bytes_peak;      /* high-water mark of bytes_in_use (slab_heap_reset_peak restarts it) */
+    size_t blocks_in_use;   /* live blocks, small and large */
+    size_t pages;           /* pages held from the hook now: the heap's own, class slabs, large pages */
+    size_t page_bytes;      /* their total size */
+    size_t page_bytes_peak; /* high-water mark of page_bytes (slab_heap_reset_peak restarts it) */
+    size_t hook_failures;   /* NULL, misaligned or duplicate pages, refused page frees (grows only) */
+    /* Beyond the minimum: */
+    size_t allocs;          /* blocks handed out (alloc, calloc, aligned, realloc's new blocks; grows only) */
+    size_t frees;           /* blocks taken back (free, realloc's old blocks; grows only) */
+    size_t large_blocks;    /* live blocks served by their own page */
+    size_t classes_live;    /* class caches created (each holds at least its master slab) */
+} slab_heap_usage;
+
+/* Report hook of a heap: called, with the heap's lock held, for every misuse
+ * detected on a pointer whose heap is known (a refused free or realloc, and
+ * checked-mode poison and red-zone reports). It must not call into the
+ * heap. The call that detected the misuse still returns its status. */
+typedef void (*slab_heap_error_fn)(void *ctx, slab_heap *heap, slab_status status, void *ptr);
+
+/*
+ * Creates a heap. Takes one page (the control block) from
+ * slab_page_alloc(P, P), P = the smallest power of two >= SLAB_MIN_SLAB_SIZE
+ * that holds it (256 B on 32-bit ARM, 512 B on x86-64). Class caches are
+ * created on first use.
+ *   flags  0, SLAB_LOCK_SPIN or SLAB_LOCK_IRQ (as slab_cache_create).
+ * @retval SLAB_OK, SLAB_EINVAL (out NULL, unknown or conflicting flags),
+ *         SLAB_EUNSUPPORTED (lock kind not on this target), SLAB_ENOMEM,
+ *         SLAB_EHOOKALIGN, SLAB_EHOOKDUP. *out is untouched on error.
+ * Thread context. O(classes).
+ */
+slab_status slab_heap_create(slab_heap **out, unsigned flags);
+
+/*
+ * Gives every page back: class caches, large pages the hook refused before,
+ * then the control page. Refused with SLAB_EBUSY while blocks are live
+ * (nothing changes). On SLAB_EHOOKFREE the heap stays valid with the pages
+ * the hook refused: call it again later.
+ * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR (not a heap), SLAB_EBUSY,
+ *         SLAB_EHOOKFREE
+ * The caller guarantees no other context uses the heap during the call.
+ */
+slab_status slab_heap_destroy(slab_heap *heap);
+
+/*
+ * A block of at least `size` bytes aligned to alignof(max_align_t) (16 on
+ * x86-64, 8 on Cortex-M), or NULL (heap NULL, size larger than the largest
+ * page, SLAB_MAX_SLAB_SIZE, allows, or no page from the hook). size 0 gives
+ * a unique block of the smallest class (never NULL for want of a size).
+ * Contents are unspecified.
+ */
+void *slab_heap_alloc(slab_heap *heap, size_t size);
+
+/*
+ * As slab_heap_alloc, aligned to `align`: any power of two up to
+ * SLAB_MAX_SLAB_SIZE / 2 (small blocks come from a class whose slot stride
+ * is a multiple of align, else a large page). NULL when align is 0 or not a
+ * power of two. size need not be a multiple of align.
+ */
+void *slab_heap_aligned_alloc(slab_heap *heap, size_t align, size_t size);
+
+/* A zeroed block of n * size bytes; NULL when n * size overflows. */
+void *slab_heap_calloc(slab_heap *heap, size_t n, size_t size);
+
+/*
+ * C realloc on `heap`:
+ *   ptr NULL               slab_heap_alloc(heap, size)
+ *   size fits in place     ptr (same class; or same page size for a large block)
+ *   otherwise              a new block (alignof(max_align_t)), the first
+ *                          min(usable, size) bytes copied, ptr freed
+ *   no memory              NULL and ptr untouched; except a shrink, which
+ *                          then keeps ptr and returns it
+ *   size 0                 as size 1: a minimal block (never frees-and-NULL)
+ *   ptr not a live block   NULL, ptr untouched, reported as slab_heap_free
+ *   of this heap           would (SLAB_EWRONGCACHE when it is another heap's)
+ */
+void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size);
+
+/*
+ * Frees a block of any heap, found from the pointer alone (no heap, no
+ * size). NULL is SLAB_OK and does nothing. Refused, with nothing changed:
+ *   SLAB_EDOUBLEFREE    the block is free already (small; large while its
+ *                       page still holds the freed mark)
+ *   SLAB_ENOTSLOT       inside a block, not at its start
+ *   SLAB_EHEADER        into a slab's or a large page's own bytes
+ *   SLAB_ENEVERALLOC    a slot that was never handed out
+ *   SLAB_EWRONGCACHE    an object of a libslab cache that is not a heap's
+ *   SLAB_EBADPTR        no genuine header where the pointer leads (foreign,
+ *                       stale, forged; addresses below D)
+ * The first four are also reported through the heap's report hook.
+ * SLAB_EHOOKFREE: the block was freed, but a page could not be given back
+ * (it stays with the heap, offered again by trim or destroy).
+ * Reads only the D-byte block the pointer lies in (a pointer that is a
+ * multiple of D: the D bytes below it). O(1); may call slab_page_free().
+ */
+slab_status slab_heap_free(void *ptr);
+
+/* Bytes usable at ptr (>= the size asked), 0 for NULL or a pointer that is
+ * not a live block. O(1). */
+size_t slab_heap_usable_size(const void *ptr);
+
+/* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR (not a heap). */
+slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out);
+
+/* Restarts bytes_peak and page_bytes_peak at the current values. */
+slab_status slab_heap_reset_peak(slab_heap *heap);
+
+/* Sets (fn non-NULL) or clears the report hook. */
+slab_status slab_heap_set_error_handler(slab_heap *heap, slab_heap_error_fn fn, void *ctx);
+
+/*
+ * Gives back what no live block needs: every class cache with no live block
+ * (its master and spare slab), and large pages the hook refused before.
+ * Class caches come back on the next allocation of their class.
+ * @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_EHOOKFREE
+ */
+slab_status slab_heap_trim(slab_heap *heap);
+
+/* Full check: every class cache's invariants (slab_cache_validate), and the
+ * heap's counters against them. Takes no lock. @retval SLAB_OK, SLAB_EINVAL,
+ * SLAB_EBADPTR, SLAB_ECORRUPT */
+slab_status slab_heap_validate(const slab_heap *heap);
+
+/* Holds / releases the heap's lock from outside, e.g. around fork() so the
+ * child finds it free (pthread_atfork). Spin-locked and unlocked heaps only.
+ * @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_EUNSUPPORTED (IRQ lock) */
+slab_status slab_heap_acquire(slab_heap *heap);
+slab_status slab_heap_release(slab_heap *heap);
+
+/* The class table of this build: count, size of class i (0 past the end),
+ * and the largest size served by a class (larger sizes get a page). */
+size_t slab_heap_class_count(void);
+size_t slab_heap_class_size(size_t i);
+size_t slab_heap_max_small(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SLAB_HEAP_H */

@@ -1,0 +1,185 @@
+// libslab heap, C++ front (docs/heap.md): thin types over the C core of
+// slab/heap.h.
+//
+//   slab::Heap<Lock>          move-only owner of a heap whose lock is Lock
+//                             (NoLock, SpinLock or IrqLock). It destroys the
+//                             heap when it goes, if no block is live then;
+//                             call destroy() to see the status.
+//   slab::HeapAllocator<T>    STL allocator over a heap (stateful: it holds
+//                             the heap). Usable with -fno-exceptions: an
+//                             allocation the heap cannot serve then calls
+//                             SLAB_HEAP_ALLOC_FAILED() (default: trap)
+//                             instead of throwing std::bad_alloc.
+//   slab::HeapResource        std::pmr::memory_resource over a heap: in
+//                             slab/heap_pmr.hpp (hosted only).
+// Blocks of any of them are freed by slab_heap_free (Heap::free), from any
+// handle or none.
+#ifndef SLAB_HEAP_HPP
+#define SLAB_HEAP_HPP
+
+#include <stddef.h>
+
+#include <new>
+
+#include "slab/heap.h"
+#include "slab/lock.hpp"
+#include "slab/slab.hpp"
+
+#ifndef SLAB_HEAP_ALLOC_FAILED
+#define SLAB_HEAP_ALLOC_FAILED() __builtin_trap()
+#endif
+
+namespace slab {
+
+namespace detail {
+template <class Lock>
+struct heap_flags {
+    static_assert(Lock::kind != SLAB_LOCK_KIND_CUSTOM,
+                  "slab::Heap takes NoLock, SpinLock or IrqLock: the heap's lock lives in its C control block");
+    static_assert(Lock::kind != SLAB_LOCK_KIND_SPIN || SLAB_HAVE_ATOMIC_EXCHANGE,
+                  "slab::SpinLock needs an atomic exchange (LDREX/STREX), which ARMv6-M (Cortex-M0/M0+) lacks: "
+                  "use slab::IrqLock on a single-core M0");
+    static constexpr unsigned value = Lock::kind == SLAB_LOCK_KIND_SPIN  ? SLAB_LOCK_SPIN_BIT_
+                                      : Lock::kind == SLAB_LOCK_KIND_IRQ ? SLAB_LOCK_IRQ
+                                                                         : 0u;
+};
+}  // namespace detail
+
+template <class Lock = NoLock>
+class Heap {
+public:
+    Heap() noexcept = default;
+    Heap(Heap &&other) noexcept : h_(other.h_) { other.h_ = nullptr; }
+    Heap &operator=(Heap &&other) noexcept
+    {
+        if (this != &other) {
+            (void)destroy();
+            h_ = other.h_;
+            other.h_ = nullptr;
+        }
+        return *this;
+    }
+    Heap(const Heap &) = delete;
+    Heap &operator=(const Heap &) = delete;
+    ~Heap() { (void)destroy(); }
+
+    // A new heap, or why there is none (slab_heap_create's statuses).
+    static Result<Heap> create() noexcept
+    {
+        slab_heap *h = nullptr;
+        slab_status st = slab_heap_create(&h, detail::heap_flags<Lock>::value);
+        if (st != SLAB_OK) {
+            return st;
+        }
+        return Heap(h);
+    }
+
+    // Gives every page back; the handle is empty afterwards. SLAB_EBUSY
+    // (nothing changes, the handle keeps the heap) while blocks are live.
+    slab_status destroy() noexcept
+    {
+        if (h_ == nullptr) {
+            return SLAB_OK;
+        }
+        slab_status st = slab_heap_destroy(h_);
+        if (st == SLAB_OK) {
+            h_ = nullptr;
+        }
+        return st;
+    }
+
+    void *alloc(size_t size) noexcept { return slab_heap_alloc(h_, size); }
+    void *aligned_alloc(size_t align, size_t size) noexcept { return slab_heap_aligned_alloc(h_, align, size); }
+    void *calloc(size_t n, size_t size) noexcept { return slab_heap_calloc(h_, n, size); }
+    void *realloc(void *p, size_t size) noexcept { return slab_heap_realloc(h_, p, size); }
+    static slab_status free(void *p) noexcept { return slab_heap_free(p); }
+    static size_t usable_size(const void *p) noexcept { return slab_heap_usable_size(p); }
+
+    // A T built in a block of the heap, or nullptr when there is no memory.
+    // T's constructor must not throw. Ends with drop().
+    template <class T, class... Args>
+    T *make(Args &&...args) noexcept
+    {
+        void *p = slab_heap_aligned_alloc(h_, alignof(T), sizeof(T));
+        return p != nullptr ? new (p) T(detail::forward<Args>(args)...) : nullptr;
+    }
+    template <class T>
+    static void drop(T *p) noexcept
+    {
+        if (p != nullptr) {
+            p->~T();
+            (void)slab_heap_free(p);
+        }
+    }
+
+    slab_heap_usage stats() const noexcept
+    {
+        slab_heap_usage u{};
+        (void)slab_heap_stats(h_, &u);
+        return u;
+    }
+    slab_status trim() noexcept { return slab_heap_trim(h_); }
+    slab_status reset_peak() noexcept { return slab_heap_reset_peak(h_); }
+
+    slab_heap *raw() const noexcept { return h_; }
+    explicit operator bool() const noexcept { return h_ != nullptr; }
+
+private:
+    explicit Heap(slab_heap *h) noexcept : h_(h) {}
+    slab_heap *h_ = nullptr;
+};
+
+// An STL allocator over a heap (any lock): every allocation is a heap block
+// aligned to alignof(T).
+template <class T>
+class HeapAllocator {
+public:
+    using value_type = T;
+
+    explicit HeapAllocator(slab_heap *heap) noexcept : heap_(heap) {}
+    template <class Lock>
+    explicit HeapAllocator(const Heap<Lock> &heap) noexcept : heap_(heap.raw())
+    {
+    }
+    template <class U>
+    HeapAllocator(const HeapAllocator<U> &other) noexcept : heap_(other.heap()) // NOLINT: rebinding is implicit
+    {
+    }
+
+    T *allocate(size_t n)
+    {
+        void *p = nullptr;
+        if (n <= size_t(-1) / sizeof(T)) {
+            p = slab_heap_aligned_alloc(heap_, alignof(T), n * sizeof(T));
+        }
+        if (p == nullptr) {
+#if defined(__cpp_exceptions)
+            throw std::bad_alloc();
+#else
+            SLAB_HEAP_ALLOC_FAILED();
+#endif
+        }
+        return static_cast<T *>(p);
+    }
+    void deallocate(T *p, size_t) noexcept { (void)slab_heap_free(p); }
+
+    slab_heap *heap() const noexcept { return heap_; }
+
+private:
+    slab_heap *heap_;
+};
+
+template <class T, class U>
+bool operator==(const HeapAllocator<T> &a, const HeapAllocator<U> &b) noexcept
+{
+    return a.heap() == b.heap();
+}
+template <class T, class U>
+bool operator!=(const HeapAllocator<T> &a, const HeapAllocator<U> &b) noexcept
+{
+    return a.heap() != b.heap();
+}
+
+}  // namespace slab
+
+#endif  // SLAB_HEAP_HPP

@@ -1,0 +1,952 @@
+// The heap (include/slab/heap.h, docs/heap.md): size-class caches on slabs of
+// SLAB_DEFAULT_SLAB_SIZE (D) for small blocks, one page per large block.
+//
+// How a free finds its block from the pointer p alone, in O(1):
+//   h = (p - 1) & ~(D - 1)   (equal to p's own D-block unless p is a
+//                             multiple of D, which no slot ever is)
+//   h is a genuine slab header (slab_page, magic with the secret) whose cache
+//     reports to heap_class_report: p is in a slab of one of the heap's class
+//     caches (every class uses slabs of size D, so h is p's own slab); the
+//     cache's report context is its heap. The core's free does the rest,
+//     refusals included.
+//   h is a genuine large header (large_hdr below, magic with the secret): p
+//     must be its block. A large block's header sits at its page's base,
+//     or for an alignment >= D, at the D-block right below the block.
+//   The slab header is tested first (the hot path). A large block's bytes
+//   from its third word on lie where a slab header keeps its magic: only a
+//   program whose slab_secret is 0 lets data there pass for one.
+//   anything else is refused: SLAB_EBADPTR (or SLAB_EDOUBLEFREE for a large
+//     page that still holds the freed mark).
+#include "heap_classes.hpp"
+#include "slab/heap.h"
+#include "slab/lock.hpp"
+
+using namespace slab::detail;
+using namespace slab::detail::heap;
+
+namespace {
+
+// Header of a large block: two words, so that a block of D - 2 words
+// (perl's 4080-byte arenas on x86-64) still fits one page of D.
+//   tag   the magic (a slab magic of the header's address and heap, with a
+//         tweak for live or freed) in all but the low 11 bits, which hold
+//         the block's geometry:
+//           bits 0-4   log2(P), the page size (a power of two, at least D)
+//           bit 5      the block is aligned to D or more: it starts D bytes
+//                      above the header, which sits in the page's middle
+//           bits 6-10  log2(the block's offset from the page's base), a
+//                      power of two (max(2 words, align) or align)
+//   heap  the owning heap
+// Without bit 5 the header is at the page's base and the block right after
+// it (the offset). The magic check covers 53 bits on 64-bit targets and 21
+// on 32-bit ones, with the program's secret in them.
+struct large_hdr {
+    uintptr_t tag;
+    slab_heap *heap;
+};
+
+constexpr uintptr_t kGeoMask = 0x7FF;
+constexpr uintptr_t kGeoAligned = 0x20;
+constexpr uintptr_t kLargeLive = uintptr_t(0x35) << 11;  // tweak of a live block's magic
+constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page (freed mark)
+constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4Full) : uintptr_t(0xC2B2AE3Du);
+
+SLAB_INLINE uintptr_t large_tag(const large_hdr *l, const slab_heap *h, uintptr_t tweak, uintptr_t geo)
+{
+    return ((slab_magic(l, h, kD) ^ tweak) & ~kGeoMask) | geo;
+}
+
+SLAB_INLINE bool large_is(const large_hdr *l, uintptr_t tweak)
+{
+    return ((l->tag ^ slab_magic(l, l->heap, kD) ^ tweak) & ~kGeoMask) == 0;
+}
+
+SLAB_INLINE size_t large_page(const large_hdr *l) { return size_t(1) << (l->tag & 31u); }
+SLAB_INLINE size_t large_off(const large_hdr *l) { return size_t(1) << ((l->tag >> 6) & 31u); }
+SLAB_INLINE char *large_user(const large_hdr *l)
+{
+    char *h = const_cast<char *>(static_cast<const char *>(static_cast<const void *>(l)));
+    return h + ((l->tag & kGeoAligned) != 0 ? kD : large_off(l));
+}
+SLAB_INLINE char *large_base(const large_hdr *l) { return large_user(l) - large_off(l); }
+// A retained page's link lives in its (freed) block.
+SLAB_INLINE large_hdr **large_next(const large_hdr *l) { return static_cast<large_hdr **>(static_cast<void *>(large_user(l))); }
+
+constexpr size_t kMaxPage = SLAB_MAX_SLAB_SIZE;
+
+}  // namespace
+
+// Built field by field in its page by slab_heap_create: never constructed.
+struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
+    uintptr_t magic;          // heap_magic(this)
+    size_t page_size;         // of the page holding this block
+    slab_heap_error_fn on_error;
+    void *error_ctx;
+    size_t bytes_in_use;
+    size_t bytes_peak;
+    size_t allocs;
+    size_t frees;
+    size_t class_slabs;       // pages (of D) held by the class caches
+    size_t large_live;        // live large blocks
+    size_t large_pages;       // pages held for large blocks: live and retained
+    size_t large_bytes;       // their bytes
+    size_t page_bytes_peak;
+    size_t failures;          // hook failures not counted by a live class cache
+    large_hdr *retained;      // pages whose give-back the hook refused
+    uint8_t lock_kind;        // SLAB_LOCK_KIND_*
+    slab::SpinLock spin;      // used when lock_kind is SLAB_LOCK_KIND_SPIN
+    slab_cache *classes[kClasses];
+};
+
+namespace {
+
+SLAB_INLINE uintptr_t heap_magic(const slab_heap *h)
+{
+    return reinterpret_cast<uintptr_t>(h) ^ kHeapKey ^ slab_secret;
+}
+
+SLAB_INLINE bool heap_genuine(const slab_heap *h) { return h->magic == heap_magic(h); }
+
+// Runs op() under the heap's lock.
+template <class Op>
+SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
+{
+    uint8_t kind = h->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
+        return op();
+    }
+#if SLAB_HAVE_IRQ_LOCK
+    if (kind == SLAB_LOCK_KIND_IRQ) {
+        slab::IrqLock irq;
+        slab::Guard<slab::IrqLock> hold(irq);
+        return op();
+    }
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        slab::Guard<slab::SpinLock> hold(h->spin);
+        return op();
+    }
+#endif
+    SLAB_ASSERT(!"lock kind not built for this target");
+    return op();
+}
+
+// The report hook the heap sets on each of its class caches: the core's
+// refusals and checked-mode reports on a class cache go to the heap's hook.
+// Its address is also how a free tells a heap's cache from any other.
+void heap_class_report(void *ctx, slab_cache *c, slab_status status, void *ptr)
+{
+    (void)c;
+    slab_heap *h = static_cast<slab_heap *>(ctx);
+    if (h->on_error != nullptr) {
+        h->on_error(h->error_ctx, h, status, ptr);
+    }
+}
+
+void heap_report(slab_heap *h, slab_status status, void *ptr) { heap_class_report(h, nullptr, status, ptr); }
+
+size_t page_bytes_now(const slab_heap *h) { return h->class_slabs * kD + h->large_bytes + h->page_size; }
+
+void note_pages(slab_heap *h)
+{
+    size_t now = page_bytes_now(h);
+    if (now > h->page_bytes_peak) {
+        h->page_bytes_peak = now;
+    }
+}
+
+SLAB_INLINE void note_alloc(slab_heap *h, size_t bytes)
+{
+    h->bytes_in_use += bytes;
+    if (h->bytes_in_use > h->bytes_peak) {
+        h->bytes_peak = h->bytes_in_use;
+    }
+    h->allocs++;
+}
+
+SLAB_INLINE void note_free(slab_heap *h, size_t bytes)
+{
+    h->bytes_in_use -= bytes;
+    h->frees++;
+}
+
+// Copies and zeroes whole words: blocks are word aligned and their usable
+// sizes word multiples. On the M profile the library may reference no mem*
+// function, so the loops are kept from being turned into calls to them.
+#if defined(__ARM_ARCH_PROFILE) && (__ARM_ARCH_PROFILE == 'M')
+void copy_bytes(void *dst, const void *src, size_t n)
+{
+    uintptr_t *d = static_cast<uintptr_t *>(dst);
+    const uintptr_t *s = static_cast<const uintptr_t *>(src);
+    for (size_t w = (n + sizeof(uintptr_t) - 1u) / sizeof(uintptr_t); w != 0; w--) {
+        *d++ = *s++;
+        __asm__("" : "+r"(d));
+    }
+}
+void zero_bytes(void *dst, size_t n)
+{
+    uintptr_t *d = static_cast<uintptr_t *>(dst);
+    for (size_t w = (n + sizeof(uintptr_t) - 1u) / sizeof(uintptr_t); w != 0; w--) {
+        *d++ = 0;
+        __asm__("" : "+r"(d));
+    }
+}
+#else
+void copy_bytes(void *dst, const void *src, size_t n) { __builtin_memcpy(dst, src, n); }
+void zero_bytes(void *dst, size_t n) { __builtin_memset(dst, 0, n); }
+#endif
+
+// ---- small blocks ---------------------------------------------------------
+
+// Creates class i's cache (its lock is the heap's: the cache has none).
+SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
+{
+    slab_cache *c = nullptr;
+    slab_status st = cache_create_locked<slab::NoLock>(&c, class_bytes(i), kAlign, kD);
+    if (st != SLAB_OK) {
+        h->failures++; // no page (the attempt's own counters died with it)
+        return nullptr;
+    }
+    c->on_error = heap_class_report;
+    c->error_ctx = h;
+    h->classes[i] = c;
+    h->class_slabs += c->slabs;
+    note_pages(h);
+    return c;
+}
+
+// Class i had no free slot in its fast half (or no cache yet): the whole
+// alloc, growth included, counted.
+SLAB_COLD void *small_alloc_slow(slab_heap *h, size_t i)
+{
+    slab_cache *c = h->classes[i];
+    if (c == nullptr) {
+        c = class_create(h, i);
+        if (c == nullptr) {
+            return nullptr;
+        }
+    }
+    uint32_t before = c->slabs;
+    void *p = cache_alloc_slow(c, nullptr);
+    h->class_slabs += c->slabs - before;
+    note_pages(h);
+    if (p != nullptr) {
+        note_alloc(h, c->obj_size);
+    }
+    return p;
+}
+
+SLAB_INLINE void *small_alloc(slab_heap *h, size_t i)
+{
+    slab_cache *c = h->classes[i];
+    void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast(c) : nullptr;
+    if (SLAB_UNLIKELY(p == nullptr)) {
+        return small_alloc_slow(h, i);
+    }
+    note_alloc(h, c->obj_size);
+    return p;
+}
+
+// True when p is a live slot of slab s of cache c (reads, writes nothing).
+template <class Idx>
+bool slot_live_map(const slab_cache *c, const slab_page *s, const void *p)
+{
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
+    uint32_t k = slot_number(off, c->recip);
+    return size_t(k) * c->stride == off && k - 1u < s->handed && slot_map<Idx>(s)[k] == kLive<Idx>;
+}
+
+bool slot_live(const slab_cache *c, const slab_page *s, const void *p)
+{
+    return c->wide ? slot_live_map<uint16_t>(c, s, p) : slot_live_map<uint8_t>(c, s, p);
+}
+
+// ---- large blocks ---------------------------------------------------------
+
+SLAB_INLINE bool large_valid(const large_hdr *l) { return large_is(l, kLargeLive); }
+
+SLAB_INLINE bool large_freed(const large_hdr *l) { return large_is(l, kLargeFreed); }
+
+// Page size, block offset and header offset of a large block of `size`
+// bytes aligned to `align` (a power of two, at least kAlign). False when no
+// page can hold it.
+struct large_plan {
+    size_t page;
+    size_t off;     // block at base + off
+    size_t hdr_off; // header at base + hdr_off == (block - 1) masked with D
+};
+
+bool plan_large(size_t size, size_t align, large_plan *out)
+{
+    if (align > kMaxPage / 2u) {
+        return false;
+    }
+    size_t off = align < kD ? round_up(sizeof(large_hdr), align) : align;
+    size_t hdr_off = align < kD ? 0 : align - kD;
+    size_t need = off + (size == 0 ? 1u : size);
+    if (need < off || need > kMaxPage) {
+        return false;
+    }
+    size_t page = kD;
+    if (need > kD) {
+        page = size_t(1) << (floor_log2(need - 1u) + 1u);
+    }
+    out->page = page;
+    out->off = off;
+    out->hdr_off = hdr_off;
+    return true;
+}
+
+// A page from the hook, checked as the core checks its slabs: aligned, and
+// not a live slab or live large block of ours (a hook handing a page out
+// twice). NULL with one failure counted otherwise.
+void *take_page(slab_heap *h, size_t size)
+{
+    void *page = slab_page_alloc(size, size);
+    if (page == nullptr) {
+        h->failures++;
+        return nullptr;
+    }
+    if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
+        h->failures++;
+        if (slab_page_free(page, size, size) != 0) {
+            h->failures++;
+        }
+        return nullptr;
+    }
+    const slab_page *s = static_cast<const slab_page *>(page);
+    if (page_valid(s, size) || page_valid(s, kD) || large_valid(static_cast<const large_hdr *>(page))) {
+        h->failures++;
+        return nullptr;
+    }
+    return page;
+}
+
+SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
+{
+    large_plan plan; // NOLINT(cppcoreguidelines-pro-type-member-init): set by plan_large when it returns true
+    if (!plan_large(size, align, &plan)) {
+        return nullptr;
+    }
+    char *base = static_cast<char *>(take_page(h, plan.page));
+    if (base == nullptr) {
+        return nullptr;
+    }
+    large_hdr *l = static_cast<large_hdr *>(static_cast<void *>(base + plan.hdr_off));
+    uintptr_t geo = uintptr_t(floor_log2(plan.page)) | (plan.hdr_off != 0 ? kGeoAligned : 0u) |
+                    (uintptr_t(floor_log2(plan.off)) << 6);
+    l->heap = h;
+    l->tag = large_tag(l, h, kLargeLive, geo);
+    h->large_live++;
+    h->large_pages++;
+    h->large_bytes += plan.page;
+    note_pages(h);
+    note_alloc(h, plan.page - plan.off);
+    SLAB_ASSERT(large_user(l) == base + plan.off && large_base(l) == base && large_page(l) == plan.page);
+    return base + plan.off;
+}
+
+size_t large_usable(const large_hdr *l) { return large_page(l) - large_off(l); }
+
+// Gives a large page back; a refused one is kept on the retained list.
+bool give_large_page(slab_heap *h, large_hdr *l)
+{
+    size_t size = large_page(l); // (the page is the hook's once it took it back)
+    if (slab_page_free(large_base(l), size, size) == 0) {
+        h->large_pages--;
+        h->large_bytes -= size;
+        return true;
+    }
+    h->failures++;
+    *large_next(l) = h->retained;
+    h->retained = l;
+    return false;
+}
+
+// Frees live large block l. The page goes back with the freed mark, so a
+// second free of the block finds it (while the hook leaves the page alone).
+slab_status large_free(slab_heap *h, large_hdr *l)
+{
+    note_free(h, large_usable(l));
+    h->large_live--;
+    l->tag = large_tag(l, h, kLargeFreed, l->tag & kGeoMask);
+    return give_large_page(h, l) ? SLAB_OK : SLAB_EHOOKFREE;
+}
+
+// Offers every retained page back again. False when one is still refused.
+bool give_retained(slab_heap *h)
+{
+    large_hdr *l = h->retained;
+    h->retained = nullptr;
+    bool ok = true;
+    while (l != nullptr) {
+        large_hdr *next = *large_next(l);
+        ok &= give_large_page(h, l);
+        l = next;
+    }
+    return ok;
+}
+
+// ---- finding a block from its pointer -------------------------------------
+
+struct where {
+    slab_heap *heap;
+    slab_cache *cache; // small: class cache, with slab
+    slab_page *slab;
+    large_hdr *large;  // large
+};
+
+// Reads the header at (p - 1) masked with D and what it names; no lock.
+// SLAB_OK with *w filled, or why p is no heap block (reported when a heap
+// is known).
+slab_status locate(const void *p, where *w)
+{
+    uintptr_t a = reinterpret_cast<uintptr_t>(p);
+    if (SLAB_UNLIKELY(a < kD)) {
+        return SLAB_EBADPTR; // the mask would land on address 0
+    }
+    slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
+    if (SLAB_LIKELY(page_valid(s, kD))) {
+        if (SLAB_UNLIKELY((a & (kD - 1u)) == 0)) {
+            return SLAB_EBADPTR; // the start of the D-block above a slab: not a slot of it
+        }
+        slab_cache *c = s->cache;
+        if (SLAB_UNLIKELY(c->on_error != heap_class_report)) {
+            return SLAB_EWRONGCACHE; // a libslab object, of a cache that is not a heap's
+        }
+        slab_heap *h = static_cast<slab_heap *>(c->error_ctx);
+        if (SLAB_UNLIKELY(!heap_genuine(h))) {
+            return SLAB_EBADPTR;
+        }
+        w->heap = h;
+        w->cache = c;
+        w->slab = s;
+        w->large = nullptr;
+        return SLAB_OK;
+    }
+    large_hdr *l = static_cast<large_hdr *>(static_cast<void *>(s));
+    bool live = large_valid(l);
+    if (!live && !large_freed(l)) {
+        return SLAB_EBADPTR;
+    }
+    slab_heap *h = l->heap;
+    if (!heap_genuine(h)) {
+        return live ? SLAB_EBADPTR : SLAB_EDOUBLEFREE;
+    }
+    w->heap = h;
+    w->cache = nullptr;
+    w->slab = nullptr;
+    w->large = l;
+    if (!live) {
+        return SLAB_EDOUBLEFREE;
+    }
+    uintptr_t user = reinterpret_cast<uintptr_t>(large_user(l));
+    if (a != user) {
+        return a < user ? SLAB_EHEADER : SLAB_ENOTSLOT;
+    }
+    return SLAB_OK;
+}
+
+// A refusal by locate() of a pointer whose heap it found: reported there.
+slab_status refuse_located(const where *w, slab_status st, const void *p)
+{
+    if (w->heap != nullptr && w->large != nullptr) {
+        with_lock(w->heap, [&] { heap_report(w->heap, st, const_cast<void *>(p)); });
+    }
+    return st;
+}
+
+// The whole free of p in slab s of class cache c (refusals, transitions,
+// two-byte maps, checked mode), counted. The caller holds the heap's lock.
+SLAB_COLD slab_status small_free_slow(slab_heap *h, slab_cache *c, slab_page *s, void *p)
+{
+    uint32_t in_use = c->in_use;
+    uint32_t slabs = c->slabs;
+    slab_status st = cache_free_slow(c, s, p);
+    if (c->in_use != in_use) { // freed (refusals change nothing)
+        note_free(h, c->obj_size);
+        h->class_slabs -= slabs - c->slabs;
+    }
+    return st;
+}
+
+// Frees p, located in w. The caller holds the heap's lock.
+slab_status free_located(const where *w, void *p)
+{
+    if (w->large != nullptr) {
+        return large_free(w->heap, w->large);
+    }
+    return small_free_slow(w->heap, w->cache, w->slab, p);
+}
+
+// Usable bytes of a located block, 0 when it is not live. Under the lock.
+size_t usable_located(const where *w, const void *p)
+{
+    if (w->large != nullptr) {
+        return large_usable(w->large);
+    }
+    return slot_live(w->cache, w->slab, p) ? w->cache->obj_size : 0u;
+}
+
+slab_status heap_ok(const slab_heap *heap, slab_heap **h)
+{
+    if (heap == nullptr) {
+        return SLAB_EINVAL;
+    }
+    if (!heap_genuine(heap)) {
+        return SLAB_EBADPTR;
+    }
+    *h = const_cast<slab_heap *>(heap);
+    return SLAB_OK;
+}
+
+// Small classes whose slots are aligned to `align` (> kAlign): the first
+// class from the size up whose stride is a multiple of align (at most four
+// steps: the next power of two is one). kClasses when there is none.
+size_t aligned_class(size_t size, size_t align)
+{
+    size_t want = size > align ? size : align;
+    if (want > kMaxSmall) {
+        return kClasses;
+    }
+    size_t i = class_of(want);
+    while (i < kClasses && class_stride(class_bytes(i)) % align != 0) {
+        i++;
+    }
+    return i;
+}
+
+void *alloc_aligned(slab_heap *h, size_t align, size_t size)
+{
+    size_t i = aligned_class(size, align);
+    if (i < kClasses) {
+        return with_lock(h, [&] { return small_alloc(h, i); });
+    }
+    return with_lock(h, [&] { return large_alloc(h, size, align); });
+}
+
+// Ends class i's cache if no block is live in it. The caller holds the lock
+// (or owns the heap alone). False when the hook refused a page.
+bool class_end(slab_heap *h, size_t i)
+{
+    slab_cache *c = h->classes[i];
+    if (c == nullptr || c->in_use != 0) {
+        return true;
+    }
+    uint32_t slabs = c->slabs;
+    uint32_t failures = c->hooks.failures;
+    if (cache_teardown(c) == SLAB_OK) {
+        h->classes[i] = nullptr;
+        h->class_slabs -= slabs;
+        h->failures += failures;
+        return true;
+    }
+    h->class_slabs -= slabs - c->slabs;
+    return false;
+}
+
+size_t live_blocks(const slab_heap *h)
+{
+    size_t n = h->large_live;
+    for (size_t i = 0; i < kClasses; i++) {
+        if (h->classes[i] != nullptr) {
+            n += h->classes[i]->in_use;
+        }
+    }
+    return n;
+}
+
+// Every free but the fast one: NULL, large blocks, two-byte maps, the
+// slab's transitions, checked mode, refusals.
+SLAB_COLD slab_status free_other(void *ptr)
+{
+    if (ptr == nullptr) {
+        return SLAB_OK;
+    }
+    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate when it returns SLAB_OK
+    w.heap = nullptr;
+    slab_status st = locate(ptr, &w);
+    if (SLAB_UNLIKELY(st != SLAB_OK)) {
+        return refuse_located(&w, st, ptr);
+    }
+    return with_lock(w.heap, [&] { return free_located(&w, ptr); });
+}
+
+}  // namespace
+
+extern "C" {
+
+slab_status slab_heap_create(slab_heap **out, unsigned flags)
+{
+    if (out == nullptr) {
+        return SLAB_EINVAL;
+    }
+    uint8_t kind = SLAB_LOCK_KIND_NONE;
+    switch (flags) {
+    case 0:
+        break;
+    case SLAB_LOCK_SPIN_BIT_:
+        if (!SLAB_HAVE_ATOMIC_EXCHANGE) {
+            return SLAB_EUNSUPPORTED;
+        }
+        kind = SLAB_LOCK_KIND_SPIN;
+        break;
+    case SLAB_LOCK_IRQ:
+        if (!SLAB_HAVE_IRQ_LOCK) {
+            return SLAB_EUNSUPPORTED;
+        }
+        kind = SLAB_LOCK_KIND_IRQ;
+        break;
+    default:
+        return SLAB_EINVAL;
+    }
+    size_t size = SLAB_MIN_SLAB_SIZE;
+    while (size < sizeof(slab_heap)) {
+        size <<= 1;
+    }
+    void *page = slab_page_alloc(size, size);
+    if (page == nullptr) {
+        return SLAB_ENOMEM;
+    }
+    if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
+        (void)slab_page_free(page, size, size);
+        return SLAB_EHOOKALIGN;
+    }
+    slab_heap *h = static_cast<slab_heap *>(page);
+    if (heap_genuine(h)) {
+        return SLAB_EHOOKDUP; // a live heap's page, handed out twice
+    }
+    h->page_size = size;
+    h->on_error = nullptr;
+    h->error_ctx = nullptr;
+    h->bytes_in_use = 0;
+    h->bytes_peak = 0;
+    h->allocs = 0;
+    h->frees = 0;
+    h->class_slabs = 0;
+    h->large_live = 0;
+    h->large_pages = 0;
+    h->large_bytes = 0;
+    h->page_bytes_peak = size;
+    h->failures = 0;
+    h->retained = nullptr;
+    h->lock_kind = kind;
+    new (&h->spin) slab::SpinLock();
+    for (size_t i = 0; i < kClasses; i++) {
+        h->classes[i] = nullptr;
+    }
+    h->magic = heap_magic(h);
+    *out = h;
+    return SLAB_OK;
+}
+
+slab_status slab_heap_destroy(slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    if (with_lock(h, [&] { return live_blocks(h); }) != 0) {
+        return SLAB_EBUSY;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < kClasses; i++) {
+        ok &= class_end(h, i);
+    }
+    ok &= give_retained(h);
+    if (!ok) {
+        return SLAB_EHOOKFREE;
+    }
+    size_t size = h->page_size;
+    uintptr_t magic = h->magic;
+    h->magic = 0;
+    if (slab_page_free(h, size, size) != 0) {
+        h->magic = magic;
+        h->failures++;
+        return SLAB_EHOOKFREE;
+    }
+    return SLAB_OK;
+}
+
+void *slab_heap_alloc(slab_heap *heap, size_t size)
+{
+    if (SLAB_UNLIKELY(heap == nullptr)) {
+        return nullptr;
+    }
+    if (SLAB_LIKELY(size <= kMaxSmall)) {
+        size_t i = class_of(size);
+        return with_lock(heap, [&]() SLAB_INLINE_LAMBDA { return small_alloc(heap, i); });
+    }
+    return with_lock(heap, [&] { return large_alloc(heap, size, kAlign); });
+}
+
+void *slab_heap_aligned_alloc(slab_heap *heap, size_t align, size_t size)
+{
+    if (heap == nullptr || align == 0 || (align & (align - 1u)) != 0) {
+        return nullptr;
+    }
+    if (align <= kAlign) {
+        return slab_heap_alloc(heap, size);
+    }
+    return alloc_aligned(heap, align, size);
+}
+
+void *slab_heap_calloc(slab_heap *heap, size_t n, size_t size)
+{
+    size_t bytes = 0;
+    if (__builtin_mul_overflow(n, size, &bytes)) {
+        return nullptr;
+    }
+    void *p = slab_heap_alloc(heap, bytes);
+    if (p != nullptr) {
+        zero_bytes(p, bytes);
+    }
+    return p;
+}
+
+// The fast free: p inside (not at the base of) a D-block whose header holds
+// the byte-map magic of a cache that reports to a heap (which makes the
+// cache genuine, and its report context a heap), and a live slot of it whose
+// slab neither was full nor empties now (cache_free_fast). A genuine class
+// cache's context is its heap: only class_create sets the trampoline, and a
+// heap ends only after its caches. Everything else: free_other.
+slab_status slab_heap_free(void *ptr)
+{
+    uintptr_t a = reinterpret_cast<uintptr_t>(ptr);
+    slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
+    if (SLAB_LIKELY((a & (kD - 1u)) != 0 && a > kD)) {
+        slab_cache *c = s->cache;
+        if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report)) {
+            slab_heap *h = static_cast<slab_heap *>(c->error_ctx);
+            return with_lock(h, [&]() SLAB_INLINE_LAMBDA {
+#if !SLAB_CHECKS
+                if (SLAB_LIKELY(cache_free_fast(c, s, ptr))) {
+                    note_free(h, c->obj_size);
+                    return SLAB_OK;
+                }
+#endif
+                return small_free_slow(h, c, s, ptr);
+            });
+        }
+    }
+    return free_other(ptr);
+}
+
+size_t slab_heap_usable_size(const void *ptr)
+{
+    if (ptr == nullptr) {
+        return 0;
+    }
+    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate when it returns SLAB_OK
+    if (locate(ptr, &w) != SLAB_OK) {
+        return 0;
+    }
+    return with_lock(w.heap, [&] { return usable_located(&w, ptr); });
+}
+
+void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
+{
+    if (ptr == nullptr) {
+        return slab_heap_alloc(heap, size);
+    }
+    slab_heap *h = nullptr;
+    if (heap_ok(heap, &h) != SLAB_OK) {
+        return nullptr;
+    }
+    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate when it returns SLAB_OK
+    w.heap = nullptr;
+    slab_status st = locate(ptr, &w);
+    if (st == SLAB_OK && w.heap != h) {
+        st = SLAB_EWRONGCACHE;
+    }
+    if (st != SLAB_OK) {
+        with_lock(h, [&] { heap_report(h, st, ptr); });
+        return nullptr;
+    }
+    if (size == 0) {
+        size = 1;
+    }
+    // The block's usable size, and whether `size` keeps it: the same class,
+    // or a large block whose page a fresh plan would not make smaller.
+    size_t old = with_lock(h, [&] {
+        size_t n = usable_located(&w, ptr);
+        if (n == 0) { // a free slot of a class: say why, as free would
+            (void)cache_free_refused(w.cache, w.slab, ptr);
+        }
+        return n;
+    });
+    if (old == 0) {
+        return nullptr;
+    }
+    bool keep = false;
+    if (w.large == nullptr) {
+        keep = size <= kMaxSmall && class_bytes(class_of(size)) == w.cache->obj_size;
+    } else {
+        large_plan plan; // NOLINT(cppcoreguidelines-pro-type-member-init): set by plan_large when it returns true
+        keep = size > kMaxSmall && size <= old && plan_large(size, kAlign, &plan) && plan.page == large_page(w.large);
+    }
+    if (keep) {
+        return ptr;
+    }
+    void *q = slab_heap_alloc(h, size);
+    if (q == nullptr) {
+        return size <= old ? ptr : nullptr; // a shrink that found no memory keeps its block
+    }
+    copy_bytes(q, ptr, size < old ? size : old);
+    (void)with_lock(h, [&] { return free_located(&w, ptr); });
+    return q;
+}
+
+slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
+{
+    slab_heap *h = nullptr;
+    slab_status st = out == nullptr ? SLAB_EINVAL : heap_ok(heap, &h);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    with_lock(h, [&] {
+        out->bytes_in_use = h->bytes_in_use;
+        out->bytes_peak = h->bytes_peak;
+        out->blocks_in_use = h->allocs - h->frees;
+        out->pages = 1u + h->class_slabs + h->large_pages;
+        out->page_bytes = page_bytes_now(h);
+        out->page_bytes_peak = h->page_bytes_peak;
+        size_t failures = h->failures;
+        size_t classes = 0;
+        for (size_t i = 0; i < kClasses; i++) {
+            if (h->classes[i] != nullptr) {
+                failures += h->classes[i]->hooks.failures;
+                classes++;
+            }
+        }
+        out->hook_failures = failures;
+        out->allocs = h->allocs;
+        out->frees = h->frees;
+        out->large_blocks = h->large_live;
+        out->classes_live = classes;
+    });
+    return SLAB_OK;
+}
+
+slab_status slab_heap_reset_peak(slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st == SLAB_OK) {
+        with_lock(h, [&] {
+            h->bytes_peak = h->bytes_in_use;
+            h->page_bytes_peak = page_bytes_now(h);
+        });
+    }
+    return st;
+}
+
+slab_status slab_heap_set_error_handler(slab_heap *heap, slab_heap_error_fn fn, void *ctx)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st == SLAB_OK) {
+        with_lock(h, [&] {
+            h->on_error = fn;
+            h->error_ctx = fn != nullptr ? ctx : nullptr;
+        });
+    }
+    return st;
+}
+
+slab_status slab_heap_trim(slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    bool ok = with_lock(h, [&] {
+        bool all = true;
+        for (size_t i = 0; i < kClasses; i++) {
+            all &= class_end(h, i);
+        }
+        all &= give_retained(h);
+        return all;
+    });
+    return ok ? SLAB_OK : SLAB_EHOOKFREE;
+}
+
+slab_status slab_heap_validate(const slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    size_t blocks = h->large_live;
+    size_t slabs = 0;
+    size_t small_bytes = 0;
+    for (size_t i = 0; i < kClasses; i++) {
+        const slab_cache *c = h->classes[i];
+        if (c == nullptr) {
+            continue;
+        }
+        if (cache_validate(c) != SLAB_OK || c->obj_size != class_bytes(i) || c->slab_size != kD ||
+            c->on_error != heap_class_report || c->error_ctx != h) {
+            return SLAB_ECORRUPT;
+        }
+        blocks += c->in_use;
+        slabs += c->slabs;
+        small_bytes += size_t(c->in_use) * c->obj_size;
+    }
+    size_t retained = 0;
+    for (const large_hdr *l = h->retained; l != nullptr; l = *large_next(l)) {
+        if (!large_freed(l) || l->heap != h || ++retained > h->large_pages) {
+            return SLAB_ECORRUPT;
+        }
+    }
+    if (blocks != h->allocs - h->frees || slabs != h->class_slabs || small_bytes > h->bytes_in_use ||
+        h->large_pages != h->large_live + retained ||
+        h->bytes_peak < h->bytes_in_use || h->page_bytes_peak < page_bytes_now(h)) {
+        return SLAB_ECORRUPT;
+    }
+    return SLAB_OK;
+}
+
+slab_status slab_heap_acquire(slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st != SLAB_OK || h->lock_kind == SLAB_LOCK_KIND_NONE) {
+        return st;
+    }
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (h->lock_kind == SLAB_LOCK_KIND_SPIN) {
+        (void)h->spin.lock();
+        return SLAB_OK;
+    }
+#endif
+    return SLAB_EUNSUPPORTED;
+}
+
+slab_status slab_heap_release(slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st != SLAB_OK || h->lock_kind == SLAB_LOCK_KIND_NONE) {
+        return st;
+    }
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (h->lock_kind == SLAB_LOCK_KIND_SPIN) {
+        h->spin.unlock(0);
+        return SLAB_OK;
+    }
+#endif
+    return SLAB_EUNSUPPORTED;
+}
+
+size_t slab_heap_class_count(void) { return kClasses; }
+
+size_t slab_heap_class_size(size_t i) { return i < kClasses ? class_bytes(i) : 0u; }
+
+size_t slab_heap_max_small(void) { return kMaxSmall; }
+
+}  // extern "C"
