@@ -47,9 +47,9 @@ struct Geometry {
 };
 
 // slab.h's documented refusals, in the order the arguments are checked, and
-// the sizing formula: w = 1 (a byte of slot map per slot) when a slave holds
-// at most 254 slots, else 2; cap_slave = min((S - H) / (stride + w), 254 or
-// 65534).
+// the sizing formula (README, "Sizing"): a byte map of M = S / stride entries
+// while cap_slave = (S - H - M) / stride <= 254, else two bytes per slot and
+// cap_slave = min((S - H) / (stride + 2), 65534).
 inline Geometry plan(size_t size, size_t align, size_t slab_size, unsigned flags)
 {
     Geometry g{SLAB_OK, slab_size ? slab_size : SLAB_DEFAULT_SLAB_SIZE, align < sizeof(void *) ? sizeof(void *) : align,
@@ -68,10 +68,12 @@ inline Geometry plan(size_t size, size_t align, size_t slab_size, unsigned flags
         size_t slot = size + kRedzone;
         g.stride = round_up(slot < sizeof(void *) ? sizeof(void *) : slot, g.align);
         size_t room = g.slab_size - kHeader;
-        size_t w = room / (g.stride + 1) <= 254 ? 1 : 2;
-        size_t cap = room / (g.stride + w);
-        size_t max = w == 1 ? 254 : 65534;
-        g.cap_slave = cap < max ? cap : max;
+        size_t byte_map = g.slab_size / g.stride;
+        g.cap_slave = room > byte_map ? (room - byte_map) / g.stride : 0;
+        if (g.cap_slave > 254) {
+            g.cap_slave = room / (g.stride + 2);
+            g.cap_slave = g.cap_slave < 65534 ? g.cap_slave : 65534;
+        }
         if (g.stride > room || g.cap_slave == 0) {
             g.status = SLAB_ETOOBIG;
         }
