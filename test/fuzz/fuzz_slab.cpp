@@ -25,10 +25,9 @@
 //
 // Reads through a mask never leave memory the target owns: slabs smaller
 // than the default size lie in default-size blocks the provider owns whole
-// (fuzz_pages.hpp), foreign pointers lie in a 64 KiB block aligned to 64 KiB,
-// and a free into a cache with slabs larger than the default size is not
-// made with an object of a slab smaller than the default size (that reads
-// past the default-size block: see FUZZ_SLAB_SMALL_INTO_LARGE below).
+// (fuzz_pages.hpp), and foreign pointers lie in a 64 KiB block aligned to
+// 64 KiB. (slab_cache_free of an object of a small slab into a cache of large
+// slabs reads only inside the object's own slab: op_wrong_cache covers it.)
 // Input bytes do go into the library's memory (writes after free), so the
 // program's secret (slab/hooks.h, slab_secret) is drawn afresh for every
 // input: an input cannot carry a forged header, even one libFuzzer learned
@@ -65,12 +64,6 @@ std::vector<Report> g_expected; // what the model says it should have
 unsigned char *g_foreign;
 uint32_t g_next_id;
 uint64_t g_seed;
-// FUZZ_SLAB_SMALL_INTO_LARGE=1 in the environment: also free objects of
-// slabs smaller than the default size into caches with slabs larger than it,
-// expecting SLAB_EWRONGCACHE as the core brief says. Off by default: the core
-// then reads headers outside the object's default-size block (a finding of
-// issue 11's fuzz work, reproduced in build/repro/).
-bool g_small_into_large;
 
 // What was checked, printed at exit.
 struct Totals {
@@ -78,7 +71,6 @@ struct Totals {
     uint64_t refused[kStatuses]; // refused calls by the status the model expected
     uint64_t df_slot, df_immediate, df_aba; // how the double frees were made
     uint64_t handle_frees;                  // frees of a cache handle (its control block)
-    uint64_t either_status;                 // refusals where two statuses are accepted (see op_wrong_cache)
     uint64_t waf_freed, waf_fresh, overruns, null_calls;
     uint64_t reported[kStatuses];           // reports received (and expected)
     uint64_t enomem, ehookdup;
@@ -104,13 +96,12 @@ void print_totals()
                 (unsigned long long)(g_n.waf_freed + g_n.waf_fresh), (unsigned long long)g_n.waf_freed,
                 (unsigned long long)g_n.waf_fresh, (unsigned long long)g_n.overruns);
     std::printf("fuzz_slab: reports received: EDOUBLEFREE %llu, ENOTSLOT %llu, EHEADER %llu, ENEVERALLOC %llu, "
-                "EWRONGCACHE %llu, EBADPTR %llu, EPOISON %llu, EREDZONE %llu; refusals accepting either of two "
-                "statuses %llu; hook faults: ENOMEM %llu, EHOOKDUP %llu\n",
+                "EWRONGCACHE %llu, EBADPTR %llu, EPOISON %llu, EREDZONE %llu; hook faults: ENOMEM %llu, EHOOKDUP %llu\n",
                 (unsigned long long)g_n.reported[SLAB_EDOUBLEFREE], (unsigned long long)g_n.reported[SLAB_ENOTSLOT],
                 (unsigned long long)g_n.reported[SLAB_EHEADER], (unsigned long long)g_n.reported[SLAB_ENEVERALLOC],
                 (unsigned long long)g_n.reported[SLAB_EWRONGCACHE], (unsigned long long)g_n.reported[SLAB_EBADPTR],
                 (unsigned long long)g_n.reported[SLAB_EPOISON], (unsigned long long)g_n.reported[SLAB_EREDZONE],
-                (unsigned long long)g_n.either_status, (unsigned long long)g_n.enomem,
+                (unsigned long long)g_n.enomem,
                 (unsigned long long)g_n.ehookdup);
     std::fflush(stdout);
 }
@@ -574,14 +565,10 @@ void op_cacheless_other_size(int i, Reader &r)
     } else if (m.slab_size > SLAB_DEFAULT_SLAB_SIZE || fuzzpages::live_size(block) == 0) {
         CHECK(st == SLAB_EBADPTR); // object bytes, or a block base that is no slab
     } else {
-        // The block's base is the header of another live slab (of a smaller
-        // size, maybe of another cache). slab.h says SLAB_EBADPTR ("when the
-        // masked address is their own slab's header" only SLAB_ESLABSIZEFREE);
-        // the core answers SLAB_ESLABSIZEFREE for any genuine header of a
-        // size other than the default. Either is a refusal with nothing
-        // changed, which is what is checked here.
-        CHECK(st == SLAB_EBADPTR || st == SLAB_ESLABSIZEFREE);
-        g_n.either_status++;
+        // The block's base is the header of another live slab of a smaller
+        // size (maybe of another cache): slab.h, SLAB_ESLABSIZEFREE for a
+        // genuine header of another slab size.
+        CHECK(st == SLAB_ESLABSIZEFREE);
     }
     count_misuse(st);
     if (m.slabs.count(m.base_of(q)) != 0) {
@@ -601,23 +588,13 @@ void op_wrong_cache(int i, Reader &r)
     }
     model::Cache &o = g_cache[j];
     size_t sm = m.slab_size, so = o.slab_size;
-    bool small_into_larger = sm < SLAB_DEFAULT_SLAB_SIZE && so > sm;
-    if (small_into_larger && so > SLAB_DEFAULT_SLAB_SIZE && !g_small_into_large) {
-        return;
-    }
     slab_status st = slab_cache_free(o.handle, reinterpret_cast<void *>(p));
-    if (small_into_larger && !g_small_into_large) {
-        // An object of a slab smaller than the default size, into a cache
-        // whose slabs are larger, up to the default size: the core brief
-        // says SLAB_EWRONGCACHE ("any slab sizes"); the core finds no
-        // header of o's size and answers SLAB_EBADPTR. Either is checked
-        // as a refusal, reported once to o, with nothing changed.
-        CHECK(st == SLAB_EWRONGCACHE || st == SLAB_EBADPTR);
-        g_n.either_status++;
-    } else if (so < sm) {
-        CHECK(st == SLAB_EBADPTR); // o's mask lands inside p's slab: no header of o's size there
+    if (so < sm) {
+        CHECK(st == SLAB_EBADPTR); // o's masks all land inside p's slab: no header of o's size there
     } else {
-        CHECK(st == SLAB_EWRONGCACHE); // same size, or a larger one that finds p's own header on the way
+        // Same size, or a larger one: the walk from the smallest size finds
+        // p's own header first, and never reads outside p's slab.
+        CHECK(st == SLAB_EWRONGCACHE);
     }
     expect_report(o, st, p);
     count_misuse(st);
@@ -832,8 +809,6 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
     std::memset(g_foreign, 0xA5, kForeignSize);
     std::random_device rd;
     g_seed = (uint64_t)rd() << 32 | rd();
-    const char *e = std::getenv("FUZZ_SLAB_SMALL_INTO_LARGE");
-    g_small_into_large = e != nullptr && e[0] == '1';
     std::atexit(print_totals);
     return 0;
 }
