@@ -99,6 +99,12 @@ bench-overhead: $(BENCH_OVH)
 	$(BENCH_OVH) > $(BENCH_OUT)/overhead.md
 	@cat $(BENCH_OUT)/overhead.md
 
+# Whole-program instructions of lua5.4 on glibc and on libslab's heap (the
+# LD_PRELOAD drop-in of mk/malloc.mk): issue 11's real-client figure.
+.PHONY: bench-lua
+bench-lua: malloc-preload
+	bench/tools/lua_instr.sh build/host-gcc/libslab_malloc.so $(BENCH_OUT)
+
 TEST_TARGETS += test-bench-smoke
 test-bench-smoke: $(BENCH_BINS)
 	bench/tools/smoke.sh $(BENCH_OUT)

@@ -56,9 +56,13 @@ TEST_TARGETS += test-lint test-fault
 
 # ---------------------------------------------------------------- fuzz
 # test/fuzz/fuzz_slab.cpp against the library built with the fuzz flags,
-# twice: normal (build/fuzz/normal) and checked (build/fuzz/checked, where
-# the misuse operations are generated too). The shipped corpus is read-only;
-# what a run finds goes to build/fuzz/<variant>/corpus, crashes next to it.
+# twice: normal (build/fuzz/normal) and checked (build/fuzz/checked: the
+# library and the target both with -DSLAB_CHECKS=1, which the option tag of
+# slab.h requires, else the link fails). Both generate the misuse operations
+# (issue 11: double, interior, header and never-used frees, wrong caches,
+# writes after free), which the default build refuses too. The shipped corpus
+# is read-only; what a run finds goes to build/fuzz/<variant>/corpus, crashes
+# next to it.
 FUZZ_SECONDS ?= 300
 FUZZ_TEST_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -80,7 +84,8 @@ fuzz-build:
 	@$(HARD_MAKE) build/fuzz/normal/fuzz_slab build/fuzz/checked/fuzz_slab
 
 # $(call fuzz_run,variant,seconds): fails on the first divergence or sanitizer
-# report; prints libFuzzer's execution count and the target's operation count.
+# report; prints libFuzzer's execution count and the target's "fuzz_slab:"
+# lines: operations, misuse operations by kind, reports received.
 fuzz_run = mkdir -p build/fuzz/$(1)/corpus && \
 	./build/fuzz/$(1)/fuzz_slab $(FUZZ_ARGS) -max_total_time=$(2) -artifact_prefix=build/fuzz/$(1)/ \
 		build/fuzz/$(1)/corpus test/fuzz/corpus >build/fuzz/$(1)/log.txt 2>&1; \

@@ -44,28 +44,32 @@ slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj)
 
 slab_page *cache_slab_of(const slab_cache *c, const void *obj, slab_status *status)
 {
-    // A pointer into a slab of another, smaller size would make a mask with
-    // c's size land outside that slab, maybe on memory that cannot be read.
-    // So the headers at obj's masks are read from the default size (the
-    // block slab_free reads too) or c's size if smaller, upwards: a
-    // genuine header of another size on the way names the slab obj is in.
-    size_t size = c->slab_size < SLAB_DEFAULT_SLAB_SIZE ? c->slab_size : SLAB_DEFAULT_SLAB_SIZE;
-    for (; size < c->slab_size; size <<= 1) {
-        if (page_valid(page_of(obj, size), size)) {
+    size_t slab_size = c->slab_size;
+    // The common case first: c's own mask, when reading it stays inside the
+    // default-size block around obj (which slab_free reads too).
+    if (slab_size <= SLAB_DEFAULT_SLAB_SIZE) {
+        slab_page *s = find_slab(obj, slab_size);
+        if (s != nullptr && s->cache == c) {
+            return s;
+        }
+    }
+    // Else the headers at obj's masks, from the smallest slab size up: every
+    // mask below the size of obj's own slab stays inside that slab (object
+    // bytes, which pass for no header without the secret, or its own header,
+    // whose magic is of another size), so the first genuine header found is
+    // obj's slab's, and no read ever leaves it.
+    for (size_t size = SLAB_MIN_SLAB_SIZE; size <= slab_size; size <<= 1) {
+        slab_page *s = page_of(obj, size);
+        if (page_valid(s, size)) {
+            if (size == slab_size && s->cache == c) {
+                return s;
+            }
             *status = SLAB_EWRONGCACHE;
             return nullptr;
         }
     }
-    slab_page *s = find_slab(obj, c->slab_size);
-    if (s == nullptr) {
-        *status = SLAB_EBADPTR;
-        return nullptr;
-    }
-    if (s->cache != c) {
-        *status = SLAB_EWRONGCACHE;
-        return nullptr;
-    }
-    return s;
+    *status = SLAB_EBADPTR;
+    return nullptr;
 }
 
 }  // inline namespace SLAB_ABI_TAG

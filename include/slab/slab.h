@@ -196,9 +196,11 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * Frees an object of any cache created with slab_size 0, finding its slab by
  * masking the address with SLAB_DEFAULT_SLAB_SIZE - 1.
  * Objects of caches with a custom slab size are refused with
- * SLAB_ESLABSIZEFREE when the masked address is their own slab's header (the
- * object lies in the slab's first SLAB_DEFAULT_SLAB_SIZE bytes), and otherwise
- * with SLAB_EBADPTR; never freed into the wrong slab. Use slab_cache_free().
+ * SLAB_ESLABSIZEFREE when the masked address holds a genuine header of
+ * another slab size (their own slab's, when the object lies in its first
+ * SLAB_DEFAULT_SLAB_SIZE bytes, or a smaller slab's starting that block),
+ * and otherwise with SLAB_EBADPTR; never freed into the wrong slab. Use
+ * slab_cache_free().
  * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
  *         SLAB_EDOUBLEFREE, SLAB_ENOTSLOT, SLAB_EHEADER, SLAB_ENEVERALLOC,
  *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
@@ -211,9 +213,12 @@ slab_status slab_free(void *obj);
 
 /*
  * Frees an object of `cache` (any slab size), checking that it belongs to it.
- * For a cache of slabs larger than SLAB_DEFAULT_SLAB_SIZE it reads the headers
- * at obj's masks from the default size up, so an object of a smaller slab is
- * found in its own slab and never read past (O(log2(S / default)) reads).
+ * An object of the cache costs one header read when the cache's slabs are at
+ * most SLAB_DEFAULT_SLAB_SIZE. Otherwise, and to tell another cache's object
+ * (SLAB_EWRONGCACHE) from a foreign pointer (SLAB_EBADPTR), it reads the
+ * headers at obj's masks from SLAB_MIN_SLAB_SIZE up, so that no read leaves
+ * obj's own slab (at most log2(SLAB_MAX_SLAB_SIZE / SLAB_MIN_SLAB_SIZE) + 1
+ * reads).
  * @retval as slab_free(), plus SLAB_EWRONGCACHE; never SLAB_ESLABSIZEFREE.
  */
 slab_status slab_cache_free(slab_cache *cache, void *obj);

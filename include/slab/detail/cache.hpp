@@ -241,10 +241,10 @@ void cache_hold(slab_cache *c);
 // then end (no object left): the caller tears it down after the lock.
 bool cache_release(slab_cache *c);
 // The slab of obj if it is one of c's (src/refuse.cpp), else NULL with
-// *status SLAB_EBADPTR or SLAB_EWRONGCACHE. Reads only headers at obj's
-// masks of sizes up to c's, from the smallest that can hold a slab, so that
-// a pointer into a smaller slab of another cache never makes it read past
-// that slab.
+// *status SLAB_EBADPTR or SLAB_EWRONGCACHE. Reads c's own mask when that
+// stays in the default-size block around obj; otherwise (and to tell a
+// wrong cache from a foreign pointer) the headers at obj's masks from
+// SLAB_MIN_SLAB_SIZE up, so that no read leaves obj's own slab.
 slab_page *cache_slab_of(const slab_cache *c, const void *obj, slab_status *status);
 // Compiled in src/validate.cpp.
 slab_status cache_check(const slab_cache *c);
