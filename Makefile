@@ -29,7 +29,7 @@ LIB_SRCS := $(wildcard src/*.cpp)
 LIB_OBJS := $(LIB_SRCS:src/%.cpp=$(BUILD)/obj/%.o)
 LIB_HDRS := $(wildcard include/slab/*.h include/slab/*.hpp include/slab/detail/*.hpp src/*.hpp)
 
-.PHONY: all lib clean deps run test test-all
+.PHONY: all lib clean deps run test test-all check
 all: lib
 lib: $(LIB)
 
@@ -59,8 +59,13 @@ clean:
 TEST_TARGETS :=
 
 test: deps
-	@$(MAKE) --no-print-directory test-all
-	@echo "make test: all suites passed ($(TEST_TARGETS))"
+	@tools/run-suites.sh "$(MAKE)" $(TEST_ORDER)
+
+# The quick tier a developer runs often: the library, the C and C++ host
+# suites, the model and the link tests. No apt, no QEMU, no benchmark.
+CHECK_SUITES := test-c test-link test-unit test-model
+check:
+	@tools/run-suites.sh "$(MAKE)" $(CHECK_SUITES)
 
 # Debian 12 packages each mk/*.mk needs; `make deps` installs the missing ones
 # (idempotent, and fast when everything is present).
@@ -68,6 +73,12 @@ DEPS_PKGS := make g++ gcc binutils
 include $(sort $(wildcard mk/*.mk))
 
 test-all: $(TEST_TARGETS)
+
+# make test's order: fast suites first, so a broken build fails in seconds.
+TEST_FAST_FIRST := test-c test-link test-unit test-model test-readme test-nm test-lint test-pmr test-heap \
+	test-cmake test-build-matrix test-bench-target-smoke test-target test-fault test-malloc-firmware \
+	test-malloc-preload test-bench-smoke test-fuzz test-sanitizers
+TEST_ORDER = $(filter $(TEST_TARGETS),$(TEST_FAST_FIRST)) $(filter-out $(TEST_FAST_FIRST),$(TEST_TARGETS))
 
 deps:
 	@missing=$$(for p in $(sort $(DEPS_PKGS)); do \
