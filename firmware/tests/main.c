@@ -21,6 +21,7 @@ static const test_case tests[] = {
     {"empty slabs: given back, one spare kept", test_empty_slabs_return},
     {"free anywhere: slab_free without the cache, wrong cache", test_free_anywhere},
     {"misuse: double, interior, header, never-used frees refused and reported", test_misuse},
+    {"threat model: a forged header in object bytes is refused with the secret seeded", test_forged_header},
     {"hook NULL: SLAB_ENOMEM, cache still usable", test_hook_null},
     {"hook misaligned: SLAB_EHOOKALIGN, page given back", test_hook_misaligned},
     {"hook refuses free: SLAB_EHOOKFREE, destroy retried", test_hook_free_refused},

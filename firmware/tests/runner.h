@@ -26,6 +26,7 @@ void test_growth(void);
 void test_empty_slabs_return(void);
 void test_free_anywhere(void);
 void test_misuse(void);
+void test_forged_header(void);
 void test_hook_null(void);
 void test_hook_misaligned(void);
 void test_hook_free_refused(void);

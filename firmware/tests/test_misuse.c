@@ -88,3 +88,60 @@ void test_misuse(void)
     EXPECT(slab_cache_stats(cache, &s) == SLAB_OK && s.objs_in_use == 0u);
     EXPECT(slab_cache_destroy(cache) == SLAB_OK);
 }
+
+/* The threat model on the target: with the program's secret seeded, bytes a
+ * program stores in its objects cannot pass for a slab header, even when
+ * they are the header's exact layout with the magic computed by the public
+ * formula (slab/detail/slab_page.hpp: (base + S) ^ cache ^ secret ^ key) for
+ * a guessed secret. The fake lies in the objects of a full 4 KiB slab, at a
+ * 256-aligned address, where the mask of a cache of 256-byte slabs lands. */
+struct fake_header {
+    void *prev, *next;
+    uintptr_t magic;
+    void *cache;
+    uint16_t head, handed, avail, cap;
+};
+
+void test_forged_header(void)
+{
+    const uintptr_t seeded = (uintptr_t)0x6C8E9CF5u, guessed = 0;
+    uintptr_t saved = slab_secret;
+    slab_secret = seeded;
+    slab_cache *big, *small;
+    slab_stats s;
+    EXPECT(slab_cache_create(&big, 200, 0, 0, 0) == SLAB_OK);
+    EXPECT(slab_cache_create(&small, 16, 0, 256, 0) == SLAB_OK);
+    EXPECT(slab_cache_set_error_handler(small, record, 0) == SLAB_OK);
+    EXPECT(slab_cache_stats(big, &s) == SLAB_OK);
+    void *objs[32];
+    unsigned n = s.objs_in_master < 32u ? s.objs_in_master : 32u;
+    for (unsigned i = 0; i < n; i++) {
+        objs[i] = slab_alloc(big);
+        EXPECT(objs[i] != 0);
+    }
+    /* The lowest object of the full master; a 256-aligned address above it,
+     * inside the objects, for the fake. */
+    uintptr_t lowest = (uintptr_t)objs[n - 1];
+    uintptr_t at = (lowest + 255u) & ~(uintptr_t)255u;
+    EXPECT(at + sizeof(struct fake_header) <= (uintptr_t)objs[0] + 200u);
+    static uint32_t canary[8];
+    for (unsigned i = 0; i < 8; i++) canary[i] = 0xC0FFEE00u + i;
+    struct fake_header *f = (struct fake_header *)at;
+    f->prev = f->next = canary;
+    f->cache = canary;
+    f->magic = (at + 256u) ^ (uintptr_t)canary ^ guessed ^ (uintptr_t)(intptr_t)(int32_t)0xA5A5A5A5u;
+    f->head = 1;
+    f->handed = f->avail = f->cap = 8;
+    struct fake_header copy = *f;
+    unsigned before = reports;
+    EXPECT(slab_cache_free(small, (void *)(at + 64u)) == SLAB_EBADPTR);
+    /* reported to the cache named, as a foreign pointer */
+    EXPECT(reports == before + 1u && last_code == SLAB_EBADPTR && last_ptr == (void *)(at + 64u));
+    EXPECT(slab_cache_validate(small) == SLAB_OK && slab_cache_validate(big) == SLAB_OK);
+    const unsigned char *a = (const unsigned char *)f, *b = (const unsigned char *)&copy;
+    for (unsigned i = 0; i < sizeof copy; i++) EXPECT(a[i] == b[i]);
+    for (unsigned i = 0; i < 8; i++) EXPECT(canary[i] == 0xC0FFEE00u + i);
+    for (unsigned i = 0; i < n; i++) EXPECT(slab_free(objs[i]) == SLAB_OK);
+    EXPECT(slab_cache_destroy(small) == SLAB_OK && slab_cache_destroy(big) == SLAB_OK);
+    slab_secret = saved;
+}
