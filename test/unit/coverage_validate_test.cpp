@@ -369,6 +369,22 @@ TEST_F(Validate, DetectsAListHeadThatIsNotAFreeHandedSlot)
     EXPECT_EQ(validate(), SLAB_OK);
 }
 
+// The entries past `handed` (fresh slots, and the k that land in the header,
+// map or control block) must stay kEnd: the inline free reads them with no
+// bounds test (slab_page.hpp), so one that read "live" would let a bad
+// pointer through.
+TEST_F(Validate, DetectsAByteMapEntryPastHandedThatIsNotEnd)
+{
+    ASSERT_EQ(c_->wide, 0u);
+    const uint16_t past[] = {uint16_t(master_->handed + 1), uint16_t(kS / c_->stride)};
+    for (uint16_t k : past) {
+        ASSERT_GT(k, master_->handed);
+        Poke<uint8_t> bad(&map_of(master_)[k], uint8_t(slab::detail::kLive<uint8_t>));
+        EXPECT_EQ(validate(), SLAB_ECORRUPT) << k;
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+}
+
 TEST_F(Validate, DetectsAListCycle)
 {
     uint16_t head = slave2_->head;
