@@ -24,33 +24,54 @@ slab_status cache_ok(const slab_cache *cache, slab_cache **c)
     return SLAB_OK;
 }
 
-// Runs op() with the cache's built-in lock held. Caches of a C++ user lock
-// type are refused before this is reached (SLAB_EUNSUPPORTED). op() is
-// expanded once per lock kind: hot callers pass an SLAB_INLINE_LAMBDA so that
-// it is inlined there instead of called through a closure (at -Os GCC would
-// keep one out-of-line copy).
-template <class Op>
-SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
+template <class Lock>
+struct lock_tag {
+    using type = Lock;
+};
+
+// The one lock-kind dispatch of the C front: op(lock_tag<L>{}) for the
+// cache's built-in lock type L, expanded once per lock kind (the interrupt
+// lock before the spin lock: on a Cortex-M it is the usual one), or other()
+// for a lock C cannot take (a C++ user lock type, or a kind not built for
+// this target). Hot callers pass SLAB_INLINE_LAMBDA lambdas so that each is
+// inlined there instead of called through a closure (at -Os GCC would keep
+// one out-of-line copy).
+template <class Op, class Other>
+SLAB_INLINE auto by_lock_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
 {
     uint8_t kind = c->lock_kind;
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
-        return op(); // the common embedded case first: no dispatch
+        return op(lock_tag<slab::NoLock>{}); // the common embedded case first
     }
 #if SLAB_HAVE_IRQ_LOCK
-    // Before the spin lock: on a Cortex-M the interrupt lock is the usual one.
     if (kind == SLAB_LOCK_KIND_IRQ) {
-        slab::Guard<slab::IrqLock> hold(*static_cast<slab::IrqLock *>(lock_area(c)));
-        return op();
+        return op(lock_tag<slab::IrqLock>{});
     }
 #endif
 #if SLAB_HAVE_ATOMIC_EXCHANGE
     if (kind == SLAB_LOCK_KIND_SPIN) {
-        slab::Guard<slab::SpinLock> hold(*static_cast<slab::SpinLock *>(lock_area(c)));
-        return op();
+        return op(lock_tag<slab::SpinLock>{});
     }
 #endif
-    SLAB_ASSERT(!"lock kind not built for this target");
-    return op();
+    return other();
+}
+
+// Runs op() with the cache's built-in lock held. Caches of a C++ user lock
+// type are refused before this is reached (SLAB_EUNSUPPORTED).
+template <class Op>
+SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
+{
+    return by_lock_kind(
+        c,
+        [&](auto tag) SLAB_INLINE_LAMBDA {
+            using Lock = typename decltype(tag)::type;
+            slab::Guard<Lock> hold(*static_cast<Lock *>(lock_area(c)));
+            return op();
+        },
+        [&]() SLAB_INLINE_LAMBDA {
+            SLAB_ASSERT(!"lock kind not built for this target");
+            return op();
+        });
 }
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
@@ -84,50 +105,28 @@ SLAB_INLINE slab_status free_with(slab_cache *c, slab_page *s, void *obj, bool f
     return free_slow<Lock>(c, s, obj, t);
 }
 
-// One alloc under the cache's built-in lock, expanded once per lock kind (the
-// interrupt lock before the spin lock: on a Cortex-M it is the usual one).
-// NULL with *status SLAB_EUNSUPPORTED for a C++ user lock type.
+// One alloc under the cache's built-in lock. NULL with *status
+// SLAB_EUNSUPPORTED for a lock C cannot take.
 SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
 {
-    uint8_t kind = c->lock_kind;
-    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
-        return alloc_with<slab::NoLock>(c, status);
-    }
-#if SLAB_HAVE_IRQ_LOCK
-    if (kind == SLAB_LOCK_KIND_IRQ) {
-        return alloc_with<slab::IrqLock>(c, status);
-    }
-#endif
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-    if (kind == SLAB_LOCK_KIND_SPIN) {
-        return alloc_with<slab::SpinLock>(c, status);
-    }
-#endif
-    if (status != nullptr) {
-        *status = SLAB_EUNSUPPORTED;
-    }
-    return nullptr;
+    return by_lock_kind(
+        c,
+        [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_with<typename decltype(tag)::type>(c, status); },
+        [&]() -> void * {
+            if (status != nullptr) {
+                *status = SLAB_EUNSUPPORTED;
+            }
+            return nullptr;
+        });
 }
 
 // Frees obj into its validated slab s under the cache's lock; `fast`: s is a
 // byte-map slab (the inline half may take it).
 SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, bool fast)
 {
-    uint8_t kind = c->lock_kind;
-    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
-        return free_with<slab::NoLock>(c, s, obj, fast);
-    }
-#if SLAB_HAVE_IRQ_LOCK
-    if (kind == SLAB_LOCK_KIND_IRQ) {
-        return free_with<slab::IrqLock>(c, s, obj, fast);
-    }
-#endif
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-    if (kind == SLAB_LOCK_KIND_SPIN) {
-        return free_with<slab::SpinLock>(c, s, obj, fast);
-    }
-#endif
-    return SLAB_EUNSUPPORTED;
+    return by_lock_kind(
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_with<typename decltype(tag)::type>(c, s, obj, fast); },
+        [] { return SLAB_EUNSUPPORTED; });
 }
 
 // Why the header at obj's default-size mask did not validate: it may be the
@@ -217,10 +216,11 @@ slab_status slab_cache_destroy(slab_cache *cache)
 
 void *slab_alloc_status(slab_cache *cache, slab_status *status)
 {
-    slab_status st = SLAB_OK;
-    void *p = cache == nullptr ? nullptr : alloc_locked(cache, &st);
-    if (cache == nullptr) {
-        st = SLAB_EINVAL;
+    slab_status st = SLAB_EINVAL;
+    void *p = nullptr;
+    if (cache != nullptr) {
+        st = SLAB_OK;
+        p = alloc_locked(cache, &st);
     }
     if (status != nullptr) {
         *status = st;

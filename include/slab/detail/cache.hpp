@@ -170,14 +170,6 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 // or why it returns NULL.
 SLAB_COLD void *cache_alloc_slow(slab_cache *c, slab_status *status);
 
-// One slot, or NULL with *status set (status may be NULL). *status is written
-// only on the slow path (to SLAB_OK or the failure).
-SLAB_INLINE void *cache_alloc(slab_cache *c, slab_status *status)
-{
-    void *p = cache_alloc_fast(c);
-    return SLAB_LIKELY(p != nullptr) ? p : cache_alloc_slow(c, status);
-}
-
 // True when s's header holds the magic of a genuine byte-map slab of c: the
 // one compare the inline free makes (slab_page.hpp, kWideMagic).
 SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t slab_size)
