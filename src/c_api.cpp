@@ -76,34 +76,8 @@ SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
 
 bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
 
-using slab::detail::alloc_slow;
-using slab::detail::free_slow;
-using slab::detail::lock_of;
-
-template <class Lock>
-SLAB_INLINE void *alloc_with(slab_cache *c, slab_status *status)
-{
-    typename Lock::token t = lock_of<Lock>(c).lock();
-    void *p = slab::detail::cache_alloc_fast(c);
-    if (SLAB_LIKELY(p != nullptr)) {
-        lock_of<Lock>(c).unlock(t);
-        return p;
-    }
-    return alloc_slow<Lock>(c, t, status);
-}
-
-// The fast half is for byte-map slabs only (slab::detail::page_byte_map);
-// `fast` says the caller checked that.
-template <class Lock>
-SLAB_INLINE slab_status free_with(slab_cache *c, slab_page *s, void *obj, bool fast)
-{
-    typename Lock::token t = lock_of<Lock>(c).lock();
-    if (SLAB_LIKELY(fast && slab::detail::cache_free_fast(c, s, obj))) {
-        lock_of<Lock>(c).unlock(t);
-        return SLAB_OK;
-    }
-    return free_slow<Lock>(c, s, obj, t);
-}
+using slab::detail::alloc_locked_as;
+using slab::detail::free_locked_as;
 
 // One alloc under the cache's built-in lock. NULL with *status
 // SLAB_EUNSUPPORTED for a lock C cannot take.
@@ -111,7 +85,7 @@ SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
 {
     return by_lock_kind(
         c,
-        [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_with<typename decltype(tag)::type>(c, status); },
+        [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_locked_as<typename decltype(tag)::type>(c, status); },
         [&]() -> void * {
             if (status != nullptr) {
                 *status = SLAB_EUNSUPPORTED;
@@ -125,7 +99,7 @@ SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
 SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, bool fast)
 {
     return by_lock_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_with<typename decltype(tag)::type>(c, s, obj, fast); },
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast); },
         [] { return SLAB_EUNSUPPORTED; });
 }
 

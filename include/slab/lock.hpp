@@ -137,6 +137,33 @@ SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename
     return st == kStatusTeardown ? end_cache<Lock>(c) : st;
 }
 
+// One alloc and one free under a Lock, for both fronts: the lock, the inline
+// fast half, and either the unlock or the slow half as the last call. The
+// free's fast half is for byte-map slabs only (page_byte_map): `fast` says
+// the caller checked that. *why is not written on the fast path.
+template <class Lock>
+SLAB_INLINE void *alloc_locked_as(slab_cache *c, slab_status *why) noexcept
+{
+    typename Lock::token t = lock_of<Lock>(c).lock();
+    void *p = cache_alloc_fast(c);
+    if (SLAB_LIKELY(p != nullptr)) {
+        lock_of<Lock>(c).unlock(t);
+        return p;
+    }
+    return alloc_slow<Lock>(c, t, why);
+}
+
+template <class Lock>
+SLAB_INLINE slab_status free_locked_as(slab_cache *c, slab_page *s, void *obj, bool fast) noexcept
+{
+    typename Lock::token t = lock_of<Lock>(c).lock();
+    if (SLAB_LIKELY(fast && cache_free_fast(c, s, obj))) {
+        lock_of<Lock>(c).unlock(t);
+        return SLAB_OK;
+    }
+    return free_slow<Lock>(c, s, obj, t);
+}
+
 // Creates a cache whose master holds a Lock, constructed in place. Both
 // fronts create their caches through this one function.
 template <class Lock>

@@ -51,8 +51,7 @@ SLAB_COLD void free_other(void *obj) noexcept
         report_bad_free(obj);
         return;
     }
-    slab_cache *c = s->cache;
-    (void)free_slow<Lock>(c, s, obj, lock_of<Lock>(c).lock());
+    (void)free_locked_as<Lock>(s->cache, s, obj, false);
 }
 
 // Frees a slot of a cache of slab size S, from any handle or none. One
@@ -66,28 +65,7 @@ SLAB_INLINE void free_slot(void *obj) noexcept
         free_other<Lock, S>(obj);
         return;
     }
-    Lock &lock = lock_of<Lock>(c);
-    typename Lock::token t = lock.lock();
-    if (SLAB_LIKELY(cache_free_fast(c, s, obj))) {
-        lock.unlock(t);
-        return;
-    }
-    (void)free_slow<Lock>(c, s, obj, t);
-}
-
-// A slot, or NULL with *why (if not NULL) set to the reason. *why is not
-// written on the fast path. One lock acquisition, the slow path included.
-template <class Lock>
-SLAB_INLINE void *alloc_slot(slab_cache *c, slab_status *why) noexcept
-{
-    Lock &lock = lock_of<Lock>(c);
-    typename Lock::token t = lock.lock();
-    void *p = cache_alloc_fast(c);
-    if (SLAB_LIKELY(p != nullptr)) {
-        lock.unlock(t);
-        return p;
-    }
-    return alloc_slow<Lock>(c, t, why);
+    (void)free_locked_as<Lock>(c, s, obj, true);
 }
 
 }  // inline namespace SLAB_ABI_TAG
@@ -265,7 +243,7 @@ private:
         if (SLAB_UNLIKELY(c_ == nullptr)) {
             return fail(why, SLAB_EINVAL);
         }
-        return detail::alloc_slot<Lock>(c_, why);
+        return detail::alloc_locked_as<Lock>(c_, why);
     }
 
     static void *fail(slab_status *why, slab_status st) noexcept
