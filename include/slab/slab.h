@@ -82,6 +82,7 @@ typedef enum {
     SLAB_EHEADER = 18,     /* pointer into a slab's own bytes: header, slot map, control block, lock, padding */
     SLAB_ENEVERALLOC = 19, /* the slot was never handed out */
     SLAB_EHOOKDUP = 20,    /* slab_page_alloc() returned a page that is a live slab; it was not used */
+    SLAB_ETIMEDOUT = 21,   /* slab_alloc_wait(): no slot came free within the timeout */
     /* Not a status: makes the enum int-sized under -fshort-enums (the
      * arm-none-eabi default), so the ABI does not depend on that flag and the
      * library can carry an internal status outside the public range. */
@@ -105,6 +106,14 @@ const char *slab_status_str(slab_status status);
 #else
 #define SLAB_LOCK_SPIN SLAB_LOCK_SPIN_BIT_
 #endif
+/* BASEPRI lock (ARMv7-M, ARMv8-M Mainline: Cortex-M3/M4/M7/M33/M55): masks
+ * the interrupts whose priority value is numerically >= prio (the BASEPRI
+ * byte, as the NVIC stores it: FreeRTOS's configMAX_SYSCALL_INTERRUPT_PRIORITY),
+ * and leaves the more urgent ones running; restores the previous BASEPRI.
+ * prio 1..255; 0 (which would mask nothing) is SLAB_EINVAL. Elsewhere
+ * SLAB_EUNSUPPORTED. Interrupts above the mask must not use the cache. */
+#define SLAB_LOCK_BASEPRI_BIT_ 0x4u
+#define SLAB_LOCK_BASEPRI(prio) (SLAB_LOCK_BASEPRI_BIT_ | (((unsigned)(prio)&0xFFu) << 8))
 
 /* Counters of one cache. "Grows only" counters are never reset except by
  * slab_cache_reset_peak() for the high-water mark. */
@@ -256,6 +265,98 @@ slab_status slab_cache_check(const slab_cache *cache);
  * full master whole. O(slabs with a free slot + free slots).
  * Takes no lock. @retval SLAB_OK, SLAB_EINVAL, SLAB_EBADPTR, SLAB_ECORRUPT */
 slab_status slab_cache_validate(const slab_cache *cache);
+
+/* ---- RTOS integration: your own lock, your own pages, waiting ----------- */
+
+/*
+ * A lock the program supplies (an RTOS critical section, a mutex, a BASEPRI
+ * mask of its own): every operation on the cache calls lock() once, then
+ * unlock() once with the token lock() returned (a saved interrupt mask, or
+ * 0). Page hooks called by an alloc or a free run under it, as with the
+ * built-in locks. Must nest where the program nests calls (an ISR that
+ * interrupts a task holding it must not deadlock: FreeRTOS's
+ * taskENTER_CRITICAL_FROM_ISR is such a lock; hooks/freertos/).
+ */
+typedef struct slab_lock_ops {
+    unsigned long (*lock)(void *ctx);                /* returns a token that unlock gets back */
+    void (*unlock)(void *ctx, unsigned long token);
+    void *ctx;
+} slab_lock_ops;
+
+/*
+ * A page source of one cache, instead of the global slab_page_alloc() and
+ * slab_page_free() hooks (slab/hooks.h): the same contract, with a context,
+ * so that one program can have caches over DMA-capable RAM, TCM and external
+ * RAM at once (hooks/buffer_pages: buffer_pool_source()). The master page
+ * comes from it too. The struct is copied at creation.
+ */
+typedef struct slab_page_source {
+    void *(*alloc)(void *ctx, size_t size, size_t align);
+    int (*free)(void *ctx, void *page, size_t size, size_t align);
+    void *ctx;
+} slab_page_source;
+
+/*
+ * Every way to make a cache. Fields as slab_cache_create()'s arguments;
+ *   lock   NULL: the built-in lock of `flags`; else copied, and flags must
+ *          carry no lock bit (SLAB_EINVAL).
+ *   pages  NULL: the global hooks; else copied (above).
+ * @retval as slab_cache_create()
+ */
+typedef struct slab_cache_config {
+    size_t obj_size;
+    size_t obj_align;
+    size_t slab_size;
+    unsigned flags;
+    const slab_lock_ops *lock;
+    const slab_page_source *pages;
+} slab_cache_config;
+slab_status slab_cache_create_ex(slab_cache **out, const slab_cache_config *config);
+
+/* A cache whose every operation takes the program's lock. *ops is copied.
+ * @retval as slab_cache_create(), SLAB_EINVAL for NULL ops or a NULL member. */
+slab_status slab_cache_create_with_lock(slab_cache **out, size_t obj_size, size_t obj_align,
+                                        size_t slab_size, const slab_lock_ops *ops);
+
+/*
+ * Waiting for a free slot, through an interface the program supplies (one per
+ * cache; hooks/freertos/ has FreeRTOS's). Called without the cache's lock.
+ *   wait(ctx, &ticks)  block until wake() or until `ticks` run out; return 0
+ *                      when woken, with ticks lowered by the time waited,
+ *                      non-zero on timeout. A wake() that comes before the
+ *                      wait() must not be lost (a semaphore, a notification).
+ *   wake(ctx)          wake one waiter (the highest-priority one if the RTOS
+ *                      orders its waiters). May be called from an ISR (a free
+ *                      in an ISR): tell it apart there.
+ *   in_isr(ctx)        non-zero in interrupt context, where nothing waits.
+ *                      NULL: never in an ISR (on Cortex-M, IPSR is read too).
+ */
+typedef struct slab_wait_ops {
+    int (*wait)(void *ctx, uint32_t *ticks);
+    void (*wake)(void *ctx);
+    int (*in_isr)(void *ctx);
+    void *ctx;
+} slab_wait_ops;
+
+/* Waits forever (slab_alloc_wait()). */
+#define SLAB_WAIT_FOREVER 0xFFFFFFFFu
+
+/* Sets (ops non-NULL, copied) or clears the cache's wait interface. Set it
+ * before other contexts use the cache.
+ * @retval SLAB_OK, SLAB_EINVAL (NULL cache, or a NULL wait/wake), SLAB_EBADPTR */
+slab_status slab_cache_set_wait(slab_cache *cache, const slab_wait_ops *ops);
+
+/*
+ * As slab_alloc(); when the cache has no free slot and the page source gives
+ * no page, waits until an object is freed or `timeout` ticks pass
+ * (SLAB_WAIT_FOREVER: no limit). Returns at once, as slab_alloc(), in an ISR,
+ * with timeout 0, or without a wait interface. A free that makes room wakes
+ * exactly one waiter; a waiter that gets the slot and sees room for more
+ * wakes the next. *status (if not NULL): SLAB_OK, SLAB_ETIMEDOUT (waited
+ * `timeout` ticks), or slab_alloc_status()'s reasons.
+ */
+void *slab_alloc_wait(slab_cache *cache, uint32_t timeout);
+void *slab_alloc_wait_status(slab_cache *cache, uint32_t timeout, slab_status *status);
 
 #ifdef __cplusplus
 } /* extern "C" */
