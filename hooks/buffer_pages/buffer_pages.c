@@ -334,3 +334,13 @@ size_t buffer_pool_largest_free(const buffer_pool *pool)
     buffer_pool_get_stats(pool, &s);
     return s.largest_free;
 }
+
+void *buffer_pool_page_alloc(void *pool, size_t size, size_t align)
+{
+    return buffer_pool_alloc((buffer_pool *)pool, size, align);
+}
+
+int buffer_pool_page_free(void *pool, void *page, size_t size, size_t align)
+{
+    return buffer_pool_free((buffer_pool *)pool, page, size, align);
+}

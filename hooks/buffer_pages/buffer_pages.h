@@ -137,6 +137,21 @@ void buffer_pool_get_stats(const buffer_pool *pool, buffer_pool_stats *out);
 size_t buffer_pool_free_bytes(const buffer_pool *pool);
 size_t buffer_pool_largest_free(const buffer_pool *pool);
 
+/*
+ * The pool as the page source of one cache (slab_page_source in slab/slab.h),
+ * for a program with several regions: each cache takes its pages from the
+ * pool of its region, beside (or instead of) the global hooks.
+ *
+ *   static slab_page_source dma_pages;      // must outlive the cache
+ *   dma_pages.alloc = buffer_pool_page_alloc;
+ *   dma_pages.free = buffer_pool_page_free;
+ *   dma_pages.ctx = buffer_pool_init(dma_buf, sizeof dma_buf, 256, 0);
+ *   slab_cache_config cfg = {256, 32, 0, SLAB_LOCK_IRQ, NULL, &dma_pages};
+ *   slab_cache_create_ex(&rx_bufs, &cfg);
+ */
+void *buffer_pool_page_alloc(void *pool, size_t size, size_t align);
+int buffer_pool_page_free(void *pool, void *page, size_t size, size_t align);
+
 #ifdef __cplusplus
 }
 #endif
