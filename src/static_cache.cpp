@@ -42,18 +42,18 @@ bool cache_dormant(const slab_cache *c)
 
 extern "C" {
 
-void *slab_static_take_(void *ctx, size_t size, size_t align)
+void *slab_static_take_(void *info_ptr, size_t size, size_t align)
 {
-    slab_static_info_ *info = static_cast<slab_static_info_ *>(ctx);
+    slab_static_info_ *info = static_cast<slab_static_info_ *>(info_ptr);
     if (size != SLAB_DEFAULT_SLAB_SIZE || align != size || info->next >= info->npages) {
         return nullptr; // every page in service: the cache is full
     }
     return info->pages + size_t(info->next++) * SLAB_DEFAULT_SLAB_SIZE;
 }
 
-int slab_static_give_(void *ctx, void *page, size_t size, size_t align)
+int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align)
 {
-    (void)ctx;
+    (void)info_ptr;
     (void)page;
     (void)size;
     (void)align;

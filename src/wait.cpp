@@ -85,7 +85,9 @@ void *slab_alloc_wait_status(slab_cache *cache, uint32_t timeout, slab_status *s
         return nullptr;
     }
     const slab_wait_ops *w = c->wait;
-    bool may_wait = w != nullptr && timeout != 0 && !in_interrupt(w);
+    if (w == nullptr || timeout == 0 || in_interrupt(w)) {
+        return with_lock(c, [&] { return alloc_held(c, st); }); // nothing waits
+    }
     uint32_t ticks = timeout;
     bool enlisted = false;
     bool timed_out = false;
@@ -98,7 +100,7 @@ void *slab_alloc_wait_status(slab_cache *cache, uint32_t timeout, slab_status *s
             }
             void *q = alloc_held(c, st);
             wake_next = q != nullptr && enlisted && c->waiters != 0 && has_room(c);
-            enlisted = q == nullptr && may_wait && !timed_out;
+            enlisted = q == nullptr && !timed_out;
             if (enlisted) {
                 c->waiters++;
                 SLAB_TRACE_WAIT(c, ticks);

@@ -270,8 +270,8 @@ slab_status cache_create_locked(slab_cache **out, size_t obj_size, size_t obj_al
                                 const slab_page_source *src = nullptr) noexcept
 {
     using Stored = stored_lock<Lock>;
-    uint8_t kind = kBoxed<Lock> ? uint8_t(SLAB_LOCK_KIND_OPS) : Lock::kind;
-    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Stored), alignof(Stored), kind, src);
+    constexpr uint8_t recorded = kBoxed<Lock> ? uint8_t(SLAB_LOCK_KIND_OPS) : Lock::kind;
+    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Stored), alignof(Stored), recorded, src);
     if (st == SLAB_OK) {
         new (lock_area(*out)) Stored();
     }

@@ -115,8 +115,8 @@ typedef struct slab_static_cache_ {
 #define SLAB_STATIC_CONTROL_BYTES sizeof(slab_static_cache_)
 
 /* The page source of every static cache (src/static_cache.cpp). */
-void *slab_static_take_(void *info, size_t size, size_t align);
-int slab_static_give_(void *info, void *page, size_t size, size_t align);
+void *slab_static_take_(void *info_ptr, size_t size, size_t align);
+int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align);
 
 /* Lock kind and lock bytes of slab_cache_create flags, at compile time. */
 #define SLAB_ST_KIND_(flags) \
