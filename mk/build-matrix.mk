@@ -21,7 +21,7 @@ test-build-matrix:
 .PHONY: test-rebuild-on-options
 REBUILD_DIR := build/rebuild-test
 rebuild_tag = $$($(MAKE) --no-print-directory -s lib BUILD=$(REBUILD_DIR) $(1) >/dev/null && \
-	$(NM) $(REBUILD_DIR)/libslab.a | grep -oE 'slab_cache_create__slab_abi_v2_[a-z0-9_]+' | sort -u)
+	$(NM) $(REBUILD_DIR)/libslab.a | grep -oE 'slab_cache_create__slab_abi_v3_[a-z0-9_]+' | sort -u)
 test-rebuild-on-options:
 	@set -e; a=$(call rebuild_tag,); \
 	b=$(call rebuild_tag,SLAB_DEFS=-DSLAB_DEFAULT_SLAB_SIZE=8192); \

@@ -1,7 +1,6 @@
 // The C front: argument checks before the lock, one lock acquisition per
 // call, then the shared core (slab/detail/cache.hpp). No logic of its own.
-#include "slab/lock.hpp"
-#include "slab/slab.h"
+#include "c_dispatch.hpp"
 
 using slab::detail::find_slab;
 using slab::detail::lock_area;
@@ -9,78 +8,15 @@ using slab::detail::slab_page;
 
 namespace {
 
-// The control block of a cache handle in *c, or why there is none: SLAB_EINVAL
-// (NULL) or SLAB_EBADPTR (not a genuine control block). Validated before the
-// lock is taken, so it reads nothing that another context may be writing.
-slab_status cache_ok(const slab_cache *cache, slab_cache **c)
-{
-    if (cache == nullptr) {
-        return SLAB_EINVAL;
-    }
-    if (!slab::detail::cache_genuine(cache)) {
-        return SLAB_EBADPTR;
-    }
-    *c = const_cast<slab_cache *>(cache);
-    return SLAB_OK;
-}
-
-template <class Lock>
-struct lock_tag {
-    using type = Lock;
-};
-
-// The one lock-kind dispatch of the C front: op(lock_tag<L>{}) for the
-// cache's built-in lock type L, expanded once per lock kind (the interrupt
-// lock before the spin lock: on a Cortex-M it is the usual one), or other()
-// for a lock C cannot take (a C++ user lock type, or a kind not built for
-// this target). Hot callers pass SLAB_INLINE_LAMBDA lambdas so that each is
-// inlined there instead of called through a closure (at -Os GCC would keep
-// one out-of-line copy).
-template <class Op, class Other>
-SLAB_INLINE auto by_lock_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
-{
-    uint8_t kind = c->lock_kind;
-    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
-        return op(lock_tag<slab::NoLock>{}); // the common embedded case first
-    }
-#if SLAB_HAVE_IRQ_LOCK
-    if (kind == SLAB_LOCK_KIND_IRQ) {
-        return op(lock_tag<slab::IrqLock>{});
-    }
-#endif
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-    if (kind == SLAB_LOCK_KIND_SPIN) {
-        return op(lock_tag<slab::SpinLock>{});
-    }
-#endif
-    return other();
-}
-
-// Runs op() with the cache's built-in lock held. Caches of a C++ user lock
-// type are refused before this is reached (SLAB_EUNSUPPORTED).
-template <class Op>
-SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
-{
-    return by_lock_kind(
-        c,
-        [&](auto tag) SLAB_INLINE_LAMBDA {
-            using Lock = typename decltype(tag)::type;
-            slab::Guard<Lock> hold(*static_cast<Lock *>(lock_area(c)));
-            return op();
-        },
-        [&]() SLAB_INLINE_LAMBDA {
-            SLAB_ASSERT(!"lock kind not built for this target");
-            return op();
-        });
-}
-
-bool lock_known(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_CUSTOM; }
-
+using slab::detail::by_lock_kind;
+using slab::detail::cache_ok;
+using slab::detail::lock_known;
+using slab::detail::with_lock;
 using slab::detail::alloc_locked_as;
 using slab::detail::free_locked_as;
 
-// One alloc under the cache's built-in lock. NULL with *status
-// SLAB_EUNSUPPORTED for a lock C cannot take.
+// One alloc under the cache's lock. NULL with *status SLAB_EUNSUPPORTED for
+// a lock kind not built for this target.
 SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
 {
     return by_lock_kind(
@@ -145,6 +81,63 @@ slab_status on_cache(const slab_cache *cache, Op op)
     return SLAB_OK;
 }
 
+// Every creation of the C front: the lock (the program's ops, or the
+// built-in kind of `flags`) and the page source (NULL: the global hooks).
+// Arguments, not a struct: at -Os an aggregate on the stack costs a memset.
+slab_status create_with(slab_cache **out, size_t size, size_t align, size_t slab_size, unsigned flags,
+                        const slab_lock_ops *ops, const slab_page_source *src)
+{
+    using slab::detail::cache_create_locked;
+    if (src != nullptr && (src->alloc == nullptr || src->free == nullptr)) {
+        return SLAB_EINVAL;
+    }
+    if (ops != nullptr) {
+        if (flags != 0 || ops->lock == nullptr || ops->unlock == nullptr) {
+            return SLAB_EINVAL;
+        }
+        slab_status st = cache_create_locked<slab::detail::OpsLock>(out, size, align, slab_size, src);
+        if (st == SLAB_OK) {
+            static_cast<slab::detail::OpsLock *>(lock_area(*out))->ops = *ops;
+        }
+        return st;
+    }
+    switch (flags & 0xFFu) {
+    case 0:
+        return flags == 0 ? cache_create_locked<slab::NoLock>(out, size, align, slab_size, src) : SLAB_EINVAL;
+    case SLAB_LOCK_SPIN_BIT_: // (SLAB_LOCK_SPIN is a compile error on ARMv6-M)
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+        return flags == SLAB_LOCK_SPIN_BIT_ ? cache_create_locked<slab::SpinLock>(out, size, align, slab_size, src)
+                                            : SLAB_EINVAL;
+#else
+        return flags == SLAB_LOCK_SPIN_BIT_ ? SLAB_EUNSUPPORTED : SLAB_EINVAL;
+#endif
+    case SLAB_LOCK_IRQ:
+#if SLAB_HAVE_IRQ_LOCK
+        return flags == SLAB_LOCK_IRQ ? cache_create_locked<slab::IrqLock>(out, size, align, slab_size, src)
+                                      : SLAB_EINVAL;
+#else
+        return flags == SLAB_LOCK_IRQ ? SLAB_EUNSUPPORTED : SLAB_EINVAL;
+#endif
+    case SLAB_LOCK_BASEPRI_BIT_: {
+        unsigned prio = flags >> 8;
+        if (prio == 0 || prio > 0xFFu) {
+            return SLAB_EINVAL;
+        }
+#if SLAB_HAVE_BASEPRI_LOCK
+        slab_status st = cache_create_locked<slab::detail::BasepriAny>(out, size, align, slab_size, src);
+        if (st == SLAB_OK) {
+            static_cast<slab::detail::BasepriAny *>(lock_area(*out))->prio = static_cast<uint8_t>(prio);
+        }
+        return st;
+#else
+        return SLAB_EUNSUPPORTED;
+#endif
+    }
+    default:
+        return SLAB_EINVAL; // unknown bits, or two lock kinds at once
+    }
+}
+
 }  // namespace
 
 extern "C" {
@@ -152,25 +145,27 @@ extern "C" {
 slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
                               unsigned flags)
 {
-    switch (flags) {
-    case 0:
-        return slab::detail::cache_create_locked<slab::NoLock>(out, obj_size, obj_align, slab_size);
-    case SLAB_LOCK_SPIN_BIT_: // (SLAB_LOCK_SPIN is a compile error on ARMv6-M)
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-        return slab::detail::cache_create_locked<slab::SpinLock>(out, obj_size, obj_align, slab_size);
-#else
-        return SLAB_EUNSUPPORTED;
-#endif
-    case SLAB_LOCK_IRQ:
-#if SLAB_HAVE_IRQ_LOCK
-        return slab::detail::cache_create_locked<slab::IrqLock>(out, obj_size, obj_align, slab_size);
-#else
-        return SLAB_EUNSUPPORTED;
-#endif
-    default:
-        return SLAB_EINVAL; // unknown bits, or two lock kinds at once
-    }
+    return create_with(out, obj_size, obj_align, slab_size, flags, nullptr, nullptr);
 }
+
+slab_status slab_cache_create_with_lock(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                                        const slab_lock_ops *ops)
+{
+    if (ops == nullptr) {
+        return SLAB_EINVAL;
+    }
+    return create_with(out, obj_size, obj_align, slab_size, 0, ops, nullptr);
+}
+
+slab_status slab_cache_create_ex(slab_cache **out, const slab_cache_config *config)
+{
+    if (config == nullptr) {
+        return SLAB_EINVAL;
+    }
+    return create_with(out, config->obj_size, config->obj_align, config->slab_size, config->flags, config->lock,
+                       config->pages);
+}
+
 
 slab_status slab_cache_destroy(slab_cache *cache)
 {

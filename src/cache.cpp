@@ -34,7 +34,8 @@ bool give_slave(slab_cache *c, slab_page *s)
     SLAB_ASSERT(s != master_of(c) && page_used(s) == 0);
     // page_init below restores a refused slab as a fresh, empty slave.
     page_retire(s);
-    if (bridge_give(s, c->slab_size, &c->hooks)) {
+    if (bridge_give(c->source, s, c->slab_size, &c->hooks)) {
+        SLAB_TRACE_GIVEN(c, s, c->slab_size);
         c->slabs--;
         return true;
     }
@@ -46,7 +47,7 @@ bool give_slave(slab_cache *c, slab_page *s)
 }  // namespace
 
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
-                         size_t lock_size, size_t lock_align, uint8_t lock_kind)
+                         size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_page_source *src)
 {
     if (out == nullptr) {
         return SLAB_EINVAL;
@@ -60,7 +61,7 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
         return st;
     }
     hook_counts hooks = {0, 0, 0};
-    void *page = bridge_take(g.slab_size, &hooks, &st);
+    void *page = bridge_take(src, g.slab_size, &hooks, &st);
     if (page == nullptr) {
         return st; // no control block yet: these counts die with the attempt
     }
@@ -84,6 +85,10 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     c->slabs_peak = 1;
     c->full = g.cap_master > 0 ? 0 : 1;
     c->hooks = hooks;
+    c->master = master;
+    c->source = src;
+    c->wait = nullptr;
+    c->waiters = 0;
     c->handles = 1;
     c->lock_offset = g.lock_offset;
     c->lock_kind = lock_kind;
@@ -97,6 +102,7 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
         list_push(&c->partial, &master->node);
     }
     sync_fast(c);
+    SLAB_TRACE_TAKEN(c, master, g.slab_size);
     *out = c;
     return SLAB_OK;
 }
@@ -127,6 +133,7 @@ void *alloc_from(slab_cache *c, slab_page *s)
     if (SLAB_CHECKS) {
         checked_alloc(c, p, reused);
     }
+    SLAB_TRACE_ALLOC(c, p);
     return p;
 }
 
@@ -173,6 +180,7 @@ slab_status free_into(slab_cache *c, slab_page *s, void *obj)
     }
     page_give<Idx>(s, k);
     c->in_use--;
+    SLAB_TRACE_FREE(c, obj);
     uint32_t avail = ++s->avail;
     if (avail == 1 || avail == s->cap) { // was full, or now empty
         slab_status st = free_transition(c, s);
@@ -193,13 +201,14 @@ void *cache_alloc_slow(slab_cache *c, slab_status *why)
         if (s != nullptr) {
             c->spare = nullptr;
         } else {
-            void *page = bridge_take(c->slab_size, &c->hooks, status);
+            void *page = bridge_take(c->source, c->slab_size, &c->hooks, status);
             if (page == nullptr) {
                 return nullptr; // nothing changed but the failure count
             }
             s = static_cast<slab_page *>(page);
             page_init(s, c, c->slab_size, c->cap_slave);
             note_slab_taken(c);
+            SLAB_TRACE_TAKEN(c, s, c->slab_size);
         }
         SLAB_ASSERT(page_used(s) == 0 && c->hooks.taken - c->hooks.given == c->slabs);
         list_push(&c->partial, &s->node);
@@ -252,9 +261,10 @@ slab_status cache_teardown(slab_cache *c)
     uintptr_t saved_cache_magic = c->magic;
     uintptr_t saved_page_magic = master->magic;
     size_t slab_size = c->slab_size;
+    const slab_page_source *src = c->source;
     c->magic = 0;
     page_retire(master);
-    if (!bridge_give(master, slab_size, nullptr)) {
+    if (!bridge_give(src, master, slab_size, nullptr)) {
         c->magic = saved_cache_magic;
         master->magic = saved_page_magic;
         master->cache = c;
@@ -262,6 +272,7 @@ slab_status cache_teardown(slab_cache *c)
         sync_fast(c);
         return SLAB_EHOOKFREE;
     }
+    SLAB_TRACE_GIVEN(c, master, slab_size); // c is gone: its address only names the cache
     return SLAB_OK;
 }
 

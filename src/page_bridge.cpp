@@ -7,9 +7,23 @@ namespace slab {
 namespace detail {
 inline namespace SLAB_ABI_TAG {
 
-void *bridge_take(size_t size, hook_counts *counts, slab_status *status)
+namespace {
+
+void *source_alloc(const slab_page_source *src, size_t size)
 {
-    void *page = slab_page_alloc(size, size);
+    return src == nullptr ? slab_page_alloc(size, size) : src->alloc(src->ctx, size, size);
+}
+
+int source_free(const slab_page_source *src, void *page, size_t size)
+{
+    return src == nullptr ? slab_page_free(page, size, size) : src->free(src->ctx, page, size, size);
+}
+
+}  // namespace
+
+void *bridge_take(const slab_page_source *src, size_t size, hook_counts *counts, slab_status *status)
+{
+    void *page = source_alloc(src, size);
     if (SLAB_UNLIKELY(page == nullptr)) {
         counts->failures++;
         *status = SLAB_ENOMEM;
@@ -21,7 +35,7 @@ void *bridge_take(size_t size, hook_counts *counts, slab_status *status)
         // never the cache's, so it counts in neither pages_taken nor
         // pages_given (pages_taken - pages_given == slabs held).
         counts->failures++;
-        if (!bridge_give(page, size, nullptr)) {
+        if (!bridge_give(src, page, size, nullptr)) {
             counts->failures++;
         }
         *status = SLAB_EHOOKALIGN;
@@ -39,9 +53,9 @@ void *bridge_take(size_t size, hook_counts *counts, slab_status *status)
     return page;
 }
 
-bool bridge_give(void *page, size_t size, hook_counts *counts)
+bool bridge_give(const slab_page_source *src, void *page, size_t size, hook_counts *counts)
 {
-    bool ok = slab_page_free(page, size, size) == 0;
+    bool ok = source_free(src, page, size) == 0;
     if (counts != nullptr) {
         (ok ? counts->given : counts->failures)++;
     }

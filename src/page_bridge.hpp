@@ -1,6 +1,7 @@
-// The page-hook bridge: the only code that calls slab_page_alloc() and
-// slab_page_free(). It enforces the half of the contract the library relies
-// on (align == size, and the page really aligned) and counts what it sees.
+// The page-hook bridge: the only code that calls a page source (a cache's own,
+// slab_page_source, or the global slab_page_alloc() and slab_page_free()). It
+// enforces the half of the contract the library relies on (align == size,
+// and the page really aligned) and counts what it sees.
 #ifndef SLAB_SRC_PAGE_BRIDGE_HPP
 #define SLAB_SRC_PAGE_BRIDGE_HPP
 
@@ -13,12 +14,13 @@ inline namespace SLAB_ABI_TAG {
 // A page of `size` bytes aligned to `size`, or NULL with *status set to
 // SLAB_ENOMEM (hook returned NULL) or SLAB_EHOOKALIGN (misaligned page, given
 // straight back to the hook).
-void *bridge_take(size_t size, hook_counts *counts, slab_status *status);
+// src NULL: the global hooks.
+void *bridge_take(const slab_page_source *src, size_t size, hook_counts *counts, slab_status *status);
 
 // Gives a page back. False when the hook refused it: the caller keeps it.
 // counts is NULL for a page whose counters live in it (the master at
 // teardown): it must not be written once the hook has it.
-bool bridge_give(void *page, size_t size, hook_counts *counts);
+bool bridge_give(const slab_page_source *src, void *page, size_t size, hook_counts *counts);
 
 }  // inline namespace SLAB_ABI_TAG
 }  // namespace detail

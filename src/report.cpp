@@ -11,6 +11,7 @@ inline namespace SLAB_ABI_TAG {
 
 void report(slab_cache *c, slab_status status, void *ptr)
 {
+    SLAB_TRACE_REFUSE(c, ptr, status);
     if (c->on_error != nullptr) {
         c->on_error(c->error_ctx, c, status, ptr);
     }

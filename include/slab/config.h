@@ -42,6 +42,16 @@
 #error "SLAB_CHECKS must be 0 or 1"
 #endif
 
+/* Trace hooks (slab/trace.h): 1 makes every alloc, free, page taken or given
+ * back, refusal and wait call the program's slab_trace(). 0 (the default):
+ * no trace code at all. */
+#ifndef SLAB_TRACE
+#define SLAB_TRACE 0
+#endif
+#if SLAB_TRACE != 0 && SLAB_TRACE != 1
+#error "SLAB_TRACE must be 0 or 1"
+#endif
+
 /* Checked mode only: bytes of red zone behind every object (rounded up with
  * the object to its alignment), filled on alloc and verified on free. 0 turns
  * red zones off; checked mode keeps its poisoning. */
@@ -76,9 +86,10 @@
  * every inlined fast path references it), and slab_cache_create's symbol
  * ends with it (slab.h). A mismatch is a link error naming the tag the file
  * expected, e.g.
- *   undefined reference to `slab_cache_create__slab_abi_v2_s4096_c1_t1_r8'
+ *   undefined reference to `slab_cache_create__slab_abi_v3_s4096_c1_t1_r8'
  * (v: layout version, s: SLAB_DEFAULT_SLAB_SIZE, c: SLAB_CHECKS,
- *  t: SLAB_STATS, r: SLAB_REDZONE). */
+ *  t: SLAB_STATS, r: SLAB_REDZONE; a traced build, SLAB_TRACE 1, ends
+ *  with _e1). */
 #define SLAB_CAT2_(a, b) a##b
 #define SLAB_CAT_(a, b) SLAB_CAT2_(a, b)
 #define SLAB_STR2_(x) #x
@@ -144,9 +155,14 @@
 #else
 #define SLAB_ABI_R_ 0
 #endif
-#define SLAB_ABI_TAG                                                                                          \
-    SLAB_CAT_(SLAB_CAT_(SLAB_CAT_(SLAB_CAT_(slab_abi_v2_s, SLAB_ABI_S_), SLAB_CAT_(_c, SLAB_CHECKS)),         \
+#define SLAB_ABI_TAG3_                                                                                        \
+    SLAB_CAT_(SLAB_CAT_(SLAB_CAT_(SLAB_CAT_(slab_abi_v3_s, SLAB_ABI_S_), SLAB_CAT_(_c, SLAB_CHECKS)),         \
                         SLAB_CAT_(_t, SLAB_ABI_T_)),                                                          \
               SLAB_CAT_(_r, SLAB_ABI_R_))
+#if SLAB_TRACE
+#define SLAB_ABI_TAG SLAB_CAT_(SLAB_ABI_TAG3_, _e1)
+#else
+#define SLAB_ABI_TAG SLAB_ABI_TAG3_
+#endif
 
 #endif /* SLAB_CONFIG_H */

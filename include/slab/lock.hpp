@@ -6,13 +6,16 @@
 //   void unlock(token) noexcept;
 //   static constexpr uint8_t kind;  // SLAB_LOCK_KIND_CUSTOM for your own types
 // and nothing virtual: the C++ front calls it directly, so with NoLock the
-// lock vanishes from the inlined fast path.
+// lock vanishes from the inlined fast path. A custom type is stored behind a
+// slab_lock_ops of thunks (lock_box below), so that C calls can take it too;
+// its token must fit an unsigned long.
 #ifndef SLAB_LOCK_HPP
 #define SLAB_LOCK_HPP
 
 #include <stdint.h>
 
 #include <new>
+#include <type_traits>
 
 #include "slab/detail/cache.hpp"
 
@@ -28,6 +31,15 @@
 #define SLAB_HAVE_IRQ_LOCK 1
 #else
 #define SLAB_HAVE_IRQ_LOCK 0
+#endif
+
+// BASEPRI exists on ARMv7-M and ARMv8-M Mainline, not on ARMv6-M or ARMv8-M
+// Baseline (Cortex-M0/M0+/M23).
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__) || \
+    defined(__ARM_ARCH_8_1M_MAIN__)
+#define SLAB_HAVE_BASEPRI_LOCK 1
+#else
+#define SLAB_HAVE_BASEPRI_LOCK 0
 #endif
 
 namespace slab {
@@ -83,6 +95,79 @@ struct IrqLock {
 };
 #endif  // SLAB_HAVE_IRQ_LOCK
 
+#if SLAB_HAVE_BASEPRI_LOCK
+// Masks the interrupts whose priority value is numerically >= Prio (the
+// BASEPRI byte, as FreeRTOS's configMAX_SYSCALL_INTERRUPT_PRIORITY), for the
+// length of one operation, leaving more urgent ones running; restores the
+// previous BASEPRI, so it nests. BASEPRI_MAX only ever raises the mask: taken
+// inside a stricter mask, it keeps that one. Interrupts above Prio must not
+// use the cache. The C front's SLAB_LOCK_BASEPRI(prio) is the same lock.
+template <uint8_t Prio>
+struct BasepriLock {
+    static_assert(Prio != 0, "BASEPRI 0 masks nothing");
+    using token = uint32_t;
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_BASEPRI;
+    uint8_t prio = Prio; // read by C calls, which know the kind but not Prio
+    SLAB_INLINE token lock() noexcept { return basepri_raise(Prio); }
+    SLAB_INLINE void unlock(token old) noexcept { basepri_set(old); }
+
+    static SLAB_INLINE uint32_t basepri_raise(uint32_t prio) noexcept
+    {
+        uint32_t old;
+        __asm__ volatile("mrs %0, basepri\n\tmsr basepri_max, %1" : "=&r"(old) : "r"(prio) : "memory");
+        return old;
+    }
+    static SLAB_INLINE void basepri_set(uint32_t old) noexcept
+    {
+        __asm__ volatile("msr basepri, %0" ::"r"(old) : "memory");
+    }
+};
+
+namespace detail {
+// The BASEPRI lock as C calls take it: the priority read from the lock's
+// byte (every BasepriLock<P> has this layout).
+struct BasepriAny {
+    using token = uint32_t;
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_BASEPRI;
+    uint8_t prio;
+    SLAB_INLINE token lock() noexcept { return BasepriLock<1>::basepri_raise(prio); }
+    SLAB_INLINE void unlock(token old) noexcept { BasepriLock<1>::basepri_set(old); }
+};
+}  // namespace detail
+#endif  // SLAB_HAVE_BASEPRI_LOCK
+
+namespace detail {
+// A lock the program supplies through slab_lock_ops (C), or the thunks of a
+// C++ lock type (lock_box): one indirect call each way.
+struct OpsLock {
+    using token = unsigned long;
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_OPS;
+    slab_lock_ops ops;
+    SLAB_INLINE token lock() noexcept { return ops.lock(ops.ctx); }
+    SLAB_INLINE void unlock(token t) noexcept { ops.unlock(ops.ctx, t); }
+};
+
+// How a C++ custom lock type L is stored in the master: its thunks first, so
+// a C call takes it as an OpsLock; the C++ front calls `lock` directly.
+template <class L>
+struct lock_box {
+    slab_lock_ops ops;
+    L lock;
+    static unsigned long lock_thunk(void *ctx) { return (unsigned long)static_cast<L *>(ctx)->lock(); }
+    static void unlock_thunk(void *ctx, unsigned long t)
+    {
+        static_cast<L *>(ctx)->unlock(static_cast<typename L::token>(t));
+    }
+    lock_box() noexcept : ops{&lock_thunk, &unlock_thunk, &lock} {}
+    static_assert(std::is_integral<typename L::token>::value && sizeof(typename L::token) <= sizeof(unsigned long),
+                  "a custom lock's token must be an integer that fits an unsigned long (C calls carry it)");
+};
+template <class L>
+constexpr bool kBoxed = L::kind == SLAB_LOCK_KIND_CUSTOM;
+template <class L>
+using stored_lock = typename std::conditional<kBoxed<L>, lock_box<L>, L>::type;
+}  // namespace detail
+
 // Holds a policy's lock for one scope.
 template <class Lock>
 class Guard {
@@ -103,7 +188,11 @@ inline namespace SLAB_ABI_TAG {
 template <class Lock>
 SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
 {
-    return *static_cast<Lock *>(lock_area(c));
+    if constexpr (kBoxed<Lock>) {
+        return static_cast<lock_box<Lock> *>(lock_area(c))->lock;
+    } else {
+        return *static_cast<Lock *>(lock_area(c));
+    }
 }
 
 // Ends a cache with no handle and no object: the lock first (it lives in the
@@ -112,7 +201,8 @@ SLAB_INLINE Lock &lock_of(slab_cache *c) noexcept
 template <class Lock>
 SLAB_COLD slab_status end_cache(slab_cache *c) noexcept
 {
-    lock_of<Lock>(c).~Lock();
+    using Stored = stored_lock<Lock>;
+    static_cast<Stored *>(lock_area(c))->~Stored();
     return cache_teardown(c);
 }
 
@@ -132,8 +222,15 @@ SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *w
 template <class Lock>
 SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t) noexcept
 {
+    uint32_t live = c->in_use;
     slab_status st = cache_free_slow(c, s, obj);
+    // A free that made room while callers wait (slab_alloc_wait) wakes one,
+    // after the unlock. The inline free leaves this case here (cache_free_fast).
+    const slab_wait_ops *wake = c->waiters != 0 && c->in_use != live ? c->wait : nullptr;
     lock_of<Lock>(c).unlock(t);
+    if (wake != nullptr) {
+        wake->wake(wake->ctx);
+    }
     return st == kStatusTeardown ? end_cache<Lock>(c) : st;
 }
 
@@ -164,14 +261,19 @@ SLAB_INLINE slab_status free_locked_as(slab_cache *c, slab_page *s, void *obj, b
     return free_slow<Lock>(c, s, obj, t);
 }
 
-// Creates a cache whose master holds a Lock, constructed in place. Both
-// fronts create their caches through this one function.
+// Creates a cache whose master holds a Lock, constructed in place (a custom
+// C++ lock type inside its lock_box, recorded as an OPS lock). Both fronts
+// create their caches through this one function. src: the page source, NULL
+// for the global hooks.
 template <class Lock>
-slab_status cache_create_locked(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size) noexcept
+slab_status cache_create_locked(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                                const slab_page_source *src = nullptr) noexcept
 {
-    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Lock), alignof(Lock), Lock::kind);
+    using Stored = stored_lock<Lock>;
+    uint8_t kind = kBoxed<Lock> ? uint8_t(SLAB_LOCK_KIND_OPS) : Lock::kind;
+    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Stored), alignof(Stored), kind, src);
     if (st == SLAB_OK) {
-        new (lock_area(*out)) Lock();
+        new (lock_area(*out)) Stored();
     }
     return st;
 }

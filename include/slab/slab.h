@@ -44,7 +44,7 @@ extern "C" {
 
 /* The option-set check (slab/config.h, SLAB_ABI_TAG): slab_cache_create's
  * symbol carries the tag of the options the caller was compiled with, e.g.
- * slab_cache_create__slab_abi_v2_s4096_c0_t1_r0, and libslab.a defines only
+ * slab_cache_create__slab_abi_v3_s4096_c0_t1_r0, and libslab.a defines only
  * its own; so does every internal function the C++ front's inline code
  * calls (an inline namespace of that name). A file built with other options
  * than the library fails to link instead of corrupting its caches. */
@@ -288,7 +288,8 @@ typedef struct slab_lock_ops {
  * slab_page_free() hooks (slab/hooks.h): the same contract, with a context,
  * so that one program can have caches over DMA-capable RAM, TCM and external
  * RAM at once (hooks/buffer_pages: buffer_pool_source()). The master page
- * comes from it too. The struct is copied at creation.
+ * comes from it too. The struct is not copied: it must outlive the cache
+ * (a static const struct, typically).
  */
 typedef struct slab_page_source {
     void *(*alloc)(void *ctx, size_t size, size_t align);
@@ -300,7 +301,7 @@ typedef struct slab_page_source {
  * Every way to make a cache. Fields as slab_cache_create()'s arguments;
  *   lock   NULL: the built-in lock of `flags`; else copied, and flags must
  *          carry no lock bit (SLAB_EINVAL).
- *   pages  NULL: the global hooks; else copied (above).
+ *   pages  NULL: the global hooks; else that source (kept by pointer).
  * @retval as slab_cache_create()
  */
 typedef struct slab_cache_config {
@@ -341,8 +342,8 @@ typedef struct slab_wait_ops {
 /* Waits forever (slab_alloc_wait()). */
 #define SLAB_WAIT_FOREVER 0xFFFFFFFFu
 
-/* Sets (ops non-NULL, copied) or clears the cache's wait interface. Set it
- * before other contexts use the cache.
+/* Sets (ops non-NULL, kept by pointer: it must outlive the cache) or clears
+ * the cache's wait interface. Set it before other contexts use the cache.
  * @retval SLAB_OK, SLAB_EINVAL (NULL cache, or a NULL wait/wake), SLAB_EBADPTR */
 slab_status slab_cache_set_wait(slab_cache *cache, const slab_wait_ops *ops);
 

@@ -75,9 +75,9 @@ mismatch() { # <name> <library> <extra cflags...>
     if $CC "$bin.main.o" "$bin.hooks.o" "$lib" -o "$bin" >"$bin.log" 2>&1; then
         fail "a file built with [$*] linked against $lib (expected an option-tag link error)"
     fi
-    grep -qE "undefined reference to .[A-Za-z_]*slab_abi_v2_" "$bin.log" ||
+    grep -qE "undefined reference to .[A-Za-z_]*slab_abi_v3_" "$bin.log" ||
         { cat "$bin.log" >&2; fail "the mismatch [$*] failed to link, but not on the option tag"; }
-    echo "test-link: [$*] against $(basename "$(dirname "$lib")"): link fails on $(grep -oE '[A-Za-z_]*slab_abi_v2_[A-Za-z0-9_]+' "$bin.log" | head -1)"
+    echo "test-link: [$*] against $(basename "$(dirname "$lib")"): link fails on $(grep -oE '[A-Za-z_]*slab_abi_v3_[A-Za-z0-9_]+' "$bin.log" | head -1)"
 }
 mismatch checks "$LIB" -DSLAB_CHECKS=1
 mismatch slabsize "$LIB" -DSLAB_DEFAULT_SLAB_SIZE=8192
@@ -98,7 +98,7 @@ if $CXX -Wl,--gc-sections -Wl,--undefined=box_only_free "$OUT/main.o" "$OUT/box_
     -I"$INC" -DHOOKS_IN_NAMESPACE=0 "$LIB" -o "$OUT/box_only" >"$OUT/box_only.log" 2>&1; then
     fail "inline C++ code built with -DSLAB_CHECKS=1 linked against the default library with --gc-sections"
 fi
-grep -qE "undefined reference to .*slab_abi_v2_s4096_c1" "$OUT/box_only.log" ||
+grep -qE "undefined reference to .*slab_abi_v3_s4096_c1" "$OUT/box_only.log" ||
     { cat "$OUT/box_only.log" >&2; fail "the inline-only mismatch failed to link, but not on the option tag"; }
 echo "test-link: inline C++ free built with -DSLAB_CHECKS=1, --gc-sections: link fails on the tagged internals"
 

@@ -1,6 +1,6 @@
 // The C front's less travelled paths (src/c_api.cpp): every entry point on a
 // spin-locked cache (the lock is taken and released), on a C++ cache with a
-// user lock type (refused with SLAB_EUNSUPPORTED, nothing changes), on a
+// user lock type (taken through its thunks, once per call), on a
 // handle that is NULL or not a cache, and slab_free() on objects of slabs of
 // another size. Each test asserts the exact status and that the caches
 // involved still validate.
@@ -226,7 +226,7 @@ TEST_F(CoverageCApi, SlabFreeOnObjectsOfALargerSlab)
 
 // ---------------------------------------------------------------- C++ caches
 
-// A user lock type that counts its use; C cannot take it.
+// A user lock type that counts its use; C takes it through its thunks.
 struct UserLock {
     using token = int;
     static constexpr uint8_t kind = SLAB_LOCK_KIND_CUSTOM;
@@ -250,51 +250,64 @@ struct Obj {
     uint64_t words[5];
 };
 
-// Every C entry point that needs the lock refuses a user-locked C++ cache,
-// changes nothing and never touches the lock; check and validate still work.
-TEST_F(CoverageCApi, EveryCallRefusesAUserLockedCxxCache)
+// Every C entry point works on a user-locked C++ cache and takes its lock
+// exactly once (slab/lock.hpp, lock_box); destroy stays the last handle's.
+TEST_F(CoverageCApi, EveryCallTakesTheLockOfAUserLockedCxxCache)
 {
     using UCache = slab::Cache<Obj, UserLock>;
     UCache cache = UCache::create().take();
     ASSERT_TRUE(cache);
     slab_cache *c = cache.raw();
+    EXPECT_EQ(c->lock_kind, SLAB_LOCK_KIND_OPS);
     auto box = cache.make();
     ASSERT_TRUE(box);
-    Obj *p = box->get();
     slab_cache *other = nullptr;
     ASSERT_EQ(slab_cache_create(&other, sizeof(Obj), 0, 0, 0), SLAB_OK);
     void *theirs = slab_alloc(other);
     ASSERT_NE(theirs, nullptr);
     Heard heard;
-    c->on_error = hear; // set behind the C API's back: it must still not be called
-    c->error_ctx = &heard;
+    ASSERT_EQ(slab_cache_set_error_handler(c, hear, &heard), SLAB_OK);
 
-    const int locks = UserLock::locks, unlocks = UserLock::unlocks;
-    const long outstanding = pages::outstanding();
-    slab_status why = SLAB_OK;
-    EXPECT_EQ(slab_alloc_status(c, &why), nullptr);
-    EXPECT_EQ(why, SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_alloc(c), nullptr);
-    EXPECT_EQ(slab_free(p), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_free(c, p), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_free(c, theirs), SLAB_EWRONGCACHE); // refused, but not reported: no lock
+    int locks = UserLock::locks;
+    auto once = [&](const char *what) {
+        EXPECT_EQ(UserLock::locks, locks + 1) << what;
+        EXPECT_EQ(UserLock::unlocks, UserLock::locks) << what;
+        locks = UserLock::locks;
+    };
+    slab_status why = SLAB_EINVAL;
+    void *q = slab_alloc_status(c, &why);
+    EXPECT_NE(q, nullptr);
+    EXPECT_EQ(why, SLAB_OK);
+    once("alloc_status");
+    void *r = slab_alloc(c);
+    EXPECT_NE(r, nullptr);
+    once("alloc");
+    EXPECT_EQ(cache.stats().objs_in_use, 3u);
+    locks = UserLock::locks;
+    EXPECT_EQ(slab_free(q), SLAB_OK);
+    once("free");
+    EXPECT_EQ(slab_cache_free(c, r), SLAB_OK);
+    once("cache_free");
+    EXPECT_EQ(slab_cache_free(c, r), SLAB_EDOUBLEFREE);
+    once("double free");
+    EXPECT_EQ(slab_cache_free(c, theirs), SLAB_EWRONGCACHE);
+    once("wrong cache");
     EXPECT_EQ(slab_cache_free(c, not_a_slab + 64), SLAB_EBADPTR);
+    once("foreign pointer (reported)");
+    EXPECT_EQ(heard.calls, 3);
     slab_stats st{};
-    EXPECT_EQ(slab_cache_stats(c, &st), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_reset_peak(c), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_set_error_handler(c, nullptr, nullptr), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_destroy(c), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(heard.calls, 0);
-    EXPECT_EQ(c->on_error, &hear);
-    EXPECT_EQ(UserLock::locks, locks);
-    EXPECT_EQ(UserLock::unlocks, unlocks);
-    EXPECT_EQ(pages::outstanding(), outstanding);
+    EXPECT_EQ(slab_cache_stats(c, &st), SLAB_OK);
+    once("stats");
+    EXPECT_EQ(st.objs_in_use, 1u);
+    EXPECT_EQ(slab_cache_reset_peak(c), SLAB_OK);
+    once("reset_peak");
+    EXPECT_EQ(slab_cache_set_error_handler(c, nullptr, nullptr), SLAB_OK);
+    once("set_error_handler");
+    EXPECT_EQ(slab_cache_destroy(c), SLAB_EUNSUPPORTED); // a C++ cache ends with its last handle
     EXPECT_EQ(slab_cache_check(c), SLAB_OK);
     EXPECT_EQ(slab_cache_validate(c), SLAB_OK);
     EXPECT_EQ(cache.stats().objs_in_use, 1u);
 
-    c->on_error = nullptr;
-    c->error_ctx = nullptr;
     EXPECT_EQ(slab_free(theirs), SLAB_OK);
     EXPECT_EQ(slab_cache_destroy(other), SLAB_OK);
     box->reset();

@@ -1,8 +1,8 @@
 // Lock policies: NoLock, SpinLock and a user-defined lock type. Every C++
 // operation takes its cache's lock exactly once and releases it once, slow
 // paths included; the lock object lives, aligned, in the master and is
-// destroyed once, when the cache ends; C calls refuse a cache whose lock they
-// cannot take (SLAB_EUNSUPPORTED / NULL). IrqLock is ARM-only.
+// destroyed once, when the cache ends; C calls take a user lock type through
+// its thunks. IrqLock is ARM-only.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -83,11 +83,12 @@ TEST_F(Locks, UserLockIsTakenOncePerOperation)
     EXPECT_EQ(CountingLock::locks, 0) << "create takes no lock";
     slab_stats st{};
     expect_one_lock("stats", [&] { st = cache.stats(); });
+    using Stored = slab::detail::stored_lock<CountingLock>;
     EXPECT_EQ(st.objs_in_master,
-              slabtest::expected_sizing(sizeof(Obj), alignof(Obj), SLAB_DEFAULT_SLAB_SIZE, sizeof(CountingLock),
-                                        alignof(CountingLock))
+              slabtest::expected_sizing(sizeof(Obj), alignof(Obj), SLAB_DEFAULT_SLAB_SIZE, sizeof(Stored),
+                                        alignof(Stored))
                   .cap_master)
-        << "the master's room accounts for the lock's size and alignment";
+        << "the master's room accounts for the lock's size and alignment, behind its thunks";
     std::vector<CCache::box_type> boxes;
     for (uint32_t i = 0; i < st.objs_in_master; i++) {
         expect_one_lock("make (fast path)", [&] { boxes.push_back(cache.make().take()); });
@@ -146,7 +147,8 @@ TEST_F(Locks, OverAlignedUserLockIsPlacedAligned)
     ASSERT_TRUE(cache);
     EXPECT_EQ(WideLock::misplaced, 0) << "the lock object must be aligned as its type says";
     EXPECT_EQ(cache.stats().objs_in_master,
-              slabtest::expected_sizing(sizeof(Obj), alignof(Obj), 0, sizeof(WideLock), alignof(WideLock))
+              slabtest::expected_sizing(sizeof(Obj), alignof(Obj), 0, sizeof(slab::detail::stored_lock<WideLock>),
+                                        alignof(slab::detail::stored_lock<WideLock>))
                   .cap_master);
 }
 
@@ -166,29 +168,30 @@ TEST_F(Locks, UserLockOfAnOrphanedCache)
     EXPECT_EQ(CountingLock::constructed, 1);
 }
 
-// C calls cannot take a user lock: every call that would need it is refused
-// and changes nothing; the lock is never touched. validate takes no lock.
-TEST_F(Locks, CApiRefusesAUserLockCache)
+// C calls take a C++ user lock through its thunks: once per call, with the
+// token lock() returned; the C++ front still calls it directly.
+TEST_F(Locks, CApiTakesAUserLockOncePerCall)
 {
     CCache cache = CCache::create().take();
     auto box = cache.make().take();
     ASSERT_TRUE(box);
     slab_cache *raw = cache.raw();
     int l = CountingLock::locks;
-    EXPECT_EQ(slab_alloc(raw), nullptr);
-    slab_status why = SLAB_OK;
-    EXPECT_EQ(slab_alloc_status(raw, &why), nullptr);
-    EXPECT_EQ(why, SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_free(box.get()), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_free(raw, box.get()), SLAB_EUNSUPPORTED);
+    void *p = slab_alloc(raw);
+    EXPECT_NE(p, nullptr);
+    EXPECT_EQ(CountingLock::locks, l + 1);
+    EXPECT_EQ(slab_free(p), SLAB_OK);
+    EXPECT_EQ(CountingLock::locks, l + 2);
     slab_stats st{};
-    EXPECT_EQ(slab_cache_stats(raw, &st), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_reset_peak(raw), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(slab_cache_set_error_handler(raw, nullptr, nullptr), SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_cache_stats(raw, &st), SLAB_OK);
+    EXPECT_EQ(st.objs_in_use, 1u);
+    EXPECT_EQ(CountingLock::locks, l + 3);
+    EXPECT_EQ(CountingLock::unlocks, CountingLock::locks);
+    EXPECT_EQ(CountingLock::bad_tokens, 0) << "the token travels through unsigned long and back";
+    EXPECT_EQ(CountingLock::nested, 0);
+    EXPECT_EQ(CountingLock::misplaced, 0);
     EXPECT_EQ(slab_cache_destroy(raw), SLAB_EUNSUPPORTED);
-    EXPECT_EQ(CountingLock::locks, l) << "C never takes a lock it does not know";
     EXPECT_EQ(slab_cache_validate(raw), SLAB_OK);
-    EXPECT_EQ(cache.stats().objs_in_use, 1u) << "the refused free freed nothing";
 }
 
 // SpinLock from C++ and from C: the recorded kind, the lock byte released

@@ -8,6 +8,7 @@
 
 #include "slab/detail/slab_page.hpp"
 #include "slab/slab.h"
+#include "slab/trace.h"
 
 namespace slab {
 namespace detail {
@@ -29,7 +30,9 @@ enum : uint8_t {
     SLAB_LOCK_KIND_NONE = 0,
     SLAB_LOCK_KIND_SPIN = 1,
     SLAB_LOCK_KIND_IRQ = 2,
-    SLAB_LOCK_KIND_CUSTOM = 3,
+    SLAB_LOCK_KIND_CUSTOM = 3,  // a C++ lock type (Lock::kind); recorded as OPS (slab/lock.hpp)
+    SLAB_LOCK_KIND_OPS = 4,     // slab_lock_ops: a C user's lock, or a C++ lock type's thunks
+    SLAB_LOCK_KIND_BASEPRI = 5, // slab::BasepriLock: BASEPRI mask (ARMv7-M, ARMv8-M Mainline)
 };
 
 // Master slab layout (S bytes, aligned to S):
@@ -38,7 +41,9 @@ enum : uint8_t {
 //   | slab_page | slot map | pad | slab_cache (this struct) | lock | ...slots... |
 //
 // The control block lives in the master, so a cache costs no static RAM, and
-// the master is given back last, at teardown. master_of(c) masks c with S.
+// the master is given back last, at teardown. `master` points to it (a
+// statically defined cache, slab/static.h, keeps its control block outside:
+// there the master is the static slab, a page of slots only).
 //
 // Every slab of the cache is in exactly one place:
 //   partial list  avail > 0 (the master stays here even when empty)
@@ -81,6 +86,10 @@ struct slab_cache {
     uint32_t slabs_peak;        // high-water mark of slabs
     uint32_t full;              // slabs with no free slot (on no list)
     slab::detail::hook_counts hooks; // page traffic through the hooks
+    slab::detail::slab_page *master; // the first slab: given back last, pinned while a handle lives
+    const slab_page_source *source; // where pages come from; NULL: the global hooks
+    const slab_wait_ops *wait;  // slab_alloc_wait's interface; NULL: nobody waits
+    uint32_t waiters;           // callers of slab_alloc_wait blocked now
     slab_error_fn on_error;     // report hook, or NULL
     void *error_ctx;            // its first argument
     uint32_t handles;           // C: 1 until destroy; C++: live Cache handles (> 0: master pinned)
@@ -90,7 +99,7 @@ struct slab_cache {
     uint8_t wide : 1;           // slot map entries are 16-bit (more than 254 slots per slab)
 };
 
-static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 136 : 92),
+static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 168 : 108),
               "slab_cache layout changed: update the overhead figures in README.md and docs/performance.md");
 
 namespace slab {
@@ -104,7 +113,7 @@ inline namespace SLAB_ABI_TAG {
 constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
 static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
-SLAB_INLINE slab_page *master_of(const slab_cache *c) { return page_of(c, c->slab_size); }
+SLAB_INLINE slab_page *master_of(const slab_cache *c) { return c->master; }
 
 // The control block's magic: the slab magic of its own address, with a key
 // of its own, so that it is never 0 for zeroed memory (whose magic, address
@@ -162,7 +171,9 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
         c->fast = next == &c->partial ? nullptr : page_of_node(next);
     }
     count_alloc(c);
-    return slot_at(s, c->slab_size, c->stride, k);
+    void *p = slot_at(s, c->slab_size, c->stride, k);
+    SLAB_TRACE_ALLOC(c, p);
+    return p;
 }
 
 // The whole alloc (src/cache.cpp): a new slab when none has room, the fill
@@ -198,15 +209,19 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
                       avail + 1u == s->cap)) {
         return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }
-    page_give<uint8_t>(s, k);
     if (SLAB_UNLIKELY(avail == 0)) {
+        if (c->waiters != 0) {
+            return false; // room for a waiter: the slow half wakes it (lock.hpp, free_slow)
+        }
         // [ partial: .. ]  =>  [ partial: s, .. ]
         list_push(&c->partial, &s->node);
         c->full--;
         c->fast = s;
     }
+    page_give<uint8_t>(s, k);
     s->avail = static_cast<uint16_t>(avail + 1u);
     c->in_use--;
+    SLAB_TRACE_FREE(c, obj);
     return true;
 }
 
@@ -222,8 +237,9 @@ SLAB_COLD slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj);
 SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
 
 // Compiled in src/cache.cpp.
+// src NULL: the global hooks; else kept by pointer (slab_page_source).
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
-                         size_t lock_size, size_t lock_align, uint8_t lock_kind);
+                         size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_page_source *src);
 slab_status cache_teardown(slab_cache *c);
 void cache_stats(const slab_cache *c, slab_stats *out);
 void cache_reset_peak(slab_cache *c);

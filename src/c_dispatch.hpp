@@ -1,0 +1,96 @@
+// The C front's lock-kind dispatch and handle check, shared by its files
+// (c_api.cpp, wait.cpp): a C call knows a cache's lock only by the kind
+// recorded in its control block.
+#ifndef SLAB_SRC_C_DISPATCH_HPP
+#define SLAB_SRC_C_DISPATCH_HPP
+
+#include "slab/lock.hpp"
+#include "slab/slab.h"
+
+namespace slab {
+namespace detail {
+inline namespace SLAB_ABI_TAG {
+// The control block of a cache handle in *c, or why there is none: SLAB_EINVAL
+// (NULL) or SLAB_EBADPTR (not a genuine control block). Validated before the
+// lock is taken, so it reads nothing that another context may be writing.
+inline slab_status cache_ok(const slab_cache *cache, slab_cache **c)
+{
+    if (cache == nullptr) {
+        return SLAB_EINVAL;
+    }
+    if (!slab::detail::cache_genuine(cache)) {
+        return SLAB_EBADPTR;
+    }
+    *c = const_cast<slab_cache *>(cache);
+    return SLAB_OK;
+}
+
+template <class Lock>
+struct lock_tag {
+    using type = Lock;
+};
+
+// The one lock-kind dispatch of the C front: op(lock_tag<L>{}) for the
+// cache's lock type L, expanded once per lock kind (the interrupt locks
+// before the spin lock: on a Cortex-M they are the usual ones; a program's
+// slab_lock_ops, and a C++ lock type through its thunks, as OpsLock), or
+// other() for a kind not built for this target. Hot callers pass SLAB_INLINE_LAMBDA lambdas so that each is
+// inlined there instead of called through a closure (at -Os GCC would keep
+// one out-of-line copy).
+template <class Op, class Other>
+SLAB_INLINE auto by_lock_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
+{
+    uint8_t kind = c->lock_kind;
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
+        return op(lock_tag<slab::NoLock>{}); // the common embedded case first
+    }
+#if SLAB_HAVE_IRQ_LOCK
+    if (kind == SLAB_LOCK_KIND_IRQ) {
+        return op(lock_tag<slab::IrqLock>{});
+    }
+#endif
+#if SLAB_HAVE_BASEPRI_LOCK
+    if (kind == SLAB_LOCK_KIND_BASEPRI) {
+        return op(lock_tag<slab::detail::BasepriAny>{});
+    }
+#endif
+    if (kind == SLAB_LOCK_KIND_OPS) {
+        return op(lock_tag<slab::detail::OpsLock>{});
+    }
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    if (kind == SLAB_LOCK_KIND_SPIN) {
+        return op(lock_tag<slab::SpinLock>{});
+    }
+#endif
+    return other();
+}
+
+// Runs op() with the cache's lock held. Kinds not built for this target are
+// refused before this is reached (SLAB_EUNSUPPORTED).
+template <class Op>
+SLAB_INLINE auto with_lock(slab_cache *c, Op op) -> decltype(op())
+{
+    return by_lock_kind(
+        c,
+        [&](auto tag) SLAB_INLINE_LAMBDA {
+            using Lock = typename decltype(tag)::type;
+            slab::Guard<Lock> hold(*static_cast<Lock *>(lock_area(c)));
+            return op();
+        },
+        [&]() SLAB_INLINE_LAMBDA {
+            SLAB_ASSERT(!"lock kind not built for this target");
+            return op();
+        });
+}
+
+inline bool lock_known(const slab_cache *c)
+{
+    return by_lock_kind(
+        c, [](auto) { return true; }, [] { return false; });
+}
+
+}  // inline namespace SLAB_ABI_TAG
+}  // namespace detail
+}  // namespace slab
+
+#endif  // SLAB_SRC_C_DISPATCH_HPP
