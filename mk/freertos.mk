@@ -41,10 +41,7 @@ RTOS_PORT := $(FREERTOS_DIR)/portable/GCC/ARM_CM3
 RTOS_INC := -Ifirmware/freertos -I$(FREERTOS_DIR)/include -I$(RTOS_PORT) -Ihooks/freertos \
 	-Ihooks/static_pages -Ifirmware -Iinclude
 RTOS_COMMON := $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections $(RTOS_INC) $(SLAB_DEFS)
-# 1: the caches take the FreeRTOS lock and the slots cache waits (the core's
-# RTOS API); 0: SLAB_LOCK_IRQ and no waiting (a core without it).
-RTOS_CORE_API ?= 0
-RTOS_CFLAGS := -std=c11 -ffreestanding -Wall -Wextra -Werror -Wshadow -DDEMO_CORE_API=$(RTOS_CORE_API) $(RTOS_COMMON)
+RTOS_CFLAGS := -std=c11 -ffreestanding -Wall -Wextra -Werror -Wshadow $(RTOS_COMMON)
 # The kernel is not ours: built as it is, its own warnings not fatal.
 RTOS_KCFLAGS := -std=gnu11 -Wall $(RTOS_COMMON)
 RTOS_KSRCS := tasks.c queue.c list.c portable/GCC/ARM_CM3/port.c

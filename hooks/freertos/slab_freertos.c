@@ -32,20 +32,20 @@ const slab_lock_ops slab_freertos_lock_ops = {slab_freertos_lock, slab_freertos_
 
 /* ---- the wait interface ------------------------------------------------ */
 
-int slab_freertos_waiter_init(slab_freertos_waiter *w, slab_wait_ops *ops)
+const slab_wait_ops *slab_freertos_waiter_init(slab_freertos_waiter *w)
 {
-    if (w == NULL || ops == NULL) {
-        return -1;
+    if (w == NULL) {
+        return NULL;
     }
     w->sem = xSemaphoreCreateCountingStatic(SLAB_FREERTOS_WAKE_MAX, 0, &w->storage);
     w->wakes = 0;
     w->waits = 0;
     w->timeouts = 0;
-    ops->wait = slab_freertos_wait;
-    ops->wake = slab_freertos_wake;
-    ops->in_isr = slab_freertos_in_isr;
-    ops->ctx = w;
-    return 0;
+    w->ops.wait = slab_freertos_wait;
+    w->ops.wake = slab_freertos_wake;
+    w->ops.in_isr = slab_freertos_in_isr;
+    w->ops.ctx = w;
+    return &w->ops;
 }
 
 /* Blocks on the semaphore for at most *ticks. Woken: 0, and *ticks lowered

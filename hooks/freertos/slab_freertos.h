@@ -7,9 +7,7 @@
  *   slab_cache *pool;
  *   static slab_freertos_waiter pool_waiter;           // static storage
  *   slab_cache_create_with_lock(&pool, 64, 0, 0, &slab_freertos_lock_ops);
- *   slab_wait_ops w;
- *   slab_freertos_waiter_init(&pool_waiter, &w);
- *   slab_cache_set_wait(pool, &w);
+ *   slab_cache_set_wait(pool, slab_freertos_waiter_init(&pool_waiter));
  *   void *p = slab_alloc_wait(pool, pdMS_TO_TICKS(10)); // blocks up to 10 ms
  *
  * Lock: in a task, taskENTER_CRITICAL() / taskEXIT_CRITICAL() (nests, by
@@ -24,7 +22,8 @@
  * own rule for critical sections at that time).
  *
  * Wait: one slab_freertos_waiter per cache, a counting semaphore in static
- * storage (no FreeRTOS heap). Waiters queue on it in priority order, so a
+ * storage (no FreeRTOS heap), with the slab_wait_ops that lead to it (the
+ * cache keeps a pointer to them: the waiter must outlive the cache). Waiters queue on it in priority order, so a
  * wake() releases the highest-priority one. A wake() with nobody waiting
  * leaves a count behind: the next wait() returns at once, the cache finds
  * no slot and waits again with the ticks left (wait() counts them down
@@ -59,6 +58,7 @@ extern const slab_lock_ops slab_freertos_lock_ops;
 /* ---- the wait interface ------------------------------------------------ */
 
 typedef struct slab_freertos_waiter {
+    slab_wait_ops ops;         /* what slab_cache_set_wait() is given */
     StaticSemaphore_t storage; /* the semaphore's control block */
     SemaphoreHandle_t sem;     /* counting, 0 at start */
     uint32_t wakes;            /* wake() calls (statistics; grows only) */
@@ -69,9 +69,10 @@ typedef struct slab_freertos_waiter {
 /* Largest count a waiter keeps (wakes that found nobody waiting). */
 #define SLAB_FREERTOS_WAKE_MAX 0xFFFFu
 
-/* Builds the semaphore in *w and fills *ops for slab_cache_set_wait().
- * Thread context, once per waiter. Returns 0, or -1 when w or ops is NULL. */
-int slab_freertos_waiter_init(slab_freertos_waiter *w, slab_wait_ops *ops);
+/* Builds the semaphore in *w and returns &w->ops for slab_cache_set_wait()
+ * (NULL when w is NULL). Thread context, once per waiter, before any cache
+ * uses it. */
+const slab_wait_ops *slab_freertos_waiter_init(slab_freertos_waiter *w);
 
 /* The three functions *ops points to (ctx is the slab_freertos_waiter). */
 int slab_freertos_wait(void *ctx, uint32_t *ticks);

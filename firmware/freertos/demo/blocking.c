@@ -21,7 +21,6 @@ enum { HOLD_TICKS = 5, WAIT_LONG = 100, WAIT_SHORT = 3, MAX_SLOTS = 32, STACK_WO
 
 volatile int demo_slots_full;
 
-#if DEMO_CORE_API
 static TaskHandle_t supervisor_task, hog_task, waiter_task;
 static void *held[MAX_SLOTS];
 
@@ -39,12 +38,12 @@ static void hog(void *arg)
     xTaskNotifyGive(waiter_task); /* runs the waiter at once: it blocks */
     vTaskDelay(HOLD_TICKS);
     demo_slots_full = 0;
-    if (slab_free(held[--n]) != SLAB_OK) { /* wakes the waiter */
+    if (slab_cache_free(demo_slots, held[--n]) != SLAB_OK) { /* wakes the waiter */
         demo_fail("slab_free(slot) by the hog");
     }
     (void)ulTaskNotifyTake(pdTRUE, portMAX_DELAY);
     while (n != 0) {
-        if (slab_free(held[--n]) != SLAB_OK) {
+        if (slab_cache_free(demo_slots, held[--n]) != SLAB_OK) {
             demo_fail("slab_free(slot) by the hog");
         }
     }
@@ -82,7 +81,7 @@ static void waiter(void *arg)
         demo_counts.timeout_ticks = ticks;
     }
     demo_slots_full = 0;
-    if (mine != NULL && slab_free(mine) != SLAB_OK) {
+    if (mine != NULL && slab_cache_free(demo_slots, mine) != SLAB_OK) {
         demo_fail("slab_free(slot) by the waiter");
     }
     xTaskNotifyGive(hog_task);
@@ -110,15 +109,3 @@ int demo_blocking_ok(void)
     return c->woken == 1 && c->waited_ticks >= HOLD_TICKS && c->waited_ticks <= HOLD_TICKS + 1 &&
            c->timed_out == 1 && c->timeout_ticks >= WAIT_SHORT && c->timeout_ticks <= WAIT_SHORT + 1;
 }
-#else
-int demo_start_blocking(TaskHandle_t supervisor)
-{
-    (void)supervisor;
-    return 0;
-}
-
-int demo_blocking_ok(void)
-{
-    return 1;
-}
-#endif

@@ -1,11 +1,9 @@
 /*
  * The demo's allocator objects and queues (see demo.h).
  *
- * DEMO_CORE_API 1: the caches take the FreeRTOS lock through
- * slab_cache_create_with_lock() / slab_cache_create_ex(), and the slots
- * cache gets its own one-page page source and a FreeRTOS wait interface.
- * DEMO_CORE_API 0 (a library without the RTOS API): the built-in
- * SLAB_LOCK_IRQ lock, and no slots cache.
+ * The caches take the FreeRTOS lock through slab_cache_create_with_lock()
+ * and slab_cache_create_ex(); the slots cache has its own page source of
+ * one page and a FreeRTOS wait interface.
  * The heap takes no lock of its own: demo_heap_alloc/free hold the FreeRTOS
  * lock around each call, in tasks and in the interrupt alike.
  */
@@ -23,7 +21,6 @@ static void *packet_q_buf[QUEUE_LEN], *event_q_buf[QUEUE_LEN], *msg_q_buf[QUEUE_
 
 enum { EVENT_BYTES = 16, SLOT_BYTES = 64, SLOT_SLAB = 512 };
 
-#if DEMO_CORE_API
 /* The slots cache's page source: the global pool, but one page at most. */
 typedef struct {
     size_t held, budget;
@@ -49,33 +46,21 @@ static int budget_free(void *ctx, void *page, size_t size, size_t align)
     return r;
 }
 
+/* The source and the waiter are kept by pointer: static, as the cache. */
+static const slab_page_source slot_source = {budget_alloc, budget_free, &slot_pages};
 slab_freertos_waiter demo_slots_waiter;
 
 static int create_caches(void)
 {
-    static const slab_page_source slot_source = {budget_alloc, budget_free, &slot_pages};
     const slab_cache_config slots = {SLOT_BYTES, 0, SLOT_SLAB, 0, &slab_freertos_lock_ops, &slot_source};
-    slab_wait_ops wait;
     if (slab_cache_create_with_lock(&demo_packets, PACKET_BYTES, 0, 0, &slab_freertos_lock_ops) != SLAB_OK ||
         slab_cache_create_with_lock(&demo_events, EVENT_BYTES, 0, 0, &slab_freertos_lock_ops) != SLAB_OK ||
         slab_cache_create_ex(&demo_slots, &slots) != SLAB_OK ||
-        slab_freertos_waiter_init(&demo_slots_waiter, &wait) != 0 ||
-        slab_cache_set_wait(demo_slots, &wait) != SLAB_OK) {
+        slab_cache_set_wait(demo_slots, slab_freertos_waiter_init(&demo_slots_waiter)) != SLAB_OK) {
         return -1;
     }
     return 0;
 }
-#else
-static int create_caches(void)
-{
-    if (slab_cache_create(&demo_packets, PACKET_BYTES, 0, 0, SLAB_LOCK_IRQ) != SLAB_OK ||
-        slab_cache_create(&demo_events, EVENT_BYTES, 0, 0, SLAB_LOCK_IRQ) != SLAB_OK) {
-        return -1;
-    }
-    demo_slots = NULL;
-    return 0;
-}
-#endif
 
 int demo_objects_create(void)
 {
@@ -93,7 +78,7 @@ int demo_objects_destroy(void)
     int bad = 0;
     bad |= slab_cache_destroy(demo_packets) != SLAB_OK;
     bad |= slab_cache_destroy(demo_events) != SLAB_OK;
-    bad |= demo_slots != NULL && slab_cache_destroy(demo_slots) != SLAB_OK;
+    bad |= slab_cache_destroy(demo_slots) != SLAB_OK;
     bad |= slab_heap_destroy(demo_heap) != SLAB_OK;
     return bad ? -1 : 0;
 }

@@ -17,13 +17,11 @@ void test_wait_woken_by_task(void);
 void test_wait_woken_by_isr(void);
 void test_wait_wake_before_wait(void);
 void test_wait_in_isr(void);
-#if DEMO_CORE_API
 void test_alloc_wait_wakes_on_free(void);
 void test_alloc_wait_times_out(void);
 void test_alloc_wait_isr_never_blocks(void);
 void test_alloc_wait_priority_order(void);
 void test_cache_lock_tasks_and_isr(void);
-#endif
 
 static const t_case cases[] = {
     {"mpu: a write to NULL faults", test_mpu_guard},
@@ -36,13 +34,11 @@ static const t_case cases[] = {
     {"wait: woken from an interrupt", test_wait_woken_by_isr},
     {"wait: a wake before the wait is kept", test_wait_wake_before_wait},
     {"wait: in_isr tells the contexts apart", test_wait_in_isr},
-#if DEMO_CORE_API
     {"slab_alloc_wait: a waiter wakes on a free", test_alloc_wait_wakes_on_free},
     {"slab_alloc_wait: times out with SLAB_ETIMEDOUT", test_alloc_wait_times_out},
     {"slab_alloc_wait: in an interrupt, NULL at once", test_alloc_wait_isr_never_blocks},
     {"slab_alloc_wait: a free wakes one waiter, the most urgent", test_alloc_wait_priority_order},
     {"cache with the FreeRTOS lock: tasks and an interrupt", test_cache_lock_tasks_and_isr},
-#endif
 };
 
 static const char *failed_check;

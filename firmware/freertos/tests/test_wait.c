@@ -16,7 +16,9 @@ static slab_wait_ops ops;
 
 static void fresh_waiter(void)
 {
-    t_check(slab_freertos_waiter_init(&waiter, &ops) == 0 && ops.ctx == &waiter, "slab_freertos_waiter_init");
+    const slab_wait_ops *o = slab_freertos_waiter_init(&waiter);
+    t_check(o == &waiter.ops && o->ctx == &waiter, "slab_freertos_waiter_init");
+    ops = *o;
 }
 
 void test_wait_times_out(void)
