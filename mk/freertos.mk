@@ -71,7 +71,7 @@ $(RTOS)/app/%.c.o: %.c $(RTOS_HDRS)
 	$(CC) $(RTOS_CFLAGS) -c $< -o $@
 $(RTOS)/bench/%.c.o: %.c $(RTOS_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(RTOS_CFLAGS) -DFREERTOS_BENCH_HEAP4 -c $< -o $@
+	$(CC) $(RTOS_CFLAGS) -DFREERTOS_BENCH_HEAP4 -Ibench/target -c $< -o $@
 
 rtos_link = $(CXX) $(ARM_ARCH_FLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Llinker \
 	-T linker/$(RTOS_MACHINE).ld -Wl,-Map=$(basename $@).map $(filter %.o,$^) $(LIB) -lc -lgcc -o $@
@@ -115,8 +115,8 @@ RTOS_BENCH_SHIFT := 10
 RTOS_BENCH_OUT := build/freertos-bench.md
 rtos-bench: $(RTOS)/bench.elf
 	@echo "== FreeRTOS bench on QEMU $(RTOS_MACHINE) -icount shift=$(RTOS_BENCH_SHIFT)"
-	@set -o pipefail; RTOS_TIMEOUT=120; $(call RTOS_QEMU,-icount shift=$(RTOS_BENCH_SHIFT),$<) 2>&1 \
-		| tee $(RTOS)/bench.log
+	@set -o pipefail; timeout 300 qemu-system-arm -icount shift=$(RTOS_BENCH_SHIFT) \
+		$(call QEMU_ARGS,$(RTOS_MACHINE),$<) 2>&1 | tee $(RTOS)/bench.log
 	@grep '^|' $(RTOS)/bench.log > $(RTOS_BENCH_OUT)
 	@echo "bench-freertos: wrote $(RTOS_BENCH_OUT)"
 endif
