@@ -46,8 +46,11 @@ RTOS_CFLAGS := -std=c11 -ffreestanding -Wall -Wextra -Werror -Wshadow $(RTOS_COM
 RTOS_KCFLAGS := -std=gnu11 -Wall $(RTOS_COMMON)
 RTOS_KSRCS := tasks.c queue.c list.c portable/GCC/ARM_CM3/port.c
 RTOS_KOBJS := $(patsubst %.c,$(RTOS)/kernel/%.o,$(RTOS_KSRCS))
-# The bench's kernel: the same sources with dynamic allocation, and heap_4.
-RTOS_BKOBJS := $(patsubst %.c,$(RTOS)/kernel-heap4/%.o,$(RTOS_KSRCS) portable/MemMang/heap_4.c)
+# The bench's kernels: the same sources with dynamic allocation and heap_4,
+# with configASSERT (bench) and without (bench-na: FREERTOS_NO_ASSERT).
+RTOS_BKSRCS := $(RTOS_KSRCS) portable/MemMang/heap_4.c
+RTOS_BENCH_DEFS_bench := -DFREERTOS_BENCH_HEAP4
+RTOS_BENCH_DEFS_bench-na := -DFREERTOS_BENCH_HEAP4 -DFREERTOS_NO_ASSERT
 
 RTOS_BASE := firmware/freertos/startup.c firmware/freertos/mpu_guard.c firmware/freertos/cmsdk_timer.c \
 	firmware/freertos/rtos_glue.c firmware/semihost.c firmware/console.c firmware/board.c \
@@ -63,15 +66,21 @@ rtos_objs = $(patsubst %,$(RTOS)/$(1)/%.o,$(2))
 $(RTOS)/kernel/%.o: $(FREERTOS_DIR)/%.c firmware/freertos/FreeRTOSConfig.h
 	@mkdir -p $(dir $@)
 	$(CC) $(RTOS_KCFLAGS) -c $< -o $@
-$(RTOS)/kernel-heap4/%.o: $(FREERTOS_DIR)/%.c firmware/freertos/FreeRTOSConfig.h
+$(RTOS)/bench/kernel/%.o: $(FREERTOS_DIR)/%.c firmware/freertos/FreeRTOSConfig.h
 	@mkdir -p $(dir $@)
-	$(CC) $(RTOS_KCFLAGS) -DFREERTOS_BENCH_HEAP4 -c $< -o $@
+	$(CC) $(RTOS_KCFLAGS) $(RTOS_BENCH_DEFS_bench) -c $< -o $@
+$(RTOS)/bench-na/kernel/%.o: $(FREERTOS_DIR)/%.c firmware/freertos/FreeRTOSConfig.h
+	@mkdir -p $(dir $@)
+	$(CC) $(RTOS_KCFLAGS) $(RTOS_BENCH_DEFS_bench-na) -c $< -o $@
 $(RTOS)/app/%.c.o: %.c $(RTOS_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(RTOS_CFLAGS) -c $< -o $@
-$(RTOS)/bench/%.c.o: %.c $(RTOS_HDRS)
+$(RTOS)/bench/app/%.c.o: %.c $(RTOS_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(RTOS_CFLAGS) -DFREERTOS_BENCH_HEAP4 -Ibench/target -c $< -o $@
+	$(CC) $(RTOS_CFLAGS) $(RTOS_BENCH_DEFS_bench) -Ibench/target -c $< -o $@
+$(RTOS)/bench-na/app/%.c.o: %.c $(RTOS_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(RTOS_CFLAGS) $(RTOS_BENCH_DEFS_bench-na) -Ibench/target -c $< -o $@
 
 rtos_link = $(CXX) $(ARM_ARCH_FLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Llinker \
 	-T linker/$(RTOS_MACHINE).ld -Wl,-Map=$(basename $@).map $(filter %.o,$^) $(LIB) -lc -lgcc -o $@
@@ -80,7 +89,11 @@ $(RTOS)/demo.elf: $(RTOS_KOBJS) $(call rtos_objs,app,$(RTOS_DEMO_SRCS)) $(LIB) $
 	$(rtos_link)
 $(RTOS)/tests.elf: $(RTOS_KOBJS) $(call rtos_objs,app,$(RTOS_TEST_SRCS)) $(LIB) $(RTOS_LD)
 	$(rtos_link)
-$(RTOS)/bench.elf: $(RTOS_BKOBJS) $(call rtos_objs,bench,$(RTOS_BENCH_SRCS)) $(LIB) $(RTOS_LD)
+$(RTOS)/bench.elf: $(patsubst %.c,$(RTOS)/bench/kernel/%.o,$(RTOS_BKSRCS)) \
+		$(call rtos_objs,bench/app,$(RTOS_BENCH_SRCS)) $(LIB) $(RTOS_LD)
+	$(rtos_link)
+$(RTOS)/bench-na.elf: $(patsubst %.c,$(RTOS)/bench-na/kernel/%.o,$(RTOS_BKSRCS)) \
+		$(call rtos_objs,bench-na/app,$(RTOS_BENCH_SRCS)) $(LIB) $(RTOS_LD)
 	$(rtos_link)
 
 # QEMU writes semihosting output to its stderr: merged into the log.
@@ -111,12 +124,19 @@ rtos-test: $(RTOS)/demo.elf $(RTOS)/tests.elf
 	case "$$(tail -n 1 $(RTOS)/tests.log)" in *" passed, 0 failed") ;; \
 		*) echo "test-freertos: tests: no clean closing line"; exit 1;; esac
 
+# Instructions, not time: -icount shift=10 makes SysTick tick 25.6 times per
+# instruction (bench/target/counter.h). Both builds; one table.
 RTOS_BENCH_SHIFT := 10
 RTOS_BENCH_OUT := build/freertos-bench.md
-rtos-bench: $(RTOS)/bench.elf
+RTOS_BENCH_QEMU = timeout 300 qemu-system-arm -icount shift=$(RTOS_BENCH_SHIFT) $(call QEMU_ARGS,$(RTOS_MACHINE),$(1))
+rtos-bench: $(RTOS)/bench.elf $(RTOS)/bench-na.elf
 	@echo "== FreeRTOS bench on QEMU $(RTOS_MACHINE) -icount shift=$(RTOS_BENCH_SHIFT)"
-	@set -o pipefail; timeout 300 qemu-system-arm -icount shift=$(RTOS_BENCH_SHIFT) \
-		$(call QEMU_ARGS,$(RTOS_MACHINE),$<) 2>&1 | tee $(RTOS)/bench.log
-	@grep '^|' $(RTOS)/bench.log > $(RTOS_BENCH_OUT)
+	@for b in bench bench-na; do \
+		$(call RTOS_BENCH_QEMU,$(RTOS)/$$b.elf) > $(RTOS)/$$b.log 2>&1; status=$$?; \
+		grep -v '^|' $(RTOS)/$$b.log; \
+		if [ $$status -ne 0 ]; then echo "bench-freertos: $$b: exit status $$status"; exit 1; fi; \
+	done
+	@{ grep '^|' $(RTOS)/bench.log; grep '^|' $(RTOS)/bench-na.log | tail -n +3; } > $(RTOS_BENCH_OUT)
+	@cat $(RTOS_BENCH_OUT)
 	@echo "bench-freertos: wrote $(RTOS_BENCH_OUT)"
 endif

@@ -20,6 +20,8 @@
  * Each row: mean and maximum instructions per call, and the maximum over
  * the calls that made no page-provider call (libslab's slab growth and
  * shrink paths, which heap_4 does not have: its pool is carved up front).
+ * Built twice (mk/freertos.mk): kernel and program with configASSERT, as
+ * in development, and without (FREERTOS_NO_ASSERT), as in a release.
  * Output: a markdown table (lines starting with '|'), collected into
  * build/freertos-bench.md by mk/freertos.mk. Exit 0 when the counter
  * calibrated exactly, no allocation failed and every byte went back.
@@ -30,6 +32,12 @@
 #include "rtos_glue.h"
 #include "static_pages.h"
 #include "task.h"
+
+#if defined(FREERTOS_NO_ASSERT)
+#define KERNEL_BUILD "configASSERT off"
+#else
+#define KERNEL_BUILD "configASSERT on"
+#endif
 
 enum { STEPS = 6000, MAX_LIVE = 150, MAX_ALLOCATORS = 4 };
 
@@ -126,7 +134,7 @@ static void mean(const tally *t)
 
 static void row(const char *workload, const bench_allocator *a, const tally *al, const tally *fr)
 {
-    con_str("| ");
+    con_str("| " KERNEL_BUILD " | ");
     con_str(workload);
     con_str(" | ");
     con_str(a->name);
@@ -163,9 +171,9 @@ static void bench(void *arg)
     if (count == 0) {
         fail("creating the libslab caches and heap");
     }
-    con_str("| workload | allocator | lock | allocs | alloc mean | alloc max | alloc max, no page call "
+    con_str("| kernel | workload | allocator | lock | allocs | alloc mean | alloc max | alloc max, no page call "
             "| free mean | free max | free max, no page call |\n");
-    con_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    con_str("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < count; i++) {
         tally al = {0, 0, 0, 0}, fr = {0, 0, 0, 0};
         run(&a[i], 32, 32, &al, &fr);

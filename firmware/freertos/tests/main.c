@@ -18,6 +18,7 @@ void test_wait_woken_by_isr(void);
 void test_wait_wake_before_wait(void);
 void test_wait_in_isr(void);
 void test_alloc_wait_wakes_on_free(void);
+void test_alloc_wait_woken_by_isr_free(void);
 void test_alloc_wait_times_out(void);
 void test_alloc_wait_isr_never_blocks(void);
 void test_alloc_wait_priority_order(void);
@@ -35,6 +36,7 @@ static const t_case cases[] = {
     {"wait: a wake before the wait is kept", test_wait_wake_before_wait},
     {"wait: in_isr tells the contexts apart", test_wait_in_isr},
     {"slab_alloc_wait: a waiter wakes on a free", test_alloc_wait_wakes_on_free},
+    {"slab_alloc_wait: a waiter wakes on a free in an interrupt", test_alloc_wait_woken_by_isr_free},
     {"slab_alloc_wait: times out with SLAB_ETIMEDOUT", test_alloc_wait_times_out},
     {"slab_alloc_wait: in an interrupt, NULL at once", test_alloc_wait_isr_never_blocks},
     {"slab_alloc_wait: a free wakes one waiter, the most urgent", test_alloc_wait_priority_order},

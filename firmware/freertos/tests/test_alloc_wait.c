@@ -2,7 +2,8 @@
  * slab_alloc_wait() on FreeRTOS: a cache of 512-byte slabs (so frees go
  * through slab_cache_free()) with the FreeRTOS lock, a page source of one page (so it runs out of slots after its master slab) and
  * the FreeRTOS wait interface (hooks/freertos).
- *   - a task blocked in slab_alloc_wait() gets the slot another task frees;
+ *   - a task blocked in slab_alloc_wait() gets the slot another task frees,
+ *     or an interrupt frees;
  *   - with nothing freed it returns NULL and SLAB_ETIMEDOUT after its ticks;
  *   - in an interrupt it returns NULL at once, without ever calling wait();
  *   - one free wakes one waiter, the higher-priority one first;
@@ -96,6 +97,32 @@ void test_alloc_wait_wakes_on_free(void)
     t_check(w.done, "the free did not hand the slot over at once");
     t_check(w.got == slot && w.st == SLAB_OK, "the waiter did not get the freed slot");
     t_check(w.took >= 3 && w.took <= 4, "the waiter did not wait for the free");
+    t_join(1, 10);
+    if (w.got != NULL) {
+        held[n_held++] = w.got;
+    }
+    free_held_and_destroy();
+}
+
+static void *volatile isr_frees;
+static volatile slab_status isr_free_st;
+static void isr_free_one(void)
+{
+    isr_free_st = slab_cache_free(cache, isr_frees);
+}
+
+void test_alloc_wait_woken_by_isr_free(void)
+{
+    full_cache();
+    wait_call w = {100, NULL, SLAB_OK, 0, 0};
+    t_spawn(waiting_task, &w, PRIO_HIGH); /* runs now, and blocks */
+    t_check(!w.done, "the waiter did not block");
+    isr_frees = held[--n_held];
+    isr_free_st = SLAB_EINVAL;
+    t_set_isr(0, isr_free_one);
+    cmsdk_timer_pend(0); /* the runner is preempted by the waiter at once */
+    t_check(isr_free_st == SLAB_OK, "slab_cache_free in the interrupt");
+    t_check(w.done && w.got == isr_frees && w.st == SLAB_OK, "the waiter did not get the slot the interrupt freed");
     t_join(1, 10);
     if (w.got != NULL) {
         held[n_held++] = w.got;
