@@ -3,6 +3,11 @@
 
 #include "task.h"
 
+/* slab_alloc_wait() counts uint32_t ticks and SLAB_WAIT_FOREVER is
+ * 0xFFFFFFFF: both match FreeRTOS only with 32-bit ticks. */
+_Static_assert(sizeof(TickType_t) == sizeof(uint32_t), "slab_freertos needs configTICK_TYPE_WIDTH_IN_BITS 32");
+_Static_assert(portMAX_DELAY == SLAB_WAIT_FOREVER, "portMAX_DELAY is not SLAB_WAIT_FOREVER");
+
 /* ---- the lock ---------------------------------------------------------- */
 
 unsigned long slab_freertos_lock(void *ctx)
