@@ -174,8 +174,8 @@ slab_status slab_cache_destroy(slab_cache *cache)
     if (st != SLAB_OK) {
         return st;
     }
-    if (c->cxx_owned != 0 || !lock_known(c)) {
-        return SLAB_EUNSUPPORTED; // a C++ cache ends with its last handle
+    if (c->cxx_owned != 0 || c->pinned != 0 || !lock_known(c)) {
+        return SLAB_EUNSUPPORTED; // a C++ cache ends with its last handle; a static one never
     }
     if (with_lock(c, [&] { return c->in_use; }) != 0) {
         return SLAB_EBUSY;
@@ -258,14 +258,22 @@ slab_status slab_cache_set_error_handler(slab_cache *cache, slab_error_fn fn, vo
     });
 }
 
+// Both take no lock, so they do not put a dormant static cache in service:
+// its image is all there is to check (cache_dormant).
 slab_status slab_cache_check(const slab_cache *cache)
 {
-    return cache == nullptr ? SLAB_EINVAL : slab::detail::cache_check(cache);
+    if (cache == nullptr) {
+        return SLAB_EINVAL;
+    }
+    return slab::detail::cache_dormant(cache) ? SLAB_OK : slab::detail::cache_check(cache);
 }
 
 slab_status slab_cache_validate(const slab_cache *cache)
 {
-    return cache == nullptr ? SLAB_EINVAL : slab::detail::cache_validate(cache);
+    if (cache == nullptr) {
+        return SLAB_EINVAL;
+    }
+    return slab::detail::cache_dormant(cache) ? SLAB_OK : slab::detail::cache_validate(cache);
 }
 
 const char *slab_status_str(slab_status status)

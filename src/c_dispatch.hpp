@@ -10,21 +10,6 @@
 namespace slab {
 namespace detail {
 inline namespace SLAB_ABI_TAG {
-// The control block of a cache handle in *c, or why there is none: SLAB_EINVAL
-// (NULL) or SLAB_EBADPTR (not a genuine control block). Validated before the
-// lock is taken, so it reads nothing that another context may be writing.
-inline slab_status cache_ok(const slab_cache *cache, slab_cache **c)
-{
-    if (cache == nullptr) {
-        return SLAB_EINVAL;
-    }
-    if (!slab::detail::cache_genuine(cache)) {
-        return SLAB_EBADPTR;
-    }
-    *c = const_cast<slab_cache *>(cache);
-    return SLAB_OK;
-}
-
 template <class Lock>
 struct lock_tag {
     using type = Lock;
@@ -87,6 +72,32 @@ inline bool lock_known(const slab_cache *c)
 {
     return by_lock_kind(
         c, [](auto) { return true; }, [] { return false; });
+}
+
+// The control block of a cache handle in *c, or why there is none: SLAB_EINVAL
+// (NULL) or SLAB_EBADPTR (not a genuine control block). Validated before the
+// lock is taken, so it reads nothing that another context may be writing.
+// A static cache's first call puts it in service here (under its lock).
+inline slab_status cache_ok(const slab_cache *cache, slab_cache **c)
+{
+    if (cache == nullptr) {
+        return SLAB_EINVAL;
+    }
+    slab_cache *d = const_cast<slab_cache *>(cache);
+    if (!cache_genuine(d)) {
+        if (!cache_dormant(d)) {
+            return SLAB_EBADPTR;
+        }
+        if (!lock_known(d)) {
+            return SLAB_EUNSUPPORTED;
+        }
+        slab_status st = with_lock(d, [&] { return d->master == nullptr ? cache_wake(d) : SLAB_OK; });
+        if (st != SLAB_OK) {
+            return st;
+        }
+    }
+    *c = d;
+    return SLAB_OK;
 }
 
 }  // inline namespace SLAB_ABI_TAG

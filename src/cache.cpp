@@ -4,6 +4,7 @@
 // in cache_create and cache_teardown, where no other context can see the cache.
 #include "geometry.hpp"
 #include "page_bridge.hpp"
+#include "static_cache.hpp"
 
 namespace slab {
 namespace detail {
@@ -46,6 +47,52 @@ bool give_slave(slab_cache *c, slab_page *s)
 
 }  // namespace
 
+namespace {
+
+// Fills the control block of a cache whose first page (the master) is
+// `master`, holding cap_master slots, and puts the master in service.
+void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *master, uint32_t cap_master,
+                 const slab_page_source *src, uint8_t lock_kind)
+{
+    c->magic = cache_magic(c, g.slab_size);
+    c->fast = nullptr;
+    list_init(&c->partial);
+    c->spare = nullptr;
+    c->stride = g.stride;
+    c->slab_size = g.slab_size;
+    c->obj_size = obj_size;
+    c->recip = g.recip;
+    c->cap_slave = g.cap_slave;
+    c->cap_master = cap_master;
+    c->on_error = nullptr;
+    c->error_ctx = nullptr;
+    c->in_use = 0;
+    c->in_use_peak = 0;
+    c->slabs = 1;
+    c->slabs_peak = 1;
+    c->full = cap_master > 0 ? 0 : 1;
+    c->master = master;
+    c->source = src;
+    c->wait = nullptr;
+    c->waiters = 0;
+    c->handles = 1;
+    c->lock_kind = lock_kind;
+    c->cxx_owned = 0;
+    c->wide = g.wide;
+    c->pinned = 0;
+    page_init(master, c, g.slab_size, cap_master);
+    master->cap++; // the pin (see struct slab_cache): handles == 1
+    // A master too small for any slot (huge objects) is full forever, and so
+    // on no list (page_init left it self-linked).
+    if (cap_master > 0) {
+        list_push(&c->partial, &master->node);
+    }
+    sync_fast(c);
+    SLAB_TRACE_TAKEN(c, master, g.slab_size);
+}
+
+}  // namespace
+
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
                          size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_page_source *src)
 {
@@ -65,45 +112,37 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     if (page == nullptr) {
         return st; // no control block yet: these counts die with the attempt
     }
-    slab_page *master = static_cast<slab_page *>(page);
     slab_cache *c = static_cast<slab_cache *>(static_cast<void *>(static_cast<char *>(page) + g.cache_offset));
-    c->magic = cache_magic(c, g.slab_size);
-    c->fast = nullptr;
-    list_init(&c->partial);
-    c->spare = nullptr;
-    c->stride = g.stride;
-    c->slab_size = g.slab_size;
-    c->obj_size = obj_size;
-    c->recip = g.recip;
-    c->cap_slave = g.cap_slave;
-    c->cap_master = g.cap_master;
-    c->on_error = nullptr;
-    c->error_ctx = nullptr;
-    c->in_use = 0;
-    c->in_use_peak = 0;
-    c->slabs = 1;
-    c->slabs_peak = 1;
-    c->full = g.cap_master > 0 ? 0 : 1;
-    c->hooks = hooks;
-    c->master = master;
-    c->source = src;
-    c->wait = nullptr;
-    c->waiters = 0;
-    c->handles = 1;
     c->lock_offset = g.lock_offset;
-    c->lock_kind = lock_kind;
-    c->cxx_owned = 0;
-    c->wide = g.wide;
-    page_init(master, c, g.slab_size, g.cap_master);
-    master->cap++; // the pin (see struct slab_cache): handles == 1
-    // A master too small for any slot (huge objects) is full forever, and so
-    // on no list (page_init left it self-linked).
-    if (g.cap_master > 0) {
-        list_push(&c->partial, &master->node);
-    }
-    sync_fast(c);
-    SLAB_TRACE_TAKEN(c, master, g.slab_size);
+    cache_setup(c, g, obj_size, static_cast<slab_page *>(page), g.cap_master, src, lock_kind);
+    c->hooks = hooks;
     *out = c;
+    return SLAB_OK;
+}
+
+// A static cache's first use (slab/static.h): its image names the pages and
+// the object's shape; the control block lives outside them, so the first
+// page is all slots, as a slave's. Its pages come from the image's own
+// source, in order, and are never given back (pinned).
+slab_status cache_wake(slab_cache *c)
+{
+    SLAB_ASSERT(cache_dormant(c));
+    const slab_static_info_ *info = static_info(c);
+    geometry g; // NOLINT(cppcoreguidelines-pro-type-member-init)
+    slab_status st = geometry_plan(info->obj_size, info->obj_align, SLAB_DEFAULT_SLAB_SIZE, 1, 1, &g);
+    if (st != SLAB_OK) {
+        return st; // static.h refuses such shapes at compile time
+    }
+    const slab_page_source *src = &info->source;
+    hook_counts hooks = {0, 0, 0};
+    void *page = bridge_take(src, g.slab_size, &hooks, &st);
+    if (page == nullptr) {
+        return st;
+    }
+    uint8_t kind = c->lock_kind; // the lock and its offset are the image's
+    cache_setup(c, g, info->obj_size, static_cast<slab_page *>(page), g.cap_slave, src, kind);
+    c->hooks = hooks;
+    c->pinned = 1;
     return SLAB_OK;
 }
 
@@ -148,7 +187,7 @@ slab_status free_transition(slab_cache *c, slab_page *s)
         c->full--;
         list_push(&c->partial, &s->node);
     }
-    if (page_used(s) == 0 && s != master_of(c)) {
+    if (page_used(s) == 0 && s != master_of(c) && c->pinned == 0) { // (a static cache keeps its pages)
         SLAB_ASSERT(c->slabs >= 2 && c->in_use <= (c->slabs - 2) * c->cap_slave + c->cap_master);
         list_detach(&s->node);
         if (c->spare == nullptr) {
@@ -196,6 +235,12 @@ void *cache_alloc_slow(slab_cache *c, slab_status *why)
     slab_status ignored = SLAB_OK;
     slab_status *status = why != nullptr ? why : &ignored;
     *status = SLAB_OK;
+    if (SLAB_UNLIKELY(c->master == nullptr)) { // a static cache's first use
+        *status = cache_wake(c);
+        if (*status != SLAB_OK) {
+            return nullptr;
+        }
+    }
     if (c->partial.next == &c->partial) {
         slab_page *s = c->spare;
         if (s != nullptr) {

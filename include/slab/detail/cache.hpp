@@ -97,6 +97,7 @@ struct slab_cache {
     uint8_t lock_kind;          // SLAB_LOCK_KIND_*
     uint8_t cxx_owned : 1;      // 1: ended by its last C++ handle, not by slab_cache_destroy()
     uint8_t wide : 1;           // slot map entries are 16-bit (more than 254 slots per slab)
+    uint8_t pinned : 1;         // a static cache (slab/static.h): pages kept, never given back
 };
 
 static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 168 : 108),
@@ -235,6 +236,12 @@ SLAB_COLD slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj);
 // Slow path of free (src/refuse.cpp): obj is not a live slot of its slab s.
 // Says why, reports it through the cache's hook, and changes nothing.
 SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void *obj);
+
+// A statically defined cache (slab/static.h, src/static_cache.cpp) that was
+// never used: its control block holds only the image the macro wrote.
+// cache_wake puts it in service (its first page), with the lock held.
+bool cache_dormant(const slab_cache *c);
+slab_status cache_wake(slab_cache *c);
 
 // Compiled in src/cache.cpp.
 // src NULL: the global hooks; else kept by pointer (slab_page_source).

@@ -1,0 +1,154 @@
+// Statically defined caches (slab/static.h): no page hook ever, storage in
+// the named section, the compile-time geometry equal to the library's, the
+// first use under the lock, slab_free by masking, destroy refused.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "counting_pages.hpp"
+#include "slab/static.h"
+
+namespace {
+
+struct Msg {
+    uint32_t words[9]; // 36 B: stride 40 on 64-bit
+};
+
+SLAB_CACHE_DEFINE(dma_bufs, 200, 64, 40, "slab_test_dma");
+SLAB_CACHE_DEFINE_STATIC(msgs, sizeof(Msg), alignof(Msg), 150);
+SLAB_CACHE_DEFINE_LOCKED(spun, 24, 8, 3, "slab_test_dma", SLAB_LOCK_SPIN);
+
+extern "C" char __start_slab_test_dma[];
+extern "C" char __stop_slab_test_dma[];
+
+using slabtest::pages::alloc_calls;
+using slabtest::pages::free_calls;
+
+// Every object of the count is there, each in the named section, no hook is
+// called, the pages are SLAB_STATIC_PAGES default-size pages.
+TEST(StaticCache, HoldsCountObjectsInItsSectionWithoutAHook)
+{
+    const uint64_t hooks = alloc_calls() + free_calls();
+    EXPECT_EQ(slab_cache_validate(dma_bufs), SLAB_OK) << "a dormant cache validates";
+    const size_t pages = SLAB_STATIC_PAGES(200, 64, 40);
+    const size_t capacity = pages * SLAB_STATIC_PER_PAGE(200, 64);
+    EXPECT_GE(capacity, 40u);
+    EXPECT_LT(capacity - SLAB_STATIC_PER_PAGE(200, 64), 40u) << "no page more than needed";
+    std::vector<void *> objs;
+    for (size_t i = 0; i < capacity; i++) {
+        void *p = slab_alloc(dma_bufs);
+        ASSERT_NE(p, nullptr) << i;
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u);
+        EXPECT_GE(static_cast<char *>(p), __start_slab_test_dma);
+        EXPECT_LE(static_cast<char *>(p) + 200, __stop_slab_test_dma);
+        std::memset(p, 0xAB, 200);
+        objs.push_back(p);
+    }
+    slab_status why = SLAB_OK;
+    EXPECT_EQ(slab_alloc_status(dma_bufs, &why), nullptr);
+    EXPECT_EQ(why, SLAB_ENOMEM) << "full: no hook to ask";
+    slab_stats st{};
+    ASSERT_EQ(slab_cache_stats(dma_bufs, &st), SLAB_OK);
+    EXPECT_EQ(st.objs_in_use, capacity);
+    EXPECT_EQ(st.objs_per_slab, SLAB_STATIC_PER_PAGE(200, 64));
+    EXPECT_EQ(st.objs_in_master, SLAB_STATIC_PER_PAGE(200, 64)) << "no control block in the first page";
+    EXPECT_EQ(st.slabs_in_use, pages);
+    EXPECT_EQ(st.pages_taken, pages);
+    EXPECT_EQ(slab_cache_validate(dma_bufs), SLAB_OK);
+    for (void *p : objs) {
+        ASSERT_EQ(slab_free(p), SLAB_OK) << "found by masking";
+    }
+    EXPECT_EQ(slab_free(objs[0]), SLAB_EDOUBLEFREE);
+    ASSERT_EQ(slab_cache_stats(dma_bufs, &st), SLAB_OK);
+    EXPECT_EQ(st.objs_in_use, 0u);
+    EXPECT_EQ(st.slabs_in_use, pages) << "empty pages are kept";
+    EXPECT_EQ(st.pages_given, 0u);
+    EXPECT_EQ(slab_cache_destroy(dma_bufs), SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_cache_validate(dma_bufs), SLAB_OK);
+    // Reused after being emptied: same capacity, still no hook.
+    for (size_t i = 0; i < capacity; i++) {
+        objs[i] = slab_alloc(dma_bufs);
+        ASSERT_NE(objs[i], nullptr);
+    }
+    for (void *p : objs) {
+        ASSERT_EQ(slab_cache_free(dma_bufs, p), SLAB_OK);
+    }
+    EXPECT_EQ(alloc_calls() + free_calls(), hooks) << "no page hook call, ever";
+}
+
+// The first call may be any call: stats puts the cache in service too.
+TEST(StaticCache, FirstUseByStatsThenAllocs)
+{
+    slab_stats st{};
+    ASSERT_EQ(slab_cache_stats(msgs, &st), SLAB_OK);
+    EXPECT_EQ(st.objs_in_use, 0u);
+    EXPECT_EQ(st.slot_size, sizeof(Msg) < sizeof(void *) ? sizeof(void *) : (sizeof(Msg) + 7) / 8 * 8);
+    EXPECT_EQ(st.slabs_in_use, 1u) << "one page in service at first";
+    std::vector<void *> objs;
+    for (int i = 0; i < 150; i++) {
+        objs.push_back(slab_alloc(msgs));
+        ASSERT_NE(objs.back(), nullptr);
+    }
+    EXPECT_EQ(slab_cache_validate(msgs), SLAB_OK);
+    for (void *p : objs) {
+        ASSERT_EQ(slab_free(p), SLAB_OK);
+    }
+}
+
+// A lock from the flags: the spin lock's byte is the image's.
+TEST(StaticCache, LockedFormTakesItsLock)
+{
+    void *a = slab_alloc(spun);
+    void *b = slab_alloc(spun);
+    ASSERT_NE(a, nullptr);
+    ASSERT_NE(b, nullptr);
+    EXPECT_NE(a, b);
+    EXPECT_EQ(slab_free(a), SLAB_OK);
+    EXPECT_EQ(slab_free(b), SLAB_OK);
+    EXPECT_EQ(slab_cache_validate(spun), SLAB_OK);
+}
+
+// The compile-time geometry is the library's: a static page holds exactly
+// what a default-size slave of a cache of that shape holds.
+TEST(StaticCache, CompileTimeGeometryMatchesTheLibrary)
+{
+    struct Shape {
+        size_t size, align, per_page;
+    };
+    const Shape shapes[] = {
+        {1, 0, SLAB_STATIC_PER_PAGE(1, 0)},         {8, 8, SLAB_STATIC_PER_PAGE(8, 8)},
+        {12, 4, SLAB_STATIC_PER_PAGE(12, 4)},       {16, 16, SLAB_STATIC_PER_PAGE(16, 16)},
+        {24, 0, SLAB_STATIC_PER_PAGE(24, 0)},       {33, 1, SLAB_STATIC_PER_PAGE(33, 1)},
+        {64, 64, SLAB_STATIC_PER_PAGE(64, 64)},     {100, 4, SLAB_STATIC_PER_PAGE(100, 4)},
+        {200, 64, SLAB_STATIC_PER_PAGE(200, 64)},   {500, 8, SLAB_STATIC_PER_PAGE(500, 8)},
+        {1000, 0, SLAB_STATIC_PER_PAGE(1000, 0)},   {2000, 16, SLAB_STATIC_PER_PAGE(2000, 16)},
+        {4000, 8, SLAB_STATIC_PER_PAGE(4000, 8)},   {3, 2, SLAB_STATIC_PER_PAGE(3, 2)},
+        {40, 32, SLAB_STATIC_PER_PAGE(40, 32)},     {1024, 1024, SLAB_STATIC_PER_PAGE(1024, 1024)},
+    };
+    for (const Shape &s : shapes) {
+        slab_cache *c = nullptr;
+        ASSERT_EQ(slab_cache_create(&c, s.size, s.align, 0, 0), SLAB_OK) << s.size;
+        slab_stats st{};
+        ASSERT_EQ(slab_cache_stats(c, &st), SLAB_OK);
+        EXPECT_EQ(s.per_page, st.objs_per_slab) << "size " << s.size << " align " << s.align;
+        EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
+    }
+    EXPECT_EQ(SLAB_STATIC_PER_PAGE(SLAB_DEFAULT_SLAB_SIZE, 0), 0u) << "no room beside the header";
+    EXPECT_EQ(SLAB_STATIC_PER_PAGE(8, SLAB_DEFAULT_SLAB_SIZE), 0u);
+    EXPECT_EQ(SLAB_STATIC_PAGES(24, 8, 1), 1u);
+}
+
+// Misuse of a static cache's objects is refused as for any cache.
+TEST(StaticCache, RefusesMisuse)
+{
+    char *p = static_cast<char *>(slab_alloc(msgs));
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(slab_free(p + 4), SLAB_ENOTSLOT);
+    EXPECT_EQ(slab_cache_free(dma_bufs, p), SLAB_EWRONGCACHE);
+    EXPECT_EQ(slab_free(p), SLAB_OK);
+    EXPECT_EQ(slab_free(p), SLAB_EDOUBLEFREE);
+    EXPECT_EQ(slab_cache_validate(msgs), SLAB_OK);
+}
+
+}  // namespace
