@@ -34,8 +34,12 @@ for checks in 0 1; do
 		jobs+=("$f|${CXXFLAGS[*]} -DSLAB_CHECKS=$checks")
 	done
 done
+# A hook directory whose code needs more than its own headers (an RTOS's,
+# another target) names the extra flags in its lint-flags.txt.
 for f in hooks/*/*.c; do
-	jobs+=("$f|-std=c11 -Iinclude -I$(dirname "$f")")
+	extra=""
+	[ -f "$(dirname "$f")/lint-flags.txt" ] && extra=$(grep -v '^#' "$(dirname "$f")/lint-flags.txt" | tr '\n' ' ')
+	jobs+=("$f|-std=c11 -Iinclude -I$(dirname "$f") $extra")
 done
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c \
 	'f="${1%%|*}"; flags="${1#*|}"; '"$TIDY"' --quiet "$f" -- $flags 2>"$0/clang-tidy-stderr-$$.txt"' "$OUT" {} \
