@@ -8,20 +8,19 @@ using slab::detail::slab_page;
 
 namespace {
 
-using slab::detail::by_lock_kind;
 using slab::detail::cache_ok;
 using slab::detail::lock_known;
 using slab::detail::with_lock;
 using slab::detail::alloc_locked_as;
 using slab::detail::free_locked_as;
 
-// One alloc under the cache's lock. NULL with *status SLAB_EUNSUPPORTED for
-// a lock kind not built for this target.
-SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
+// One alloc under the cache's lock of a kind by_common_kind does not inline
+// (c_dispatch.hpp): one cold call more for these. NULL with *status
+// SLAB_EUNSUPPORTED for a kind not built for this target.
+SLAB_COLD void *alloc_rare(slab_cache *c, slab_status *status)
 {
-    return by_lock_kind(
-        c,
-        [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_locked_as<typename decltype(tag)::type>(c, status); },
+    return slab::detail::by_rare_kind(
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_locked_as<typename decltype(tag)::type>(c, status); },
         [&]() -> void * {
             if (status != nullptr) {
                 *status = SLAB_EUNSUPPORTED;
@@ -30,13 +29,28 @@ SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
         });
 }
 
+SLAB_COLD slab_status free_rare(slab_cache *c, slab_page *s, void *obj, bool fast)
+{
+    return slab::detail::by_rare_kind(
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast); },
+        [] { return SLAB_EUNSUPPORTED; });
+}
+
+// One alloc under the cache's lock.
+SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
+{
+    return slab::detail::by_common_kind(
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_locked_as<typename decltype(tag)::type>(c, status); },
+        [&]() SLAB_INLINE_LAMBDA { return alloc_rare(c, status); });
+}
+
 // Frees obj into its validated slab s under the cache's lock; `fast`: s is a
 // byte-map slab (the inline half may take it).
 SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, bool fast)
 {
-    return by_lock_kind(
+    return slab::detail::by_common_kind(
         c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast); },
-        [] { return SLAB_EUNSUPPORTED; });
+        [&]() SLAB_INLINE_LAMBDA { return free_rare(c, s, obj, fast); });
 }
 
 // Why the header at obj's default-size mask did not validate: it may be the

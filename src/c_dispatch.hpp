@@ -15,15 +15,18 @@ struct lock_tag {
     using type = Lock;
 };
 
-// The one lock-kind dispatch of the C front: op(lock_tag<L>{}) for the
-// cache's lock type L, expanded once per lock kind (the interrupt locks
-// before the spin lock: on a Cortex-M they are the usual ones; a program's
-// slab_lock_ops, and a C++ lock type through its thunks, as OpsLock), or
-// other() for a kind not built for this target. Hot callers pass SLAB_INLINE_LAMBDA lambdas so that each is
-// inlined there instead of called through a closure (at -Os GCC would keep
-// one out-of-line copy).
+// The lock-kind dispatch of the C front: op(lock_tag<L>{}) for the cache's
+// lock type L, or other() for a kind not built for this target. Split in
+// two so that the hot calls (alloc, free) inline the built-in kinds (none,
+// interrupt, BASEPRI, spin, in that order: the first two keep the code and
+// instruction counts they had before the RTOS locks) and reach a program's
+// slab_lock_ops or a C++ lock type's thunks (as OpsLock) through one cold
+// call: by_common_kind's other() is that call.
+// Hot callers pass SLAB_INLINE_LAMBDA lambdas so that each is inlined there
+// instead of called through a closure (at -Os GCC would keep one
+// out-of-line copy).
 template <class Op, class Other>
-SLAB_INLINE auto by_lock_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
+SLAB_INLINE auto by_common_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
 {
     uint8_t kind = c->lock_kind;
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
@@ -39,15 +42,28 @@ SLAB_INLINE auto by_lock_kind(const slab_cache *c, Op op, Other other) -> declty
         return op(lock_tag<slab::detail::BasepriAny>{});
     }
 #endif
-    if (kind == SLAB_LOCK_KIND_OPS) {
-        return op(lock_tag<slab::detail::OpsLock>{});
-    }
 #if SLAB_HAVE_ATOMIC_EXCHANGE
     if (kind == SLAB_LOCK_KIND_SPIN) {
         return op(lock_tag<slab::SpinLock>{});
     }
 #endif
     return other();
+}
+
+template <class Op, class Other>
+SLAB_INLINE auto by_rare_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
+{
+    if (c->lock_kind == SLAB_LOCK_KIND_OPS) {
+        return op(lock_tag<slab::detail::OpsLock>{});
+    }
+    return other();
+}
+
+// Every kind, for the calls that are not hot.
+template <class Op, class Other>
+SLAB_INLINE auto by_lock_kind(const slab_cache *c, Op op, Other other) -> decltype(other())
+{
+    return by_common_kind(c, op, [&]() SLAB_INLINE_LAMBDA { return by_rare_kind(c, op, other); });
 }
 
 // Runs op() with the cache's lock held. Kinds not built for this target are

@@ -32,6 +32,9 @@ typedef struct {
 } bench_api;
 
 extern const bench_api bench_c_nolock, bench_c_irq; /* api_c.c */
+/* The RTOS locks (ARMv7-M and ARMv8-M Mainline): SLAB_LOCK_BASEPRI, and a
+ * PRIMASK lock of the program's through slab_lock_ops. */
+extern const bench_api bench_c_basepri, bench_c_ops;
 extern const bench_api bench_box_nolock, bench_box_irq; /* api_box.cpp */
 
 #ifdef __cplusplus

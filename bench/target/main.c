@@ -33,7 +33,8 @@ static const workload_size size = {50, 3, 200, 300, 10};
 static const workload_size size = {4000, 60, 200, 8000, 500};
 #endif
 
-static const bench_api *const apis[] = {&bench_c_nolock, &bench_c_irq, &bench_box_nolock, &bench_box_irq};
+static const bench_api *const apis[] = {&bench_c_nolock, &bench_c_irq, &bench_c_basepri, &bench_c_ops,
+                                        &bench_box_nolock, &bench_box_irq};
 enum { LIVE_FEW = 10, LIVE_MANY = 1000 };
 
 /* Rows whose maximum must not depend on the live count: the library's own
