@@ -32,10 +32,31 @@ HB_HDRS := $(wildcard bench/heap/*.h bench/heap/*/*.h bench/heap/freertos/host/*
 HB_TIMEOUT := 300
 HB_QEMU = timeout $(HB_TIMEOUT) qemu-system-arm -icount shift=10 $(call QEMU_ARGS,mps2-an385,$(1))
 
-.PHONY: bench-heap-target bench-heap-host test-bench-heap-smoke hb-fw-run hb-fw-smoke
+.PHONY: bench-heap-target bench-heap-host test-bench-heap-smoke hb-fw-run hb-fw-smoke hb-fw-mem
 
-bench-heap-target:
-	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-run
+# The lua5.4 trace: the interpreter runs bench/heap/trace/script.lua under
+# the tracer (LD_PRELOAD), convert makes the replay format, objcopy an
+# object the memory firmware links (flash).
+HB_TRACE := $(HB_OUT)/lua.trace
+$(HB_OUT)/trace_preload.so: bench/heap/trace/trace_preload.c
+	@mkdir -p $(dir $@)
+	gcc -std=gnu11 -O2 -shared -fPIC -Wall -Wextra -Werror $< -o $@
+$(HB_OUT)/convert: bench/heap/trace/convert.c
+	@mkdir -p $(dir $@)
+	gcc -std=c11 -O2 -Wall -Wextra -Werror $< -o $@
+$(HB_TRACE): bench/heap/trace/script.lua $(HB_OUT)/trace_preload.so $(HB_OUT)/convert
+	HB_TRACE=$(HB_OUT)/lua.raw LD_PRELOAD=$(HB_OUT)/trace_preload.so lua5.4 $< > $(HB_OUT)/lua.out
+	$(HB_OUT)/convert $(HB_OUT)/lua.raw $@ | tee $(HB_OUT)/lua.stats
+
+# Timing, then memory with 4 KiB slabs (the library as built) and with
+# 1 KiB slabs (a library built with SLAB_DEFAULT_SLAB_SIZE=1024).
+HB_S1K := BUILD=build/arm-none-eabi-cortex-m3-s1024 SLAB_DEFS=-DSLAB_DEFAULT_SLAB_SIZE=1024
+bench-heap-target: $(HB_TRACE)
+	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-run hb-fw-mem
+	@$(ARM_MAKE) CPU=cortex-m3 $(HB_S1K) lib hb-fw-mem
+	@bench/heap/report_target.sh $(HB_OUT) > $(HB_OUT)/target.md
+	@cat $(HB_OUT)/target.md
+	@echo "bench-heap-target: wrote $(HB_OUT)/target.md"
 
 test-bench-heap-smoke:
 	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-smoke
@@ -74,6 +95,44 @@ $(HB_FW)/bench_heap.elf: $(HB_FW_OBJS) $(HB_PEER_OBJS) $(HB_FW)/obj/main.o $(LIB
 	$(HB_LINK)
 $(HB_FW)/bench_heap_smoke.elf: $(HB_FW_OBJS) $(HB_PEER_OBJS) $(HB_FW)/obj/main_smoke.o $(LIB)
 	$(HB_LINK)
+
+# The memory firmware: libslab's pages from hooks/buffer_pages (searched
+# pool sizes), heap_4 recording its highest block, a larger ucHeap.
+HB_MEM_DEFS := -DHB_SLAB_PAGES=PAGES_BUDDY -DHB_HEAP4_TRACE -DHB_HEAP4_SIZE=524288u
+HB_MEM_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,workload.c pages.c replay.c alloc_o1heap.c alloc_tlsf.c \
+	alloc_umm.c alloc_newlib.c syscalls.c measure_call.c)
+HB_MEM_OBJS := $(foreach s,$(HB_MEM_SRCS),$(call hb_fw_obj,$(s))) \
+	$(filter-out %/heap_4.c.o,$(HB_PEER_OBJS)) $(addprefix $(HB_FW)/mem/,heap_4.o alloc_heap4.o alloc_slab.o)
+$(foreach s,$(filter-out $(HB_FW_SRCS),$(HB_MEM_SRCS)),$(eval $(call hb_fw_rule,$(s),$$(HB_FW_CFLAGS),)))
+$(HB_FW)/mem/heap_4.o: $(PEERS)/freertos-kernel/portable/MemMang/heap_4.c $(HB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HB_PEER_CFLAGS) $(HB_MEM_DEFS) -c $< -o $@
+$(HB_FW)/mem/alloc_%.o: bench/heap/alloc_%.c $(HB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HB_FW_CFLAGS) $(HB_MEM_DEFS) -c $< -o $@
+$(HB_FW)/mem/main_%.o: bench/heap/mem_target.c $(HB_HDRS) $(FW_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HB_FW_CFLAGS) -DHB_MEM_WORK=$(if $(filter lua,$*),1,0) -c $< -o $@
+$(HB_FW)/mem/lua_trace.o: $(HB_TRACE)
+	@mkdir -p $(dir $@)
+	cd $(dir $<) && $(OBJCOPY) -I binary -O elf32-littlearm -B arm \
+		--rename-section .data=.rodata.hb_trace,alloc,load,readonly,data,contents \
+		--set-section-alignment .rodata.hb_trace=4 \
+		--redefine-sym _binary_lua_trace_start=hb_trace_start --redefine-sym _binary_lua_trace_end=hb_trace_end \
+		--strip-symbol _binary_lua_trace_size lua.trace $(CURDIR)/$@
+$(HB_FW)/mem_random.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_random.o $(LIB)
+	$(HB_LINK)
+$(HB_FW)/mem_lua.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_lua.o $(HB_FW)/mem/lua_trace.o $(LIB)
+	$(HB_LINK)
+
+hb-fw-mem: $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf
+	@for w in random lua; do \
+		echo "== $(CPU) on QEMU mps2-an385, slab size $(if $(SLAB_DEFS),1024,4096): bench-heap memory, $$w"; \
+		timeout $(HB_TIMEOUT) qemu-system-arm $(call QEMU_ARGS,mps2-an385,$(HB_FW)/mem_$$w.elf) \
+			> $(HB_FW)/mem_$$w.log 2>&1; status=$$?; cat $(HB_FW)/mem_$$w.log; \
+		if [ $$status -ne 0 ] || ! grep -q "^$(HB_DONE)" $(HB_FW)/mem_$$w.log; then \
+			echo "bench-heap-target: memory ($$w): exit status $$status"; exit 1; fi; \
+	done
 
 HB_DONE := bench-heap: done
 hb-fw-run: $(HB_FW)/bench_heap.elf

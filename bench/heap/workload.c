@@ -43,14 +43,15 @@ static unsigned path_of(const hb_alloc *a, size_t before)
     return after > before ? 1u : after < before ? 2u : 0u;
 }
 
+static size_t live_bytes;
+
 void hb_result_init(hb_result *r)
 {
+    live_bytes = 0;
     memset(r, 0, sizeof *r);
     r->checksum = 2166136261u;
     r->min_align = 1u << 30;
 }
-
-static size_t live_bytes;
 
 void *hb_alloc_block(const hb_alloc *a, size_t size, uint32_t tag, int record, hb_result *r)
 {
@@ -113,7 +114,6 @@ int hb_run(const hb_alloc *a, const hb_shape *s, int record, hb_result *r)
 {
     hb_result_init(r);
     rng = s->seed;
-    live_bytes = 0;
     uint32_t live = 0;
     uint32_t cap = s->cap < HB_MAX_LIVE ? s->cap : HB_MAX_LIVE;
     for (uint32_t op = 0; op < s->ops; op++) {

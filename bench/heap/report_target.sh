@@ -1,0 +1,2 @@
+#!/bin/sh
+cat "$1"/cortex-m3/bench.log
