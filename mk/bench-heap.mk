@@ -7,7 +7,7 @@
 #                               libslab at 10 and 10,000 live; .text of each;
 #                               the smallest arena / page pool for the workload
 #                               and for a lua5.4 trace, with 4 KiB and 1 KiB
-#                               slabs: build/bench-heap/target.md
+#                               (and 512 B) slabs: build/bench-heap/target.md
 #   make bench-heap-host        x86-64 callgrind: hot malloc+free pair and the
 #                               random workload per operation, against glibc,
 #                               jemalloc, mimalloc and the peers built for the
@@ -32,7 +32,7 @@ HB_HDRS := $(wildcard bench/heap/*.h bench/heap/*/*.h bench/heap/freertos/host/*
 HB_TIMEOUT := 300
 HB_QEMU = timeout $(HB_TIMEOUT) qemu-system-arm -icount shift=10 $(call QEMU_ARGS,mps2-an385,$(1))
 
-.PHONY: bench-heap-target bench-heap-host test-bench-heap-smoke hb-fw-run hb-fw-smoke hb-fw-mem
+.PHONY: bench-heap-target bench-heap-host test-bench-heap-smoke hb-fw-run hb-fw-smoke hb-fw-mem hb-host-smoke
 
 # The lua5.4 trace: the interpreter runs bench/heap/trace/script.lua under
 # the tracer (LD_PRELOAD), convert makes the replay format, objcopy an
@@ -48,21 +48,22 @@ $(HB_TRACE): bench/heap/trace/script.lua $(HB_OUT)/trace_preload.so $(HB_OUT)/co
 	HB_TRACE=$(HB_OUT)/lua.raw LD_PRELOAD=$(HB_OUT)/trace_preload.so lua5.4 $< > $(HB_OUT)/lua.out
 	$(HB_OUT)/convert $(HB_OUT)/lua.raw $@ | tee $(HB_OUT)/lua.stats
 
-# Timing, then memory with 4 KiB slabs (the library as built) and with
-# 1 KiB slabs (a library built with SLAB_DEFAULT_SLAB_SIZE=1024).
-HB_S1K := BUILD=build/arm-none-eabi-cortex-m3-s1024 SLAB_DEFS=-DSLAB_DEFAULT_SLAB_SIZE=1024
+# Timing, then memory with 4 KiB slabs (the library as built), and with
+# 1 KiB and 512 B slabs (libraries built with SLAB_DEFAULT_SLAB_SIZE).
+hb_slabs = BUILD=build/arm-none-eabi-cortex-m3-s$(1) SLAB_DEFS=-DSLAB_DEFAULT_SLAB_SIZE=$(1)
 bench-heap-target: $(HB_TRACE)
 	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-run hb-fw-mem
-	@$(ARM_MAKE) CPU=cortex-m3 $(HB_S1K) lib hb-fw-mem
+	@$(ARM_MAKE) CPU=cortex-m3 $(call hb_slabs,1024) lib hb-fw-mem
+	@$(ARM_MAKE) CPU=cortex-m3 $(call hb_slabs,512) lib hb-fw-mem
 	@bench/heap/report_target.sh $(HB_OUT) > $(HB_OUT)/target.md
 	@cat $(HB_OUT)/target.md
 	@echo "bench-heap-target: wrote $(HB_OUT)/target.md"
 
-test-bench-heap-smoke:
+test-bench-heap-smoke: hb-host-smoke
 	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-smoke
 
 ifeq ($(TOOLCHAIN),arm-none-eabi)
-HB_FW := $(HB_OUT)/$(CPU)$(if $(SLAB_DEFS),-s1024)
+HB_FW := $(HB_OUT)/$(CPU)$(if $(SLAB_DEFS),-s$(lastword $(subst =, ,$(SLAB_DEFS))))
 HB_FW_BASE := firmware/startup.c firmware/semihost.c firmware/console.c bench/target/counter.c \
 	hooks/buffer_pages/buffer_pages.c
 HB_FW_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,$(HB_SHARED) alloc_newlib.c syscalls.c measure_target.c)
@@ -127,7 +128,7 @@ $(HB_FW)/mem_lua.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_lua.o $(HB_FW)/mem/lua_tr
 
 hb-fw-mem: $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf
 	@for w in random lua; do \
-		echo "== $(CPU) on QEMU mps2-an385, slab size $(if $(SLAB_DEFS),1024,4096): bench-heap memory, $$w"; \
+		echo "== $(CPU) on QEMU mps2-an385, slab size $(if $(SLAB_DEFS),$(lastword $(subst =, ,$(SLAB_DEFS))),4096): bench-heap memory, $$w"; \
 		timeout $(HB_TIMEOUT) qemu-system-arm $(call QEMU_ARGS,mps2-an385,$(HB_FW)/mem_$$w.elf) \
 			> $(HB_FW)/mem_$$w.log 2>&1; status=$$?; cat $(HB_FW)/mem_$$w.log; \
 		if [ $$status -ne 0 ] || ! grep -q "^$(HB_DONE)" $(HB_FW)/mem_$$w.log; then \
@@ -149,3 +150,47 @@ hb-fw-smoke: $(HB_FW)/bench_heap_smoke.elf
 		echo "test-bench-heap-smoke: $$n runs (8 expected), $$sums distinct checksums (1 expected)"; exit 1; fi; \
 	echo "test-bench-heap-smoke: cortex-m3: 8 runs complete (libslab x3, o1heap, TLSF, umm_malloc, heap_4, newlib), one checksum"
 endif
+
+# The host side: the same harness and peers built with gcc -O2 for x86-64,
+# libslab as built for the host ($(LIB), 4 KiB slabs), one binary per
+# malloc (jemalloc and mimalloc replace glibc's when linked).
+HB_HOST_FLAVOURS := glibc jemalloc mimalloc
+HB_HOST_LIBS_glibc :=
+HB_HOST_LIBS_jemalloc := -ljemalloc
+HB_HOST_LIBS_mimalloc := -lmimalloc
+HB_HOST_INC := $(HB_CFG_INC) -Ibench/heap/freertos/host -Iinclude
+HB_HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror $(HB_HOST_INC)
+HB_HOST_PEER_CFLAGS := -std=gnu11 -O2 -g -DNDEBUG -w $(HB_HOST_INC)
+HB_HOST_SRCS := $(addprefix bench/heap/,$(HB_SHARED) measure_call.c main_host.c) hooks/buffer_pages/buffer_pages.c
+HB_HOST_DIR := $(HB_OUT)/host
+HB_HOST_OBJS := $(foreach s,$(HB_HOST_SRCS),$(HB_HOST_DIR)/$(notdir $(s)).o)
+HB_HOST_POBJS := $(foreach s,$(HB_PEER_SRCS),$(HB_HOST_DIR)/$(notdir $(s)).o)
+$(foreach s,$(HB_HOST_SRCS),$(eval $(HB_HOST_DIR)/$(notdir $(s)).o: $(s) $(HB_HDRS); @mkdir -p $$(dir $$@); gcc $$(HB_HOST_CFLAGS) -c $$< -o $$@))
+$(foreach s,$(HB_PEER_SRCS),$(eval $(HB_HOST_DIR)/$(notdir $(s)).o: $(s) $(HB_HDRS); @mkdir -p $$(dir $$@); gcc $$(HB_HOST_PEER_CFLAGS) -c $$< -o $$@))
+define hb_host_flavour
+$(HB_HOST_DIR)/alloc_hosted_$(1).o: bench/heap/alloc_hosted.c $(HB_HDRS)
+	@mkdir -p $$(dir $$@)
+	gcc $(HB_HOST_CFLAGS) -DHB_MALLOC_NAME='"$(1)"' -c $$< -o $$@
+$(HB_HOST_DIR)/hb_host_$(1): $(HB_HOST_OBJS) $(HB_HOST_POBJS) $(HB_HOST_DIR)/alloc_hosted_$(1).o $(LIB)
+	g++ $$(filter %.o,$$^) $(LIB) $(HB_HOST_LIBS_$(1)) -o $$@
+endef
+ifneq ($(TOOLCHAIN),arm-none-eabi)
+$(foreach f,$(HB_HOST_FLAVOURS),$(eval $(call hb_host_flavour,$(f))))
+endif
+HB_HOST_BINS := $(HB_HOST_FLAVOURS:%=$(HB_HOST_DIR)/hb_host_%)
+
+bench-heap-host: $(HB_HOST_BINS)
+	@bench/heap/report_host.sh $(HB_HOST_DIR) > $(HB_OUT)/host.md
+	@cat $(HB_OUT)/host.md
+	@echo "bench-heap-host: wrote $(HB_OUT)/host.md"
+
+# The host half of the smoke suite: every allocator of every binary runs
+# 400 operations of the workload, and all read back the same bytes.
+hb-host-smoke: $(HB_HOST_BINS)
+	@set -e; rm -f $(HB_HOST_DIR)/smoke.log; \
+	for a in libslab o1heap TLSF umm_malloc heap_4 malloc; do $(HB_HOST_DIR)/hb_host_glibc $$a smoke >> $(HB_HOST_DIR)/smoke.log; done; \
+	for m in jemalloc mimalloc; do $(HB_HOST_DIR)/hb_host_$$m malloc smoke >> $(HB_HOST_DIR)/smoke.log; done; \
+	n=$$(grep -c '^random|' $(HB_HOST_DIR)/smoke.log); sums=$$(cut -d'|' -f5 $(HB_HOST_DIR)/smoke.log | sort -u | wc -l); \
+	if [ "$$n" != 8 ] || [ "$$sums" != 1 ]; then cat $(HB_HOST_DIR)/smoke.log; \
+		echo "test-bench-heap-smoke: host: $$n runs (8 expected), $$sums distinct checksums (1 expected)"; exit 1; fi; \
+	echo "test-bench-heap-smoke: x86-64: 8 runs complete (libslab, o1heap, TLSF, umm_malloc, heap_4, glibc, jemalloc, mimalloc), one checksum"
