@@ -29,6 +29,7 @@ HB_PEER_SRCS := $(PEERS)/o1heap/o1heap.c $(PEERS)/tlsf/tlsf.c $(PEERS)/umm_mallo
 	$(PEERS)/freertos-kernel/portable/MemMang/heap_4.c
 HB_SHARED := workload.c pages.c alloc_slab.c alloc_o1heap.c alloc_tlsf.c alloc_umm.c alloc_heap4.c
 HB_HDRS := $(wildcard bench/heap/*.h bench/heap/*/*.h bench/heap/freertos/host/*.h) $(LIB_HDRS)
+HB_FW_HDRS := $(wildcard firmware/*.h bench/target/*.h)
 HB_TIMEOUT := 300
 HB_QEMU = timeout $(HB_TIMEOUT) qemu-system-arm -icount shift=10 $(call QEMU_ARGS,mps2-an385,$(1))
 
@@ -63,7 +64,8 @@ test-bench-heap-smoke: hb-host-smoke
 	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-smoke
 
 ifeq ($(TOOLCHAIN),arm-none-eabi)
-HB_FW := $(HB_OUT)/$(CPU)$(if $(SLAB_DEFS),-s$(lastword $(subst =, ,$(SLAB_DEFS))))
+HB_TAG ?= $(if $(SLAB_DEFS),-s$(lastword $(subst =, ,$(SLAB_DEFS))))
+HB_FW := $(HB_OUT)/$(CPU)$(HB_TAG)
 HB_FW_BASE := firmware/startup.c firmware/semihost.c firmware/console.c bench/target/counter.c \
 	hooks/buffer_pages/buffer_pages.c
 HB_FW_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,$(HB_SHARED) alloc_newlib.c syscalls.c measure_target.c)
@@ -76,16 +78,16 @@ HB_FW_OBJS := $(foreach s,$(HB_FW_SRCS),$(call hb_fw_obj,$(s)))
 HB_PEER_OBJS := $(foreach s,$(HB_PEER_SRCS),$(call hb_fw_obj,$(s)))
 
 define hb_fw_rule
-$(call hb_fw_obj,$(1)): $(1) $(HB_HDRS) $(FW_HDRS)
+$(call hb_fw_obj,$(1)): $(1) $(HB_HDRS) $(HB_FW_HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(2) $(3) -c $$< -o $$@
 endef
 $(foreach s,$(HB_FW_SRCS),$(eval $(call hb_fw_rule,$(s),$$(HB_FW_CFLAGS),)))
 $(foreach s,$(HB_PEER_SRCS),$(eval $(call hb_fw_rule,$(s),$$(HB_PEER_CFLAGS),)))
-$(HB_FW)/obj/main.o: bench/heap/main_target.c $(HB_HDRS) $(FW_HDRS)
+$(HB_FW)/obj/main.o: bench/heap/main_target.c $(HB_HDRS) $(HB_FW_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HB_FW_CFLAGS) -c $< -o $@
-$(HB_FW)/obj/main_smoke.o: bench/heap/main_target.c $(HB_HDRS) $(FW_HDRS)
+$(HB_FW)/obj/main_smoke.o: bench/heap/main_target.c $(HB_HDRS) $(HB_FW_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HB_FW_CFLAGS) -DHB_SMOKE=1 -c $< -o $@
 
@@ -111,7 +113,7 @@ $(HB_FW)/mem/heap_4.o: $(PEERS)/freertos-kernel/portable/MemMang/heap_4.c $(HB_H
 $(HB_FW)/mem/alloc_%.o: bench/heap/alloc_%.c $(HB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HB_FW_CFLAGS) $(HB_MEM_DEFS) -c $< -o $@
-$(HB_FW)/mem/main_%.o: bench/heap/mem_target.c $(HB_HDRS) $(FW_HDRS)
+$(HB_FW)/mem/main_%.o: bench/heap/mem_target.c $(HB_HDRS) $(HB_FW_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HB_FW_CFLAGS) -DHB_MEM_WORK=$(if $(filter lua,$*),1,0) -c $< -o $@
 $(HB_FW)/mem/lua_trace.o: $(HB_TRACE)

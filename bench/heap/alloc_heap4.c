@@ -59,4 +59,4 @@ static size_t needed(void)
     return high == 0 ? 0 : (size_t)(high - (uintptr_t)ucHeap) + link_size();
 }
 
-hb_alloc hb_heap4 = {"heap_4", init, fini, (hb_fn)pvPortMalloc, (hb_fn)vPortFree, 0, 0, 0, needed, 0};
+hb_alloc hb_heap4 = {"heap_4", init, fini, (hb_fn)pvPortMalloc, (hb_fn)vPortFree, 0, 0, 0, needed, 0, 0};

@@ -18,4 +18,4 @@ static int init(void *arena, size_t size)
 
 static int fini(void) { return 0; }
 
-hb_alloc hb_malloc = {HB_MALLOC_NAME, init, fini, (hb_fn)malloc, (hb_fn)free, 0, 0, 0, 0, 0};
+hb_alloc hb_malloc = {HB_MALLOC_NAME, init, fini, (hb_fn)malloc, (hb_fn)free, 0, 0, 0, 0, 0, 0};

@@ -33,4 +33,4 @@ static int fini(void) { return 0; }
 
 static size_t needed(void) { return (size_t)(brk_max - base); }
 
-hb_alloc hb_malloc = {"newlib", init, fini, (hb_fn)malloc, (hb_fn)free, 0, 0, 0, needed, 0};
+hb_alloc hb_malloc = {"newlib", init, fini, (hb_fn)malloc, (hb_fn)free, 0, 0, 0, needed, 0, 0};

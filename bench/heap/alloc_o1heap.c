@@ -16,4 +16,4 @@ static int fini(void)
     return o1heapDoInvariantsHold(h) && o1heapGetDiagnostics(h).allocated == 0 ? 0 : 1;
 }
 
-hb_alloc hb_o1heap = {"o1heap", init, fini, (hb_fn)o1heapAllocate, (hb_fn)o1heapFree, 1, 1, 0, 0, 0};
+hb_alloc hb_o1heap = {"o1heap", init, fini, (hb_fn)o1heapAllocate, (hb_fn)o1heapFree, 1, 1, 0, 0, 0, 0};

@@ -28,4 +28,10 @@ static int fini(void)
 
 static size_t needed(void) { return pages_peak(); }
 
-hb_alloc hb_slab = {"libslab", init, fini, (hb_fn)slab_heap_alloc, (hb_fn)slab_heap_free, 1, 0, 0, needed, pages_held};
+static size_t classes(void)
+{
+    slab_heap_usage u;
+    return slab_heap_stats(heap, &u) == SLAB_OK ? u.classes_live : 0;
+}
+
+hb_alloc hb_slab = {"libslab", init, fini, (hb_fn)slab_heap_alloc, (hb_fn)slab_heap_free, 1, 0, 0, needed, pages_held, classes};

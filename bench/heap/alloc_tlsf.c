@@ -12,4 +12,4 @@ static int init(void *arena, size_t size)
 
 static int fini(void) { return tlsf_check((tlsf_t)hb_tlsf.ctx) == 0 ? 0 : 1; }
 
-hb_alloc hb_tlsf = {"TLSF", init, fini, (hb_fn)tlsf_malloc, (hb_fn)tlsf_free, 1, 1, 0, 0, 0};
+hb_alloc hb_tlsf = {"TLSF", init, fini, (hb_fn)tlsf_malloc, (hb_fn)tlsf_free, 1, 1, 0, 0, 0, 0};

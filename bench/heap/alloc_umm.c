@@ -22,4 +22,4 @@ static int init(void *arena, size_t size)
 
 static int fini(void) { return 0; }
 
-hb_alloc hb_umm = {"umm_malloc", init, fini, (hb_fn)umm_malloc, (hb_fn)umm_free, 0, 0, 0, 0, 0};
+hb_alloc hb_umm = {"umm_malloc", init, fini, (hb_fn)umm_malloc, (hb_fn)umm_free, 0, 0, 0, 0, 0, 0};

@@ -38,6 +38,9 @@ typedef struct hb_alloc {
     /* Bytes of pages held from the page hook, or NULL: a call that moved
      * it took (or gave back) a page, and is tallied on that path. */
     size_t (*pages)(void);
+    /* Size classes live (libslab), or NULL: a call that created one is
+     * tallied on the "class created" path instead. */
+    size_t (*classes)(void);
 } hb_alloc;
 
 /* One workload: `ops` operations in all; the first `cap` (when cap < ops)
@@ -64,7 +67,7 @@ typedef struct {
     uint32_t checksum;   /* FNV-1a over every byte read back at free */
     uint32_t min_align;  /* largest power of two every block was aligned to */
     size_t peak_live;    /* peak of the sum of requested sizes */
-    hb_tally path[2][3]; /* [alloc, free][no page move, page taken, page given] */
+    hb_tally path[2][4]; /* [alloc, free][no page move, page taken, page given, class created] */
 } hb_result;
 
 /* Instructions of one call (0 where nothing counts: the host build). */

@@ -55,9 +55,9 @@ static int run(hb_alloc *a, uint32_t cap, uint32_t ops, hb_result *r)
     num(r->checksum);
     num(r->min_align);
     con_str("\n");
-    static const char *const path_name[3] = {"no page", "page taken", "page given"};
+    static const char *const path_name[4] = {"no page", "page taken", "page given", "class created"};
     for (unsigned op = 0; a->pages != NULL && op < 2; op++) {
-        for (unsigned p = 0; p < 3; p++) {
+        for (unsigned p = 0; p < 4; p++) {
             con_str("path|");
             con_str(a->name);
             num(cap);

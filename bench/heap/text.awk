@@ -5,7 +5,7 @@
 #   o1heap, TLSF, umm_malloc, heap_4   their one object each, less the
 #               checking functions only the bench calls after a run
 #               (o1heapDoInvariantsHold, o1heapGetDiagnostics, tlsf_check,
-#               its walker, vPortGetHeapStats)
+#               its walker, vPortGetHeapStats; libslab's slab_heap_stats)
 #   newlib      libc.a's malloc.o, mallocr.o, freer.o, sbrkr.o, mlock.o
 #               (what malloc and free pull in, less the _sbrk of the glue)
 # Prints "text|<allocator>|<bytes>". Usage: awk -f text.awk bench_heap.map
@@ -20,7 +20,7 @@ inmap && /^ *[.]/ { sec = $1 }
 inmap && NF >= 3 && $(NF-1) ~ /^0x[0-9a-f]+$/ && $(NF-2) ~ /^0x[0-9a-f]+$/ {
     if (NF == 4) sec = $1
     if (sec !~ /^[.]text/) next
-    if (sec ~ /o1heapDoInvariantsHold|o1heapGetDiagnostics|tlsf_check|integrity_walker|vPortGetHeapStats/) next
+    if (sec ~ /slab_heap_stats|o1heapDoInvariantsHold|o1heapGetDiagnostics|tlsf_check|integrity_walker|vPortGetHeapStats/) next
     f = $NF
     who = ""
     if (f ~ /libslab\.a\(/) who = "libslab"

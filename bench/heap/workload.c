@@ -36,10 +36,14 @@ static void tally(hb_tally *t, uint32_t n)
     }
 }
 
-/* 0: no page moved, 1: a page taken, 2: a page given back. */
-static unsigned path_of(const hb_alloc *a, size_t before)
+/* 0: no page moved, 1: a page taken, 2: a page given back, 3: a size
+ * class created (its first pages taken). */
+static unsigned path_of(const hb_alloc *a, size_t before, size_t classes_before)
 {
     size_t after = a->pages != NULL ? a->pages() : 0;
+    if (a->classes != NULL && a->classes() != classes_before) {
+        return 3u;
+    }
     return after > before ? 1u : after < before ? 2u : 0u;
 }
 
@@ -57,6 +61,7 @@ void *hb_alloc_block(const hb_alloc *a, size_t size, uint32_t tag, int record, h
 {
     uintptr_t p = 0;
     size_t before = a->pages != NULL ? a->pages() : 0;
+    size_t classes = a->classes != NULL ? a->classes() : 0;
     uint32_t n = a->alloc_takes_ctx ? hb_measure(a->alloc, a->ctx, size, &p) : hb_measure(a->alloc, size, 0, &p);
     if (p == 0) {
         r->failed++;
@@ -64,7 +69,7 @@ void *hb_alloc_block(const hb_alloc *a, size_t size, uint32_t tag, int record, h
     }
     if (record) {
         tally(&r->alloc, n);
-        tally(&r->path[0][path_of(a, before)], n);
+        tally(&r->path[0][path_of(a, before, classes)], n);
     }
     while ((p & (r->min_align - 1u)) != 0) {
         r->min_align >>= 1;
@@ -91,11 +96,12 @@ void hb_free_block(const hb_alloc *a, void *p, size_t size, uint32_t tag, int re
     }
     uintptr_t ret = 0;
     size_t before = a->pages != NULL ? a->pages() : 0;
+    size_t classes = a->classes != NULL ? a->classes() : 0;
     uint32_t n = a->free_takes_ctx ? hb_measure(a->free, a->ctx, (uintptr_t)p, &ret)
                                    : hb_measure(a->free, (uintptr_t)p, 0, &ret);
     if (record) {
         tally(&r->free, n);
-        tally(&r->path[1][path_of(a, before)], n);
+        tally(&r->path[1][path_of(a, before, classes)], n);
     }
     live_bytes -= size;
 }
