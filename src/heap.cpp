@@ -93,7 +93,10 @@ struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
     size_t page_bytes_peak;
     size_t failures;          // hook failures not counted by a live class cache
     large_hdr *retained;      // pages whose give-back the hook refused
+    const slab_page_source *source; // NULL: the global hooks
+    slab::detail::OpsLock ops; // used when lock_kind is SLAB_LOCK_KIND_OPS
     uint8_t lock_kind;        // SLAB_LOCK_KIND_*
+    uint8_t basepri;          // used when lock_kind is SLAB_LOCK_KIND_BASEPRI
     slab::SpinLock spin;      // used when lock_kind is SLAB_LOCK_KIND_SPIN
     slab_cache *classes[kClasses];
 };
@@ -122,14 +125,36 @@ SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
         return op();
     }
 #endif
+#if SLAB_HAVE_BASEPRI_LOCK
+    if (kind == SLAB_LOCK_KIND_BASEPRI) {
+        slab::detail::BasepriAny mask{h->basepri};
+        slab::Guard<slab::detail::BasepriAny> hold(mask);
+        return op();
+    }
+#endif
 #if SLAB_HAVE_ATOMIC_EXCHANGE
     if (kind == SLAB_LOCK_KIND_SPIN) {
         slab::Guard<slab::SpinLock> hold(h->spin);
         return op();
     }
 #endif
+    if (kind == SLAB_LOCK_KIND_OPS) {
+        slab::Guard<slab::detail::OpsLock> hold(h->ops);
+        return op();
+    }
     SLAB_ASSERT(!"lock kind not built for this target");
     return op();
+}
+
+// The heap's pages: from its page source, or the global hooks.
+void *heap_page_alloc(const slab_page_source *src, size_t size)
+{
+    return src == nullptr ? slab_page_alloc(size, size) : src->alloc(src->ctx, size, size);
+}
+
+int heap_page_free(const slab_page_source *src, void *page, size_t size)
+{
+    return src == nullptr ? slab_page_free(page, size, size) : src->free(src->ctx, page, size, size);
 }
 
 // The report hook the heap sets on each of its class caches: the core's
@@ -203,7 +228,7 @@ void zero_bytes(void *dst, size_t n) { __builtin_memset(dst, 0, n); }
 SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
 {
     slab_cache *c = nullptr;
-    slab_status st = cache_create_locked<slab::NoLock>(&c, class_bytes(i), kAlign, kD);
+    slab_status st = cache_create_locked<slab::NoLock>(&c, class_bytes(i), kAlign, kD, h->source);
     if (st != SLAB_OK) {
         h->failures++; // no page (the attempt's own counters died with it)
         return nullptr;
@@ -303,14 +328,14 @@ bool plan_large(size_t size, size_t align, large_plan *out)
 // twice). NULL with one failure counted otherwise.
 void *take_page(slab_heap *h, size_t size)
 {
-    void *page = slab_page_alloc(size, size);
+    void *page = heap_page_alloc(h->source, size);
     if (page == nullptr) {
         h->failures++;
         return nullptr;
     }
     if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
         h->failures++;
-        if (slab_page_free(page, size, size) != 0) {
+        if (heap_page_free(h->source, page, size) != 0) {
             h->failures++;
         }
         return nullptr;
@@ -353,7 +378,7 @@ size_t large_usable(const large_hdr *l) { return large_page(l) - large_off(l); }
 bool give_large_page(slab_heap *h, large_hdr *l)
 {
     size_t size = large_page(l); // (the page is the hook's once it took it back)
-    if (slab_page_free(large_base(l), size, size) == 0) {
+    if (heap_page_free(h->source, large_base(l), size) == 0) {
         h->large_pages--;
         h->large_bytes -= size;
         return true;
@@ -573,30 +598,73 @@ SLAB_COLD slab_status free_other(void *ptr)
     return with_lock(w.heap, [&] { return free_located(&w, ptr); });
 }
 
+slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *ops, const slab_page_source *src);
+
 }  // namespace
 
 extern "C" {
 
-slab_status slab_heap_create(slab_heap **out, unsigned flags)
+slab_status slab_heap_create(slab_heap **out, unsigned flags) { return heap_create(out, flags, nullptr, nullptr); }
+
+slab_status slab_heap_create_ex(slab_heap **out, const slab_heap_config *config)
+{
+    if (config == nullptr) {
+        return SLAB_EINVAL;
+    }
+    return heap_create(out, config->flags, config->lock, config->pages);
+}
+
+}  // extern "C"
+
+namespace {
+
+// Every creation of a heap: the lock (the program's ops, or the built-in
+// kind of flags) and the page source (NULL: the global hooks). Arguments, not
+// a struct: at -Os an aggregate on the stack costs a memset.
+slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *ops, const slab_page_source *src)
 {
     if (out == nullptr) {
         return SLAB_EINVAL;
     }
-    uint8_t kind = SLAB_LOCK_KIND_NONE;
-    switch (flags) {
+    if ((src != nullptr && (src->alloc == nullptr || src->free == nullptr)) ||
+        (ops != nullptr && (flags != 0 || ops->lock == nullptr || ops->unlock == nullptr))) {
+        return SLAB_EINVAL;
+    }
+    uint8_t kind = ops != nullptr ? uint8_t(SLAB_LOCK_KIND_OPS) : uint8_t(SLAB_LOCK_KIND_NONE);
+    uint8_t prio = 0;
+    switch (flags & 0xFFu) {
     case 0:
+        if (flags != 0) {
+            return SLAB_EINVAL;
+        }
         break;
     case SLAB_LOCK_SPIN_BIT_:
+        if (flags != SLAB_LOCK_SPIN_BIT_) {
+            return SLAB_EINVAL;
+        }
         if (!SLAB_HAVE_ATOMIC_EXCHANGE) {
             return SLAB_EUNSUPPORTED;
         }
         kind = SLAB_LOCK_KIND_SPIN;
         break;
     case SLAB_LOCK_IRQ:
+        if (flags != SLAB_LOCK_IRQ) {
+            return SLAB_EINVAL;
+        }
         if (!SLAB_HAVE_IRQ_LOCK) {
             return SLAB_EUNSUPPORTED;
         }
         kind = SLAB_LOCK_KIND_IRQ;
+        break;
+    case SLAB_LOCK_BASEPRI_BIT_:
+        prio = static_cast<uint8_t>(flags >> 8);
+        if (prio == 0 || (flags >> 8) > 0xFFu) {
+            return SLAB_EINVAL;
+        }
+        if (!SLAB_HAVE_BASEPRI_LOCK) {
+            return SLAB_EUNSUPPORTED;
+        }
+        kind = SLAB_LOCK_KIND_BASEPRI;
         break;
     default:
         return SLAB_EINVAL;
@@ -605,12 +673,12 @@ slab_status slab_heap_create(slab_heap **out, unsigned flags)
     while (size < sizeof(slab_heap)) {
         size <<= 1;
     }
-    void *page = slab_page_alloc(size, size);
+    void *page = heap_page_alloc(src, size);
     if (page == nullptr) {
         return SLAB_ENOMEM;
     }
     if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
-        (void)slab_page_free(page, size, size);
+        (void)heap_page_free(src, page, size);
         return SLAB_EHOOKALIGN;
     }
     slab_heap *h = static_cast<slab_heap *>(page);
@@ -631,7 +699,12 @@ slab_status slab_heap_create(slab_heap **out, unsigned flags)
     h->page_bytes_peak = size;
     h->failures = 0;
     h->retained = nullptr;
+    h->source = src;
+    if (ops != nullptr) {
+        h->ops.ops = *ops;
+    }
     h->lock_kind = kind;
+    h->basepri = prio;
     new (&h->spin) slab::SpinLock();
     for (size_t i = 0; i < kClasses; i++) {
         h->classes[i] = nullptr;
@@ -640,6 +713,10 @@ slab_status slab_heap_create(slab_heap **out, unsigned flags)
     *out = h;
     return SLAB_OK;
 }
+
+}  // namespace
+
+extern "C" {
 
 slab_status slab_heap_destroy(slab_heap *heap)
 {
@@ -662,7 +739,7 @@ slab_status slab_heap_destroy(slab_heap *heap)
     size_t size = h->page_size;
     uintptr_t magic = h->magic;
     h->magic = 0;
-    if (slab_page_free(h, size, size) != 0) {
+    if (heap_page_free(h->source, h, size) != 0) {
         h->magic = magic;
         h->failures++;
         return SLAB_EHOOKFREE;

@@ -68,13 +68,33 @@ typedef void (*slab_heap_error_fn)(void *ctx, slab_heap *heap, slab_status statu
  * slab_page_alloc(P, P), P = the smallest power of two >= SLAB_MIN_SLAB_SIZE
  * that holds it (256 B on 32-bit ARM, 512 B on x86-64). Class caches are
  * created on first use.
- *   flags  0, SLAB_LOCK_SPIN or SLAB_LOCK_IRQ (as slab_cache_create).
+ *   flags  0, SLAB_LOCK_SPIN, SLAB_LOCK_IRQ or SLAB_LOCK_BASEPRI(prio) (as
+ *          slab_cache_create).
  * @retval SLAB_OK, SLAB_EINVAL (out NULL, unknown or conflicting flags),
  *         SLAB_EUNSUPPORTED (lock kind not on this target), SLAB_ENOMEM,
  *         SLAB_EHOOKALIGN, SLAB_EHOOKDUP. *out is untouched on error.
  * Thread context. O(classes).
  */
 slab_status slab_heap_create(slab_heap **out, unsigned flags);
+
+/*
+ * Every way to make a heap (slab/slab.h: slab_cache_config for caches):
+ *   flags  as slab_heap_create(), plus SLAB_LOCK_BASEPRI(prio)
+ *   lock   NULL: the built-in lock of flags; else the program's lock, copied
+ *          (flags must then be 0). Every heap call takes it once.
+ *   pages  NULL: the global hooks; else every page of the heap (its control
+ *          block, its class caches' slabs, its large blocks) comes from and
+ *          goes back to that source (kept by pointer: it must outlive the
+ *          heap). One heap per memory region.
+ * @retval as slab_heap_create(), SLAB_EINVAL for a lock with lock flags or a
+ *         NULL member of lock or pages.
+ */
+typedef struct slab_heap_config {
+    unsigned flags;
+    const slab_lock_ops *lock;
+    const slab_page_source *pages;
+} slab_heap_config;
+slab_status slab_heap_create_ex(slab_heap **out, const slab_heap_config *config);
 
 /*
  * Gives every page back: class caches, large pages the hook refused before,
