@@ -22,9 +22,14 @@
  *   SLAB_LOCK_IRQ     masks interrupts (PRIMASK save/restore) on Cortex-M:
  *                     safe between threads and interrupts of one core.
  *                     ARM targets only: SLAB_EUNSUPPORTED elsewhere.
- * C++ caches (slab.hpp) with NoLock, SpinLock or IrqLock are usable from C
- * too; with a user-defined lock type, C calls on them return
- * SLAB_EUNSUPPORTED (slab_alloc: NULL), since C cannot take that lock.
+ *   SLAB_LOCK_BASEPRI(prio)  masks only the interrupts at or below a
+ *                     priority (ARMv7-M, ARMv8-M Mainline): for RTOSes that
+ *                     keep urgent interrupts running (FreeRTOS's
+ *                     configMAX_SYSCALL_INTERRUPT_PRIORITY). Below.
+ *   slab_lock_ops     any lock the program supplies
+ *                     (slab_cache_create_with_lock, below).
+ * C++ caches (slab.hpp) are usable from C too, whatever their lock type: a
+ * user-defined one is taken through thunks the C++ front stores with it.
  * With a lock, slab_alloc/slab_free/slab_cache_free/slab_cache_stats may be
  * called from any context the lock covers. slab_cache_create/destroy may call
  * the page hooks and should run in thread context.
@@ -173,7 +178,8 @@ void *slab_alloc(slab_cache *cache);
  * As slab_alloc(), and tells why it returned NULL: *status (if status is not
  * NULL) is SLAB_OK on success, else SLAB_EINVAL (NULL cache), SLAB_ENOMEM,
  * SLAB_EHOOKALIGN, SLAB_EHOOKDUP (the hook handed out a page that is a live
- * slab: not used) or SLAB_EUNSUPPORTED (a C++ cache with a user lock type).
+ * slab: not used) or SLAB_EUNSUPPORTED (a lock kind not built for this
+ * target).
  * The cache argument is trusted: only NULL is detected. O(1).
  */
 void *slab_alloc_status(slab_cache *cache, slab_status *status);
@@ -213,8 +219,8 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
  *         SLAB_EDOUBLEFREE, SLAB_ENOTSLOT, SLAB_EHEADER, SLAB_ENEVERALLOC,
  *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
- *         back: it stays with the cache), SLAB_EUNSUPPORTED (an object of a
- *         C++ cache with a user lock type), SLAB_EREDZONE (checked mode:
+ *         back: it stays with the cache), SLAB_EUNSUPPORTED (a lock kind not
+ *         built for this target), SLAB_EREDZONE (checked mode:
  *         reported, the object is freed).
  * O(1); may call slab_page_free() once.
  */
@@ -247,7 +253,7 @@ typedef void (*slab_error_fn)(void *ctx, slab_cache *cache, slab_status status, 
 slab_status slab_cache_set_error_handler(slab_cache *cache, slab_error_fn fn, void *ctx);
 
 /* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL argument), SLAB_EBADPTR (not a
- * cache), SLAB_EUNSUPPORTED (C++ cache with a user lock type). O(1). */
+ * cache), SLAB_EUNSUPPORTED (a lock kind not built for this target). O(1). */
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out);
 
 /* Restarts the high-water marks (objs_peak, slabs_peak) at the current values.
