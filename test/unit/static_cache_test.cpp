@@ -152,3 +152,45 @@ TEST(StaticCache, RefusesMisuse)
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- typed form
+
+#include "slab/static.hpp"
+
+namespace {
+
+struct Frame {
+    explicit Frame(int v) : value(v) { live++; }
+    ~Frame() { live--; }
+    int value;
+    char bytes[60];
+    static int live;
+};
+int Frame::live = 0;
+
+SLAB_CACHE_DEFINE_TYPED(frames, Frame, slab::SpinLock, 5, "slab_test_dma");
+
+TEST(StaticCache, TypedFormBuildsBoxesAndRunsDestructors)
+{
+    std::vector<slab::StaticCache<Frame, slab::SpinLock>::box_type> boxes;
+    const size_t capacity = SLAB_STATIC_PAGES(sizeof(Frame), alignof(Frame), 5) *
+                            SLAB_STATIC_PER_PAGE(sizeof(Frame), alignof(Frame));
+    for (size_t i = 0; i < capacity; i++) {
+        auto r = frames.make(static_cast<int>(i));
+        ASSERT_TRUE(r) << slab_status_str(r.status());
+        EXPECT_EQ(r->get()->value, static_cast<int>(i));
+        boxes.push_back(r.take());
+    }
+    auto full = frames.make(99);
+    EXPECT_FALSE(full);
+    EXPECT_EQ(full.status(), SLAB_ENOMEM);
+    EXPECT_EQ(Frame::live, static_cast<int>(capacity));
+    boxes.clear();
+    EXPECT_EQ(Frame::live, 0);
+    slab_stats st{};
+    ASSERT_EQ(slab_cache_stats(frames.raw(), &st), SLAB_OK);
+    EXPECT_EQ(st.objs_in_use, 0u);
+    EXPECT_EQ(slab_cache_validate(frames.raw()), SLAB_OK);
+}
+
+}  // namespace
