@@ -90,3 +90,38 @@ TEST(HeapDuplicatePage, LiveAlignedLargePageRefusedForALargeBlock)
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(std::_Exit(dup_verdict(100, 2 * kD, 3 * kD)), ::testing::ExitedWithCode(kRefused), "");
 }
+
+// A large page the hook refused back stays with the heap (heap.md: "on a
+// list linked through the freed block") with the freed mark. Handed out again
+// by the hook, take_page sees no live header there and takes it: the new
+// block overwrites the retained list's link, and the heap holds the page
+// twice. FAILS (exit 1: kTaken).
+namespace {
+
+int retained_dup_verdict()
+{
+    slab_heap *h = nullptr;
+    void *p = slab_heap_create(&h, 0) == SLAB_OK ? slab_heap_alloc(h, 3000) : nullptr;
+    void *page = reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(p) & ~(uintptr_t)(kD - 1));
+    refuse_next_frees(1);
+    if (p == nullptr || slab_heap_free(p) != SLAB_EHOOKFREE || !is_live_page(page, kD)) {
+        return kSetup;
+    }
+    slab_heap_usage before{}, after{};
+    (void)slab_heap_stats(h, &before);
+    hand_out_again(page);
+    void *q = slab_heap_alloc(h, 3000);
+    (void)slab_heap_stats(h, &after);
+    if (q != nullptr) {
+        return kTaken;
+    }
+    return after.hook_failures == before.hook_failures + 1 ? kRefused : kUncounted;
+}
+
+}  // namespace
+
+TEST(HeapDuplicatePage, RetainedLargePageRefusedForALargeBlock)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(std::_Exit(retained_dup_verdict()), ::testing::ExitedWithCode(kRefused), "");
+}
