@@ -5,12 +5,12 @@
 # what it expects). As test-fuzz does for caches, against the library built
 # with the fuzz flags twice (build/fuzz/normal and build/fuzz/checked,
 # mk/hardening.mk), each target built with the same SLAB_* options.
-#   make test-fuzz-heap   FUZZ_HEAP_TEST_SECONDS (default 20) split over both builds
+#   make test-fuzz-heap   FUZZ_HEAP_TEST_SECONDS (default 16) split over both builds
 #   make fuzz-heap        FUZZ_HEAP_SECONDS (default 600) split over both builds
 # The shipped corpus (test/fuzz/heap/corpus) is read-only; what a run finds
 # goes to build/fuzz/<variant>/heap-corpus, crashes to build/fuzz/<variant>/heap-*.
 FUZZ_HEAP_SECONDS ?= 600
-FUZZ_HEAP_TEST_SECONDS ?= 20
+FUZZ_HEAP_TEST_SECONDS ?= 16
 FUZZ_HEAP_SRCS := $(wildcard test/fuzz/heap/*.cpp)
 FUZZ_HEAP_HDRS := $(wildcard test/fuzz/heap/*.hpp)
 FUZZ_HEAP_ARGS := -max_len=2048 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
