@@ -7,6 +7,7 @@
 # mk/hardening.mk), each target built with the same SLAB_* options.
 #   make test-fuzz-heap   FUZZ_HEAP_TEST_SECONDS (default 16) split over both builds
 #   make fuzz-heap        FUZZ_HEAP_SECONDS (default 600) split over both builds
+#   make fuzz-heap-replay the shipped corpus through g++ builds (no libFuzzer), optionally under valgrind
 # The shipped corpus (test/fuzz/heap/corpus) is read-only; what a run finds
 # goes to build/fuzz/<variant>/heap-corpus, crashes to build/fuzz/<variant>/heap-*.
 FUZZ_HEAP_SECONDS ?= 600
@@ -42,6 +43,23 @@ fuzz-heap: fuzz-heap-build
 test-fuzz-heap: fuzz-heap-build
 	@$(call fuzz_heap_run,checked,$$(( $(FUZZ_HEAP_TEST_SECONDS) / 2 )))
 	@$(call fuzz_heap_run,normal,$$(( $(FUZZ_HEAP_TEST_SECONDS) - $(FUZZ_HEAP_TEST_SECONDS) / 2 )))
+
+# The corpus replayed without libFuzzer or sanitizers (test/fuzz/replay_main.cpp),
+# built with g++ against the host libraries (build/host-gcc, build/host-gcc-checks);
+# FUZZ_HEAP_REPLAY_WRAP runs it under a tool:
+#   make fuzz-heap-replay FUZZ_HEAP_REPLAY_WRAP='valgrind -q --error-exitcode=99'
+FUZZ_HEAP_REPLAY_WRAP ?=
+.PHONY: fuzz-heap-replay
+build/fuzz-heap-replay/%/replay: $(FUZZ_HEAP_SRCS) $(FUZZ_HEAP_HDRS) test/fuzz/replay_main.cpp
+	@$(call hard_lib,host-gcc,build/$*,$(if $(findstring checks,$*),1),-O2 -g)
+	@mkdir -p $(dir $@)
+	g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -Iinclude $(if $(findstring checks,$*),-DSLAB_CHECKS=1) \
+		$(FUZZ_HEAP_SRCS) test/fuzz/replay_main.cpp build/$*/libslab.a -o $@
+fuzz-heap-replay: build/fuzz-heap-replay/host-gcc/replay build/fuzz-heap-replay/host-gcc-checks/replay
+	@set -e; for v in host-gcc host-gcc-checks; do \
+		$(FUZZ_HEAP_REPLAY_WRAP) ./build/fuzz-heap-replay/$$v/replay test/fuzz/heap/corpus \
+			>build/fuzz-heap-replay/$$v/log.txt 2>&1 || { tail -40 build/fuzz-heap-replay/$$v/log.txt; exit 1; }; \
+		grep '^fuzz_heap: [0-9]' build/fuzz-heap-replay/$$v/log.txt; done
 
 # Developer tool: fold what the runs found into the shipped corpus, minimized.
 fuzz-heap-corpus-merge: fuzz-heap-build
