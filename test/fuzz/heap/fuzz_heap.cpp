@@ -26,6 +26,9 @@
 // written after it went back (the quarantine of hfuzz_pages).
 //
 // At exit the target prints what it checked ("fuzz_heap:" lines).
+// Environment: HFUZZ_TRACE prints every operation (to replay a crash);
+// HFUZZ_DUP_LIVE_LARGE and HFUZZ_DEAD_HEAP also generate the cases of the
+// known heap bugs, left out by default (not_large_page below, heap_misuse.cpp).
 #include "fuzz_heap.hpp"
 
 #include <cstdio>
