@@ -48,7 +48,8 @@ struct large_hdr {
 constexpr uintptr_t kGeoMask = 0x7FF;
 constexpr uintptr_t kGeoAligned = 0x20;
 constexpr uintptr_t kLargeLive = uintptr_t(0x35) << 11;  // tweak of a live block's magic
-constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page (freed mark)
+constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page the heap keeps (retained)
+constexpr uintptr_t kLargeGone = uintptr_t(0x5E) << 11;  // tweak of a freed block's page given back to the hook
 constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4Full) : uintptr_t(0xC2B2AE3Du);
 
 SLAB_INLINE uintptr_t large_tag(const large_hdr *l, const slab_heap *h, uintptr_t tweak, uintptr_t geo)
@@ -94,6 +95,7 @@ struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
     size_t failures;          // hook failures not counted by a live class cache
     large_hdr *retained;      // pages whose give-back the hook refused
     const slab_page_source *source; // NULL: the global hooks
+    slab_page_source class_source;  // the class caches' pages: source through page_in_use
     slab::detail::OpsLock ops; // used when lock_kind is SLAB_LOCK_KIND_OPS
     uint8_t lock_kind;        // SLAB_LOCK_KIND_*
     uint8_t basepri;          // used when lock_kind is SLAB_LOCK_KIND_BASEPRI
@@ -228,7 +230,7 @@ void zero_bytes(void *dst, size_t n) { __builtin_memset(dst, 0, n); }
 SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
 {
     slab_cache *c = nullptr;
-    slab_status st = cache_create_locked<slab::NoLock>(&c, class_bytes(i), kAlign, kD, h->source);
+    slab_status st = cache_create_locked<slab::NoLock>(&c, class_bytes(i), kAlign, kD, &h->class_source);
     if (st != SLAB_OK) {
         h->failures++; // no page (the attempt's own counters died with it)
         return nullptr;
@@ -293,6 +295,8 @@ SLAB_INLINE bool large_valid(const large_hdr *l) { return large_is(l, kLargeLive
 
 SLAB_INLINE bool large_freed(const large_hdr *l) { return large_is(l, kLargeFreed); }
 
+SLAB_INLINE bool large_gone(const large_hdr *l) { return large_is(l, kLargeGone); }
+
 // Page size, block offset and header offset of a large block of `size`
 // bytes aligned to `align` (a power of two, at least kAlign). False when no
 // page can hold it.
@@ -323,29 +327,75 @@ bool plan_large(size_t size, size_t align, large_plan *out)
     return true;
 }
 
-// A page from the hook, checked as the core checks its slabs: aligned, and
-// not a live slab or live large block of ours (a hook handing a page out
-// twice). NULL with one failure counted otherwise.
-void *take_page(slab_heap *h, size_t size)
+// True when a page of `size` from the hook is one the heap still uses (the
+// hook handed it out twice): a slab of ours at its base, or a large block's
+// header, live or retained (kept after a refused give-back), at any place a
+// large block of a page of this size puts it (plan_large: the base, or
+// align - D for an alignment of 2 D up to size / 2). O(log(size / D)) reads.
+bool page_in_use(const void *page, size_t size)
+{
+    const slab_page *s = static_cast<const slab_page *>(page);
+    if (page_valid(s, size) || page_valid(s, kD)) {
+        return true;
+    }
+    auto held_at = [page](size_t hdr_off) {
+        const void *at = static_cast<const char *>(page) + hdr_off;
+        const large_hdr *l = static_cast<const large_hdr *>(at);
+        return large_valid(l) || large_freed(l);
+    };
+    if (held_at(0)) {
+        return true;
+    }
+    for (size_t align = 2u * kD; align <= size / 2u; align <<= 1) {
+        if (held_at(align - kD)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A page from the heap's source, checked as the core checks its slabs:
+// aligned, and not a page the heap still uses. NULL otherwise; a duplicate
+// page is not given back (it is live). Counts nothing: the callers do.
+void *take_page_uncounted(slab_heap *h, size_t size)
 {
     void *page = heap_page_alloc(h->source, size);
     if (page == nullptr) {
-        h->failures++;
         return nullptr;
     }
     if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
-        h->failures++;
         if (heap_page_free(h->source, page, size) != 0) {
             h->failures++;
         }
         return nullptr;
     }
-    const slab_page *s = static_cast<const slab_page *>(page);
-    if (page_valid(s, size) || page_valid(s, kD) || large_valid(static_cast<const large_hdr *>(page))) {
+    return page_in_use(page, size) ? nullptr : page;
+}
+
+// A page for a large block: one failure counted when there is none.
+void *take_page(slab_heap *h, size_t size)
+{
+    void *page = take_page_uncounted(h, size);
+    if (page == nullptr) {
         h->failures++;
-        return nullptr;
     }
     return page;
+}
+
+// The page source of the heap's class caches (slab_heap::class_source): the
+// heap's own source through the same check, so that a class cache never
+// takes a page that holds a live large block. The core counts the failures
+// of these calls in the class cache.
+void *class_page_take(void *ctx, size_t size, size_t align)
+{
+    (void)align; // == size
+    return take_page_uncounted(static_cast<slab_heap *>(ctx), size);
+}
+
+int class_page_give(void *ctx, void *page, size_t size, size_t align)
+{
+    (void)align;
+    return heap_page_free(static_cast<slab_heap *>(ctx)->source, page, size);
 }
 
 SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
@@ -375,22 +425,28 @@ SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
 size_t large_usable(const large_hdr *l) { return large_page(l) - large_off(l); }
 
 // Gives a large page back; a refused one is kept on the retained list.
+// The page goes with the gone mark: a second free of the block finds it
+// (while the hook leaves the page alone) without reading the heap, which
+// may be gone too by then.
 bool give_large_page(slab_heap *h, large_hdr *l)
 {
     size_t size = large_page(l); // (the page is the hook's once it took it back)
+    uintptr_t freed = l->tag;
+    l->tag = large_tag(l, h, kLargeGone, freed & kGeoMask);
     if (heap_page_free(h->source, large_base(l), size) == 0) {
         h->large_pages--;
         h->large_bytes -= size;
         return true;
     }
+    l->tag = freed;
     h->failures++;
     *large_next(l) = h->retained;
     h->retained = l;
     return false;
 }
 
-// Frees live large block l. The page goes back with the freed mark, so a
-// second free of the block finds it (while the hook leaves the page alone).
+// Frees live large block l: the freed mark while the heap holds the page
+// (retained), the gone mark once the hook has it (give_large_page).
 slab_status large_free(slab_heap *h, large_hdr *l)
 {
     note_free(h, large_usable(l));
@@ -451,6 +507,9 @@ slab_status locate(const void *p, where *w)
         return SLAB_OK;
     }
     large_hdr *l = static_cast<large_hdr *>(static_cast<void *>(s));
+    if (large_gone(l)) {
+        return SLAB_EDOUBLEFREE; // its page went back: its heap is not read (it may be gone), nor told
+    }
     bool live = large_valid(l);
     if (!live && !large_freed(l)) {
         return SLAB_EBADPTR;
@@ -700,6 +759,9 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     h->failures = 0;
     h->retained = nullptr;
     h->source = src;
+    h->class_source.alloc = class_page_take;
+    h->class_source.free = class_page_give;
+    h->class_source.ctx = h;
     if (ops != nullptr) {
         h->ops.ops = *ops;
     }

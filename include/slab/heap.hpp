@@ -112,10 +112,17 @@ public:
         }
     }
 
+    // All zero for an empty handle. Field by field: value-initialising the
+    // struct would be a memset call at -Os, which freestanding firmware may
+    // not have (the -nostdlib link of mk/test-nostdlib.mk).
     slab_heap_usage stats() const noexcept
     {
-        slab_heap_usage u{};
-        (void)slab_heap_stats(h_, &u);
+        slab_heap_usage u;
+        if (slab_heap_stats(h_, &u) != SLAB_OK) {
+            u.bytes_in_use = u.bytes_peak = u.blocks_in_use = u.pages = u.page_bytes = u.page_bytes_peak = 0;
+            u.hook_failures = u.allocs = u.frees = u.large_blocks = u.classes_live = 0;
+        }
+        static_assert(sizeof(slab_heap_usage) == 11 * sizeof(size_t), "a field of slab_heap_usage is not zeroed here");
         return u;
     }
     slab_status trim() noexcept { return slab_heap_trim(h_); }

@@ -203,11 +203,16 @@ struct Forgery : ::testing::TestWithParam<size_t> {
         fc->hooks = slab::detail::hook_counts{2, 0, 0};
         fc->on_error = fake_on_error;
         fc->error_ctx = g_canary + 192;
+        fc->master = reinterpret_cast<slab_page *>(A);
+        fc->source = nullptr;
+        fc->wait = nullptr;
+        fc->waiters = 0;
         fc->handles = 1;
         fc->lock_offset = static_cast<uint16_t>(sizeof(slab_cache));
         fc->lock_kind = SLAB_LOCK_KIND_NONE;
         fc->cxx_owned = 0;
         fc->wide = 0;
+        fc->pinned = 0;
         return fc;
     }
 

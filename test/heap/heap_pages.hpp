@@ -4,7 +4,7 @@
 //   - the set of live pages (every page back after destroy; which page holds
 //     a block);
 //   - fault injection: every Nth alloc call gives no page, the next N frees
-//     are refused, or every alloc is refused;
+//     are refused, every alloc is refused, or a live page is handed out again;
 //   - a quarantine: pages given back are filled with kPoison and kept until
 //     check_quarantine(), which verifies that nothing wrote them after they
 //     went back (the library must not touch a page once the hook has it).
@@ -32,6 +32,10 @@ void fail_every(unsigned n);        // every nth alloc call (counted from now) r
 void refuse_next_frees(int n);      // the next n free calls return non-zero
 void refuse_all_allocs(bool on);
 void poison_on_free(bool on);       // default on
+// The next alloc call of the live page's size returns that page again (a
+// hook handing a page out twice), without recording it; other sizes are
+// served as usual.
+void hand_out_again(const void *page);
 void clear_faults();
 // Verifies every quarantined page still holds its poison and releases them.
 // False when one was written after it went back.

@@ -521,10 +521,17 @@ TEST_F(HeapMisuse, LargeBlockInteriorHeaderAndDoubleFree)
     refused(p + 1, SLAB_ENOTSLOT, true);
     refused(p - 8, SLAB_EHEADER, true);
     refused(p + kD, SLAB_EBADPTR, false); // beyond its first D-block: block bytes, no header
-    poison_on_free(false); // the page keeps the freed mark
+    poison_on_free(false); // the page keeps the gone mark
     ASSERT_EQ(slab_heap_free(p), SLAB_OK);
-    refused(p, SLAB_EDOUBLEFREE, true);
+    refused(p, SLAB_EDOUBLEFREE, false); // not reported: its heap is not read once the page went back
     poison_on_free(true);
+    // A page the hook refused stays with the heap (retained, freed mark):
+    // the heap is alive, so a second free is reported.
+    char *r = static_cast<char *>(slab_heap_alloc(h, 3 * kD));
+    ASSERT_NE(r, nullptr);
+    refuse_next_frees(1);
+    ASSERT_EQ(slab_heap_free(r), SLAB_EHOOKFREE);
+    refused(r, SLAB_EDOUBLEFREE, true);
     char *q = static_cast<char *>(slab_heap_alloc(h, 3 * kD));
     ASSERT_NE(q, nullptr);
     ASSERT_EQ(slab_heap_free(q), SLAB_OK);
