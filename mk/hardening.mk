@@ -32,9 +32,12 @@ lint test-lint:
 
 # ---------------------------------------------------------------- fault
 # One binary per library build: build/fault/<variant>/fault_test.
-FAULT_SRCS := $(wildcard test/fault/*.cpp)
-FAULT_HDRS := $(wildcard test/fault/*.hpp)
-FAULT_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -Iinclude
+# The shared test page provider's C files are compiled with the suite's C++
+# compiler (they are valid C++ too), so every variant (ASan, coverage) builds
+# them with its own flags.
+FAULT_SRCS := $(wildcard test/fault/*.cpp) test/support/test_pages.c test/support/test_pages_admin.c
+FAULT_HDRS := $(wildcard test/fault/*.hpp) test/support/test_pages.h test/support/test_pages_state.h
+FAULT_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support
 GTEST_LIBS := -lgtest -lgtest_main -pthread
 
 # The library a variant links: build/<variant>/libslab.a unless FAULT_LIB_<variant> says.

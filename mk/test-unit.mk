@@ -18,8 +18,12 @@ TU_LDLIBS := -lgtest -lgtest_main -pthread
 
 TU_CORE_OBJS := $(LIB_SRCS:src/%.cpp=$(TU_DIR)/core/%.o)
 TU_SUPPORT_SRCS := $(wildcard test/support/*.cpp)
-TU_SUPPORT_OBJS := $(TU_SUPPORT_SRCS:test/support/%.cpp=$(TU_DIR)/support/%.o)
-TU_SUPPORT_HDRS := $(wildcard test/support/*.hpp)
+# The shared test page provider (C), under counting_pages.cpp.
+TEST_PAGES_SRCS := test/support/test_pages.c test/support/test_pages_admin.c
+TEST_PAGES_HDRS := test/support/test_pages.h test/support/test_pages_state.h
+TU_SUPPORT_OBJS := $(TU_SUPPORT_SRCS:test/support/%.cpp=$(TU_DIR)/support/%.o) \
+	$(TEST_PAGES_SRCS:test/support/%.c=$(TU_DIR)/support/%.c.o)
+TU_SUPPORT_HDRS := $(wildcard test/support/*.hpp) $(TEST_PAGES_HDRS)
 TU_UNIT_SRCS := $(wildcard test/unit/*.cpp)
 TU_UNIT_OBJS := $(TU_UNIT_SRCS:test/unit/%.cpp=$(TU_DIR)/unit/%.o)
 TU_MODEL_SRCS := $(wildcard test/model/*.cpp)
@@ -48,6 +52,10 @@ $(TU_DIR)/core/%.o: src/%.cpp $(LIB_HDRS)
 $(TU_DIR)/support/%.o: test/support/%.cpp $(TU_SUPPORT_HDRS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(TU_CXX) $(TU_FLAGS) -c $< -o $@
+
+$(TU_DIR)/support/%.c.o: test/support/%.c $(TEST_PAGES_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wshadow -pthread -Iinclude -c $< -o $@
 
 $(TU_DIR)/unit/%.o: test/unit/%.cpp $(TU_SUPPORT_HDRS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
