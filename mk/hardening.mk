@@ -13,8 +13,12 @@
 # Library variants are built by re-invoking this Makefile with BUILD= and
 # TC_FLAGS= on the command line, each into its own directory under build/, so
 # nothing here touches another build's objects.
-DEPS_PKGS += clang clang-tidy cppcheck gcovr valgrind libclang-rt-14-dev \
-	libgtest-dev googletest libcmocka-dev
+DEPS_test-lint := clang-tidy cppcheck
+DEPS_test-fault := $(DEPS_GTEST)
+DEPS_test-sanitizers := $(DEPS_GTEST) libcmocka-dev valgrind
+DEPS_test-fuzz := clang libclang-rt-14-dev
+DEPS_coverage := $(DEPS_GTEST) libcmocka-dev gcovr clang libclang-rt-14-dev
+DEPS_PKGS += $(DEPS_test-lint) $(DEPS_test-sanitizers) $(DEPS_coverage)
 
 HARD_CXX := g++
 CLANG_CXX := clang++-14

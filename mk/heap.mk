@@ -8,7 +8,8 @@
 # into each test binary with its library flags and -DSLAB_ASSERT_TRAP=1; the
 # page hooks are test/heap/heap_pages.cpp (live-page set, faults, quarantine)
 # over the shared test provider test/support/test_pages.c.
-DEPS_PKGS += g++ gcc googletest libgtest-dev
+DEPS_test-heap := $(DEPS_GTEST) gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib # + the freestanding build
+DEPS_PKGS += $(DEPS_test-heap)
 TEST_TARGETS += test-heap
 
 HEAP_TEST_CXX := g++

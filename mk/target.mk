@@ -12,7 +12,8 @@
 # Outer targets run under any TOOLCHAIN and call this same file again with
 # TOOLCHAIN=arm-none-eabi CPU=<cpu>; the fw-* targets below are those inner
 # steps and only make sense there.
-DEPS_PKGS += gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+DEPS_test-target := $(DEPS_ARM)
+DEPS_PKGS += $(DEPS_test-target)
 TEST_TARGETS += test-target
 
 TARGET_CPUS := cortex-m0 cortex-m0plus cortex-m3 cortex-m4 cortex-m7 cortex-m23 cortex-m33 cortex-m55

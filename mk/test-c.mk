@@ -8,7 +8,9 @@
 #                   file built with other options than the library fails to
 #                   link, both ways
 TEST_TARGETS += test-c test-link
-DEPS_PKGS += libcmocka-dev
+DEPS_test-c := libcmocka-dev
+DEPS_test-link :=
+DEPS_PKGS += $(DEPS_test-c)
 
 TESTC_DIR := build/test-c
 TESTC_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/c -Itest/support

@@ -11,6 +11,8 @@
 #     the block's "app: OK". Nothing is built in the clone beforehand, so a
 #     step the README leaves out (such as `make`) fails here.
 TEST_TARGETS += test-readme
+DEPS_test-readme := git # the fresh clone
+DEPS_PKGS += $(DEPS_test-readme)
 README_DIR := build/test-readme
 
 # $(call readme_block,heading,fence): the first code block opened by `fence`

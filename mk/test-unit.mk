@@ -29,7 +29,9 @@ TU_UNIT_OBJS := $(TU_UNIT_SRCS:test/unit/%.cpp=$(TU_DIR)/unit/%.o)
 TU_MODEL_SRCS := $(wildcard test/model/*.cpp)
 TU_MODEL_OBJS := $(TU_MODEL_SRCS:test/model/%.cpp=$(TU_DIR)/model/%.o)
 
-DEPS_PKGS += g++ googletest libgtest-dev
+DEPS_test-unit := $(DEPS_GTEST)
+DEPS_test-model := $(DEPS_GTEST)
+DEPS_PKGS += $(DEPS_test-unit)
 TEST_TARGETS += test-unit test-model
 
 .PHONY: test-unit test-model
