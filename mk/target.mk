@@ -3,8 +3,9 @@
 # and the footprint table.
 #
 #   make test-target   for every CPU: library, nm -u check, static RAM == 0,
-#                      test runner on its QEMU board; the SpinLock-on-M0
-#                      compile failure; the SysTick interrupt test on the M3
+#                      test runner on its QEMU board, the -nostdlib firmware
+#                      (mk/test-nostdlib.mk); the SpinLock compile failure on
+#                      ARMv6-M (M0, M0+); the SysTick interrupt test on the M3
 #   make size          .text/.data/.bss of libslab.a's objects per CPU, and
 #                      the flash a minimal one-cache firmware takes from it
 #   make run           (mk/run.mk) the example firmware on mps2-an385
