@@ -39,8 +39,8 @@ lint test-lint:
 # The shared test page provider's C files are compiled with the suite's C++
 # compiler (they are valid C++ too), so every variant (ASan, coverage) builds
 # them with its own flags.
-FAULT_SRCS := $(wildcard test/fault/*.cpp) test/support/test_pages.c test/support/test_pages_admin.c
-FAULT_HDRS := $(wildcard test/fault/*.hpp) test/support/test_pages.h test/support/test_pages_state.h
+FAULT_SRCS := $(wildcard test/fault/*.cpp) $(wildcard test/support/test_pages*.c)
+FAULT_HDRS := $(wildcard test/fault/*.hpp) $(wildcard test/support/test_pages*.h)
 FAULT_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support
 GTEST_LIBS := -lgtest -lgtest_main -pthread
 

@@ -21,7 +21,7 @@ HEAP_TEST_FLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -I
 HEAP_TEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Iinclude
 HEAP_TEST_SRCS := $(wildcard test/heap/*.cpp)
 HEAP_TEST_CSRCS := $(wildcard test/heap/*.c)
-HEAP_TEST_HDRS := $(wildcard test/heap/*.hpp) test/support/test_pages.h $(LIB_HDRS)
+HEAP_TEST_HDRS := $(wildcard test/heap/*.hpp) $(wildcard test/support/test_pages*.h) $(LIB_HDRS)
 
 # $(call heap_suite,dir,extra defines): objects and binary of one variant.
 define heap_suite
@@ -34,11 +34,11 @@ $(1)/test/%.o: test/heap/%.cpp $$(HEAP_TEST_HDRS)
 $(1)/test/%.c.o: test/heap/%.c include/slab/heap.h $$(LIB_HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(HEAP_TEST_CC) $$(HEAP_TEST_CFLAGS) $$(HEAP_TEST_DEFS) $(2) -c $$< -o $$@
-$(1)/support/%.c.o: test/support/%.c test/support/test_pages.h test/support/test_pages_state.h
+$(1)/support/%.c.o: test/support/%.c $$(wildcard test/support/test_pages*.h)
 	@mkdir -p $$(dir $$@)
 	$$(HEAP_TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -pthread -c $$< -o $$@
 $(1)/heap_tests: $$(LIB_SRCS:src/%.cpp=$(1)/core/%.o) $$(HEAP_TEST_SRCS:test/heap/%.cpp=$(1)/test/%.o) \
-		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o) $(1)/support/test_pages.c.o $(1)/support/test_pages_admin.c.o
+		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o) $$(patsubst test/support/%.c,$(1)/support/%.c.o,$$(wildcard test/support/test_pages*.c))
 	$$(HEAP_TEST_CXX) $$^ -lgtest -lgtest_main -pthread -o $$@
 endef
 $(eval $(call heap_suite,build/test-heap,))

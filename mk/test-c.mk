@@ -15,8 +15,8 @@ DEPS_PKGS += $(DEPS_test-c)
 TESTC_DIR := build/test-c
 TESTC_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/c -Itest/support
 # The mock (CMocka scripting) over the shared test page provider.
-TESTC_SUPPORT := test/c/mock_pages.c test/c/harness.c test/support/test_pages.c test/support/test_pages_admin.c
-TESTC_HDRS := $(wildcard test/c/*.h) test/support/test_pages.h test/support/test_pages_state.h \
+TESTC_SUPPORT := test/c/mock_pages.c test/c/harness.c $(wildcard test/support/test_pages*.c)
+TESTC_HDRS := $(wildcard test/c/*.h) $(wildcard test/support/test_pages*.h) \
 	include/slab/slab.h include/slab/hooks.h include/slab/config.h
 TESTC_BINS := $(patsubst test/c/%.c,$(TESTC_DIR)/%,$(wildcard test/c/test_*.c))
 

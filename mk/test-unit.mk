@@ -19,8 +19,8 @@ TU_LDLIBS := -lgtest -lgtest_main -pthread
 TU_CORE_OBJS := $(LIB_SRCS:src/%.cpp=$(TU_DIR)/core/%.o)
 TU_SUPPORT_SRCS := $(wildcard test/support/*.cpp)
 # The shared test page provider (C), under counting_pages.cpp.
-TEST_PAGES_SRCS := test/support/test_pages.c test/support/test_pages_admin.c
-TEST_PAGES_HDRS := test/support/test_pages.h test/support/test_pages_state.h
+TEST_PAGES_SRCS := $(wildcard test/support/test_pages*.c)
+TEST_PAGES_HDRS := $(wildcard test/support/test_pages*.h)
 TU_SUPPORT_OBJS := $(TU_SUPPORT_SRCS:test/support/%.cpp=$(TU_DIR)/support/%.o) \
 	$(TEST_PAGES_SRCS:test/support/%.c=$(TU_DIR)/support/%.c.o)
 TU_SUPPORT_HDRS := $(wildcard test/support/*.hpp) $(TEST_PAGES_HDRS)

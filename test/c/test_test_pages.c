@@ -106,12 +106,43 @@ static void quarantine_and_leaks_are_found(void **state)
     assert_int_equal(test_pages_stats().live, 0);
 }
 
+/* Carved placement: small pages share a block of carve_block bytes, each
+ * aligned to its own size; the block's base need not be a live page. */
+static void carved_pages_share_a_block(void **state)
+{
+    (void)state;
+    tp_config cfg = test_pages_config();
+    cfg.carve_block = 4096;
+    test_pages_configure(&cfg);
+    unsigned char *a = test_pages_alloc(256, 256);
+    unsigned char *b = test_pages_alloc(1024, 1024);
+    unsigned char *c = test_pages_alloc(256, 256);
+    uintptr_t block = (uintptr_t)a & ~(uintptr_t)4095;
+    assert_int_equal((uintptr_t)b & ~(uintptr_t)4095, block);
+    assert_int_equal((uintptr_t)c & ~(uintptr_t)4095, block);
+    assert_int_equal((uintptr_t)b % 1024, 0);
+    assert_ptr_equal(a, (unsigned char *)block); /* first fit */
+    assert_ptr_equal(c, a + 256);
+    assert_ptr_equal(b, a + 1024);
+    assert_int_equal(test_pages_free(a, 256, 256), 0);
+    assert_int_equal(test_pages_live_size((void *)block), 0); /* the base: no live page now */
+    assert_int_equal(test_pages_page_of(b + 5), 1024);
+    unsigned char *d = test_pages_alloc(4096, 4096); /* not below the block size: its own */
+    assert_int_equal((uintptr_t)d % 4096, 0);
+    assert_int_not_equal((uintptr_t)d, block);
+    assert_int_equal(test_pages_free(b, 1024, 1024), 0);
+    assert_int_equal(test_pages_free(c, 256, 256), 0);
+    assert_int_equal(test_pages_free(d, 4096, 4096), 0);
+    assert_int_equal(test_pages_check_quarantine(), 0); /* releases the carved pages too */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         SLAB_TEST(plans_hit_the_calls_they_name),
         SLAB_TEST(refusals_and_duplicates),
         SLAB_TEST(quarantine_and_leaks_are_found),
+        SLAB_TEST(carved_pages_share_a_block),
     };
     return cmocka_run_group_tests_name("the shared test page provider", tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 #include "test_pages_state.h"
 
 pthread_mutex_t tp_mu = PTHREAD_MUTEX_INITIALIZER;
-tp_config tp_cfg = {0, -1, 0, NULL, 0, 0, 0, 0};
+tp_config tp_cfg = {0, -1, 0, NULL, 0, 0, 0, 0, 0};
 tp_slot tp_slots[TP_PLANS];
 tp_stats tp_st;
 tp_block *tp_live;
@@ -91,6 +91,8 @@ void tp_release(const tp_block *b)
 {
     if (b->guarded) {
         munmap(b->region, b->region_size);
+    } else if (b->carved) {
+        tp_uncarve(b->page, b->size);
     } else {
         free(b->region);
     }
@@ -151,7 +153,8 @@ void tp_retire(tp_block *b)
     }
 }
 
-/* A region for a page of `size`: aligned (or off by size / 2), or guarded. */
+/* A region for a page of `size`: aligned (or off by size / 2), guarded, or
+ * carved from a shared block. */
 static void *hand_out(size_t size, int misalign)
 {
     tp_block b;
@@ -177,6 +180,11 @@ static void *hand_out(size_t size, int misalign)
         if (mprotect((void *)b.page, size, PROT_READ | PROT_WRITE) != 0) {
             abort();
         }
+    } else if (tp_cfg.carve_block != 0 && !misalign && size < tp_cfg.carve_block) {
+        b.page = tp_carve(size);
+        b.region = (unsigned char *)b.page;
+        b.region_size = size;
+        b.carved = 1;
     } else {
         size_t align = size > tp_cfg.min_region_align ? size : tp_cfg.min_region_align;
         b.region_size = misalign ? 2 * align : align;

@@ -11,7 +11,7 @@
  * quarantine and poison pages given back, and counts; a test asks it for
  * leaks at the end. It does not define the hooks: a suite does, with
  *   DEFINE_SLAB_HOOKS(test_pages_alloc, test_pages_free);
- * (test/support/test_pages_hooks.c is that line), or by hand around
+ * (as counting_pages.cpp, fault_pages.cpp, heap_pages.cpp), or by hand around
  * test_pages_alloc_as() / test_pages_free_as() when it scripts calls itself
  * (the CMocka mock).
  *
@@ -73,6 +73,8 @@ typedef struct {
     int quarantine;          /* 1: regions given back are kept (not freed) ... */
     int poison;              /* ... filled with TP_POISON when 1 ... */
     size_t quarantine_cap;   /* ... the oldest released past these bytes; 0: no cap */
+    size_t carve_block;      /* B: pages < B carved from B-aligned blocks of B
+                              * bytes (a power of two >= 64); 0: off */
 } tp_config;
 
 #define TP_POISON 0xA5
@@ -111,7 +113,7 @@ int test_pages_free(void *page, size_t size, size_t align);
 void *test_pages_alloc_as(size_t size, size_t align, tp_kind kind);
 int test_pages_free_as(void *page, size_t size, size_t align, tp_kind kind);
 
-/* Configuration; the default is {0, -1, 0, NULL, 0, 0, 0, 0}. */
+/* Configuration; the default is {0, -1, 0, NULL, 0, 0, 0, 0, 0}. */
 void test_pages_configure(const tp_config *cfg);
 tp_config test_pages_config(void);
 

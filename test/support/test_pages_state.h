@@ -22,6 +22,7 @@ typedef struct {
     uint64_t seq;  /* order of hand-out (TP_DUPLICATE repeats the latest) */
     int aligned;   /* 0: a TP_MISALIGN block */
     int guarded;   /* region is a mapping (munmap) */
+    int carved;    /* region is the page, cut from a carve block */
     int poisoned;  /* in quarantine: filled with TP_POISON */
 } tp_block;
 
@@ -46,6 +47,8 @@ tp_block *tp_find_live(uintptr_t a);
 void tp_release(const tp_block *b);  /* gives the region back to the host */
 void tp_release_oldest(void);        /* first quarantined region, poison checked */
 void tp_retire(tp_block *b);         /* out of the live set: quarantined or released */
+uintptr_t tp_carve(size_t size);              /* test_pages_carve.c */
+void tp_uncarve(uintptr_t page, size_t size);
 
 #ifdef __cplusplus
 }
