@@ -20,6 +20,8 @@
 # mk/target.mk's and mk/bench.mk's packages; lua5.4 (the trace) from
 # mk/malloc.mk's.
 TEST_TARGETS += test-bench-heap-smoke
+DEPS_test-bench-heap-smoke := $(DEPS_ARM) libjemalloc-dev libmimalloc-dev
+DEPS_PKGS += $(DEPS_test-bench-heap-smoke)
 
 PEERS ?= ../shared/peers
 HB_OUT := build/bench-heap

@@ -11,8 +11,10 @@
 # The firmware reuses the on-target pieces of mk/target.mk: its start-up,
 # semihosting, console and board objects (firmware/, hooks/static_pages/),
 # its flags, linker scripts and QEMU arguments; only bench/target/ is new.
-# The toolchain and QEMU come from target.mk's DEPS_PKGS; the report is awk.
-DEPS_PKGS += mawk
+# The toolchain and QEMU (DEPS_ARM), and awk for the report.
+DEPS_test-bench-target-smoke := $(DEPS_ARM) mawk
+DEPS_bench-target := $(DEPS_test-bench-target-smoke)
+DEPS_PKGS += $(DEPS_bench-target)
 TEST_TARGETS += test-bench-target-smoke
 
 BT_CPUS := cortex-m3 cortex-m33

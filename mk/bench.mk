@@ -8,7 +8,9 @@
 #   make bench-overhead slab fill fraction and metadata: build/bench/overhead.md
 # libslab is linked as built by the host toolchain ($(LIB), -O2); the bench
 # sources and the peers' adapters are compiled at -O2 too.
-DEPS_PKGS += libbenchmark-dev libmimalloc-dev libjemalloc-dev libboost-dev valgrind gnuplot-nox
+DEPS_test-bench-smoke := libbenchmark-dev libmimalloc-dev libjemalloc-dev libboost-dev
+DEPS_bench := $(DEPS_test-bench-smoke) valgrind gnuplot-nox
+DEPS_PKGS += $(DEPS_bench)
 
 BENCH_OUT := build/bench
 BENCH_CXX := g++

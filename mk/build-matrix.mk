@@ -2,7 +2,8 @@
 # configuration a user can pick (checked mode, statistics off), and reference
 # nothing but the hooks in each. Each build lands in its own directory.
 TEST_TARGETS += test-build-matrix
-DEPS_PKGS += clang
+DEPS_test-build-matrix := clang
+DEPS_PKGS += $(DEPS_test-build-matrix)
 
 .PHONY: test-build-matrix
 test-build-matrix:

@@ -15,7 +15,8 @@
 # The kernel is built unmodified, by path, from FREERTOS_DIR: tasks.c,
 # queue.c, list.c and the GCC/ARM_CM3 port; its heap_4.c only in the bench.
 # Everything else (FreeRTOSConfig.h, start-up, MPU guard, timer) is ours.
-DEPS_PKGS += gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm diffutils
+DEPS_test-freertos := $(DEPS_ARM) diffutils
+DEPS_PKGS += $(DEPS_test-freertos)
 TEST_TARGETS += test-freertos
 
 FREERTOS_DIR ?= ../shared/peers/freertos-kernel

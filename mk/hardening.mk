@@ -13,8 +13,12 @@
 # Library variants are built by re-invoking this Makefile with BUILD= and
 # TC_FLAGS= on the command line, each into its own directory under build/, so
 # nothing here touches another build's objects.
-DEPS_PKGS += clang clang-tidy cppcheck gcovr valgrind libclang-rt-14-dev \
-	libgtest-dev googletest libcmocka-dev
+DEPS_test-lint := clang-tidy cppcheck
+DEPS_test-fault := $(DEPS_GTEST)
+DEPS_test-sanitizers := $(DEPS_GTEST) libcmocka-dev valgrind
+DEPS_test-fuzz := clang libclang-rt-14-dev
+DEPS_coverage := $(DEPS_GTEST) libcmocka-dev gcovr clang libclang-rt-14-dev
+DEPS_PKGS += $(DEPS_test-lint) $(DEPS_test-sanitizers) $(DEPS_coverage)
 
 HARD_CXX := g++
 CLANG_CXX := clang++-14
@@ -32,9 +36,12 @@ lint test-lint:
 
 # ---------------------------------------------------------------- fault
 # One binary per library build: build/fault/<variant>/fault_test.
-FAULT_SRCS := $(wildcard test/fault/*.cpp)
-FAULT_HDRS := $(wildcard test/fault/*.hpp)
-FAULT_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -Iinclude
+# The shared test page provider's C files are compiled with the suite's C++
+# compiler (they are valid C++ too), so every variant (ASan, coverage) builds
+# them with its own flags.
+FAULT_SRCS := $(wildcard test/fault/*.cpp) $(wildcard test/support/test_pages*.c)
+FAULT_HDRS := $(wildcard test/fault/*.hpp) $(wildcard test/support/test_pages*.h)
+FAULT_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support
 GTEST_LIBS := -lgtest -lgtest_main -pthread
 
 # The library a variant links: build/<variant>/libslab.a unless FAULT_LIB_<variant> says.

@@ -6,8 +6,10 @@
 #
 # As in mk/test-unit.mk, the core (src/*.cpp, the heap included) is compiled
 # into each test binary with its library flags and -DSLAB_ASSERT_TRAP=1; the
-# page hooks are test/heap/heap_pages.cpp (live-page set, faults, quarantine).
-DEPS_PKGS += g++ gcc googletest libgtest-dev
+# page hooks are test/heap/heap_pages.cpp (live-page set, faults, quarantine)
+# over the shared test provider test/support/test_pages.c.
+DEPS_test-heap := $(DEPS_GTEST) gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib # + the freestanding build
+DEPS_PKGS += $(DEPS_test-heap)
 TEST_TARGETS += test-heap
 
 HEAP_TEST_CXX := g++
@@ -15,11 +17,11 @@ HEAP_TEST_CC := gcc
 HEAP_TEST_DEFS := -DSLAB_ASSERT_TRAP=1
 HEAP_CORE_FLAGS := -std=c++17 -O2 -g -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 	-Wall -Wextra -Werror -Wpedantic -Wshadow -Wcast-align -Iinclude
-HEAP_TEST_FLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/heap
+HEAP_TEST_FLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/heap -Itest/support
 HEAP_TEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Iinclude
 HEAP_TEST_SRCS := $(wildcard test/heap/*.cpp)
 HEAP_TEST_CSRCS := $(wildcard test/heap/*.c)
-HEAP_TEST_HDRS := $(wildcard test/heap/*.hpp) $(LIB_HDRS)
+HEAP_TEST_HDRS := $(wildcard test/heap/*.hpp) $(wildcard test/support/test_pages*.h) $(LIB_HDRS)
 
 # $(call heap_suite,dir,extra defines): objects and binary of one variant.
 define heap_suite
@@ -32,8 +34,11 @@ $(1)/test/%.o: test/heap/%.cpp $$(HEAP_TEST_HDRS)
 $(1)/test/%.c.o: test/heap/%.c include/slab/heap.h $$(LIB_HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(HEAP_TEST_CC) $$(HEAP_TEST_CFLAGS) $$(HEAP_TEST_DEFS) $(2) -c $$< -o $$@
+$(1)/support/%.c.o: test/support/%.c $$(wildcard test/support/test_pages*.h)
+	@mkdir -p $$(dir $$@)
+	$$(HEAP_TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -pthread -c $$< -o $$@
 $(1)/heap_tests: $$(LIB_SRCS:src/%.cpp=$(1)/core/%.o) $$(HEAP_TEST_SRCS:test/heap/%.cpp=$(1)/test/%.o) \
-		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o)
+		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o) $$(patsubst test/support/%.c,$(1)/support/%.c.o,$$(wildcard test/support/test_pages*.c))
 	$$(HEAP_TEST_CXX) $$^ -lgtest -lgtest_main -pthread -o $$@
 endef
 $(eval $(call heap_suite,build/test-heap,))

@@ -10,7 +10,9 @@
 # The .so holds its own -fPIC build of src/*.cpp (hidden symbols, so that
 # a program linking libslab itself keeps its own) and exports only the
 # malloc family (hooks/malloc/preload.map).
-DEPS_PKGS += gcc g++ sqlite3 lua5.4 python3 perl xz-utils time
+DEPS_test-malloc-preload := sqlite3 lua5.4 python3 perl xz-utils time
+DEPS_test-malloc-firmware := $(DEPS_ARM)
+DEPS_PKGS += $(DEPS_test-malloc-preload) $(DEPS_test-malloc-firmware)
 TEST_TARGETS += test-malloc-preload
 
 MALLOC_SO := build/host-gcc/libslab_malloc.so

@@ -6,6 +6,7 @@
 NM_MEM_FUNCS ?= memcpy memmove memset memcmp
 NM_ALLOWED += slab_page_alloc slab_page_free slab_secret $(NM_MEM_FUNCS)
 TEST_TARGETS += test-nm
+DEPS_test-nm :=
 
 .PHONY: test-nm
 test-nm: $(LIB)

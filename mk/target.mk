@@ -3,8 +3,9 @@
 # and the footprint table.
 #
 #   make test-target   for every CPU: library, nm -u check, static RAM == 0,
-#                      test runner on its QEMU board; the SpinLock-on-M0
-#                      compile failure; the SysTick interrupt test on the M3
+#                      test runner on its QEMU board, the -nostdlib firmware
+#                      (mk/test-nostdlib.mk); the SpinLock compile failure on
+#                      ARMv6-M (M0, M0+); the SysTick interrupt test on the M3
 #   make size          .text/.data/.bss of libslab.a's objects per CPU, and
 #                      the flash a minimal one-cache firmware takes from it
 #   make run           (mk/run.mk) the example firmware on mps2-an385
@@ -12,15 +13,27 @@
 # Outer targets run under any TOOLCHAIN and call this same file again with
 # TOOLCHAIN=arm-none-eabi CPU=<cpu>; the fw-* targets below are those inner
 # steps and only make sense there.
-DEPS_PKGS += gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+DEPS_test-target := $(DEPS_ARM)
+DEPS_PKGS += $(DEPS_test-target)
 TEST_TARGETS += test-target
 
-TARGET_CPUS := cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33
+TARGET_CPUS := cortex-m0 cortex-m0plus cortex-m3 cortex-m4 cortex-m7 cortex-m23 cortex-m33 cortex-m55
 QEMU_MACHINE_cortex-m0 := microbit
 QEMU_MACHINE_cortex-m3 := mps2-an385
 QEMU_MACHINE_cortex-m4 := mps2-an386
 QEMU_MACHINE_cortex-m7 := mps2-an500
 QEMU_MACHINE_cortex-m33 := mps2-an505
+QEMU_MACHINE_cortex-m55 := mps3-an547
+# QEMU 7.2 emulates no Cortex-M0+ and no Cortex-M23 core. Their builds run on
+# the nearest core whose architecture contains theirs: the M0+ build
+# (ARMv6-M, as the M0) on the micro:bit's M0, the M23 build (ARMv8-M
+# Baseline, a subset of the M33's Mainline) on the AN505's M33. That tests
+# their code, not their cores' timing or bus; the assembler has already
+# refused any instruction outside each one's architecture.
+QEMU_MACHINE_cortex-m0plus := microbit
+QEMU_MACHINE_cortex-m23 := mps2-an505
+# ARMv6-M: no LDREX/STREX, so no spin lock (fw-spinlock-m0).
+TARGET_CPUS_V6M := cortex-m0 cortex-m0plus
 
 # Every emulator run is bounded: a firmware that hangs fails after this many
 # seconds (timeout's status 124) instead of blocking CI.
@@ -41,10 +54,10 @@ target-libs:
 	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu CHECKS=1 lib test-nm || exit 1; done
 
 test-target: target-libs
-	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu fw-tests || exit 1; done
-	@$(ARM_MAKE) CPU=cortex-m0 fw-spinlock-m0
+	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu fw-tests fw-nostdlib || exit 1; done
+	@for cpu in $(TARGET_CPUS_V6M); do $(ARM_MAKE) CPU=$$cpu fw-spinlock-m0 || exit 1; done
 	@$(ARM_MAKE) CPU=cortex-m3 fw-irq
-	@echo "test-target: $(words $(TARGET_CPUS)) CPUs built, nm-checked, 0 B static RAM, tests passed on QEMU; IRQ test passed"
+	@echo "test-target: $(words $(TARGET_CPUS)) CPUs built, nm-checked, 0 B static RAM, tests and the -nostdlib firmware passed on QEMU; IRQ test passed"
 
 size:
 	@printf '%-11s %-22s %7s %6s %5s\n' CPU object .text .data .bss

@@ -5,6 +5,7 @@
 # static cache in a DMA section (linker/mps2-an385-regions.ld).
 #   make test-rtos-target
 TEST_TARGETS += test-rtos-target
+DEPS_test-rtos-target := $(DEPS_ARM)
 
 .PHONY: test-rtos-target fw-rtos
 test-rtos-target:

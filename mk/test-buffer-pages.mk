@@ -11,7 +11,8 @@
 #     - firmware/buffer/ on QEMU mps2-an385 (Cortex-M3): a firmware whose pages
 #       come from a plain array through the macro, no board.c, no linker pool
 TEST_TARGETS += test-buffer-pages
-DEPS_PKGS += libcmocka-dev clang gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+DEPS_test-buffer-pages := libcmocka-dev clang $(DEPS_ARM)
+DEPS_PKGS += $(DEPS_test-buffer-pages)
 
 BP_DIR := build/test-buffer-pages
 BP_SRC := hooks/buffer_pages/buffer_pages.c

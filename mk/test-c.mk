@@ -8,12 +8,16 @@
 #                   file built with other options than the library fails to
 #                   link, both ways
 TEST_TARGETS += test-c test-link
-DEPS_PKGS += libcmocka-dev
+DEPS_test-c := libcmocka-dev
+DEPS_test-link :=
+DEPS_PKGS += $(DEPS_test-c)
 
 TESTC_DIR := build/test-c
-TESTC_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude -Itest/c
-TESTC_SUPPORT := test/c/mock_pages.c test/c/harness.c
-TESTC_HDRS := $(wildcard test/c/*.h) include/slab/slab.h include/slab/hooks.h include/slab/config.h
+TESTC_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/c -Itest/support
+# The mock (CMocka scripting) over the shared test page provider.
+TESTC_SUPPORT := test/c/mock_pages.c test/c/harness.c $(wildcard test/support/test_pages*.c)
+TESTC_HDRS := $(wildcard test/c/*.h) $(wildcard test/support/test_pages*.h) \
+	include/slab/slab.h include/slab/hooks.h include/slab/config.h
 TESTC_BINS := $(patsubst test/c/%.c,$(TESTC_DIR)/%,$(wildcard test/c/test_*.c))
 
 .PHONY: test-c test-link
@@ -30,11 +34,14 @@ $(TESTC_DIR)/cxx_caches.o: test/c/cxx_caches.cpp test/c/cxx_caches.h $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O1 -g -fno-exceptions -fno-rtti -Wall -Wextra -Werror -Iinclude -c $< -o $@
 
-TESTC_SUPPORT_OBJS := $(TESTC_SUPPORT:test/c/%.c=$(TESTC_DIR)/%.o)
-$(TESTC_DIR)/test_cxx_caches: $(TESTC_DIR)/test_cxx_caches.o $(TESTC_DIR)/cxx_caches.o $(TESTC_SUPPORT_OBJS) $(LIB)
-	$(CXX) $^ -lcmocka -o $@
+TESTC_SUPPORT_OBJS := $(patsubst test/%.c,$(TESTC_DIR)/%.o,$(TESTC_SUPPORT))
+$(TESTC_DIR)/test_cxx_caches: $(TESTC_DIR)/c/test_cxx_caches.o $(TESTC_DIR)/cxx_caches.o $(TESTC_SUPPORT_OBJS) $(LIB)
+	$(CXX) $^ -lcmocka -pthread -o $@
 
-$(TESTC_DIR)/%.o: test/c/%.c $(TESTC_HDRS)
+$(TESTC_DIR)/c/%.o: test/c/%.c $(TESTC_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTC_CFLAGS) -c $< -o $@
+$(TESTC_DIR)/support/%.o: test/support/%.c $(TESTC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTC_CFLAGS) -c $< -o $@
 

@@ -22,7 +22,8 @@
 # The cross toolchain, newlib and QEMU come from mk/target.mk's DEPS_PKGS,
 # and so do QEMU_RUN and the board of each CPU.
 TEST_TARGETS += test-cmake
-DEPS_PKGS += cmake pkg-config
+DEPS_test-cmake := cmake pkg-config $(DEPS_ARM)
+DEPS_PKGS += $(DEPS_test-cmake)
 
 TCM_DIR := build/test-cmake
 TCM_ABS := $(CURDIR)/$(TCM_DIR)

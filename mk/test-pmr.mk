@@ -1,7 +1,8 @@
 # std::pmr adapter (include/slab/pmr.hpp): hosted only.
 PMR_BIN := build/test-pmr/pmr_test
 TEST_TARGETS += test-pmr
-DEPS_PKGS += googletest libgtest-dev
+DEPS_test-pmr := $(DEPS_GTEST)
+DEPS_PKGS += $(DEPS_test-pmr)
 
 .PHONY: test-pmr
 test-pmr: $(PMR_BIN)

@@ -6,7 +6,8 @@
 TRACE_BUILD := build/$(TOOLCHAIN)-trace
 TRACE_BIN := $(TRACE_BUILD)/trace_test
 TEST_TARGETS += test-trace
-DEPS_PKGS += googletest libgtest-dev
+DEPS_test-trace := $(DEPS_GTEST)
+DEPS_PKGS += $(DEPS_test-trace)
 
 .PHONY: test-trace trace-lib
 test-trace: $(TRACE_BIN) lib

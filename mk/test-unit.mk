@@ -18,14 +18,20 @@ TU_LDLIBS := -lgtest -lgtest_main -pthread
 
 TU_CORE_OBJS := $(LIB_SRCS:src/%.cpp=$(TU_DIR)/core/%.o)
 TU_SUPPORT_SRCS := $(wildcard test/support/*.cpp)
-TU_SUPPORT_OBJS := $(TU_SUPPORT_SRCS:test/support/%.cpp=$(TU_DIR)/support/%.o)
-TU_SUPPORT_HDRS := $(wildcard test/support/*.hpp)
+# The shared test page provider (C), under counting_pages.cpp.
+TEST_PAGES_SRCS := $(wildcard test/support/test_pages*.c)
+TEST_PAGES_HDRS := $(wildcard test/support/test_pages*.h)
+TU_SUPPORT_OBJS := $(TU_SUPPORT_SRCS:test/support/%.cpp=$(TU_DIR)/support/%.o) \
+	$(TEST_PAGES_SRCS:test/support/%.c=$(TU_DIR)/support/%.c.o)
+TU_SUPPORT_HDRS := $(wildcard test/support/*.hpp) $(TEST_PAGES_HDRS)
 TU_UNIT_SRCS := $(wildcard test/unit/*.cpp)
 TU_UNIT_OBJS := $(TU_UNIT_SRCS:test/unit/%.cpp=$(TU_DIR)/unit/%.o)
 TU_MODEL_SRCS := $(wildcard test/model/*.cpp)
 TU_MODEL_OBJS := $(TU_MODEL_SRCS:test/model/%.cpp=$(TU_DIR)/model/%.o)
 
-DEPS_PKGS += g++ googletest libgtest-dev
+DEPS_test-unit := $(DEPS_GTEST)
+DEPS_test-model := $(DEPS_GTEST)
+DEPS_PKGS += $(DEPS_test-unit)
 TEST_TARGETS += test-unit test-model
 
 .PHONY: test-unit test-model
@@ -48,6 +54,10 @@ $(TU_DIR)/core/%.o: src/%.cpp $(LIB_HDRS)
 $(TU_DIR)/support/%.o: test/support/%.cpp $(TU_SUPPORT_HDRS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(TU_CXX) $(TU_FLAGS) -c $< -o $@
+
+$(TU_DIR)/support/%.c.o: test/support/%.c $(TEST_PAGES_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Wshadow -pthread -Iinclude -c $< -o $@
 
 $(TU_DIR)/unit/%.o: test/unit/%.cpp $(TU_SUPPORT_HDRS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)

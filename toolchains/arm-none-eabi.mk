@@ -2,7 +2,7 @@
 #   make TOOLCHAIN=arm-none-eabi CPU=cortex-m3     build/arm-none-eabi-cortex-m3/libslab.a
 # CPU is one of ARM_CPUS below. The flags are the ABI of the library: every
 # object linked with it (firmware, tests) is built with ARM_ARCH_FLAGS too.
-ARM_CPUS := cortex-m0 cortex-m3 cortex-m4 cortex-m7 cortex-m33
+ARM_CPUS := cortex-m0 cortex-m0plus cortex-m3 cortex-m4 cortex-m7 cortex-m23 cortex-m33 cortex-m55
 CPU ?= cortex-m3
 ifeq ($(filter $(CPU),$(ARM_CPUS)),)
 $(error toolchains/arm-none-eabi.mk: CPU=$(CPU) is not one of: $(ARM_CPUS))
@@ -16,11 +16,14 @@ SIZE := arm-none-eabi-size
 OBJCOPY := arm-none-eabi-objcopy
 
 # Floating point: the M4F and M7 use their FPU with the hard-float calling
-# convention (Debian ships v7e-m+fp/hard and v7e-m+dp/hard multilibs). The
-# library itself has no floating-point code; the ABI must still match the
-# firmware it is linked into. M0, M3 and M33 are built soft-float.
+# convention (Debian ships v7e-m+fp/hard and v7e-m+dp/hard multilibs), and
+# so does the M55 (its only multilib is v8.1-m.main+mve/hard; -mcpu gives the
+# FPU and MVE). The library itself has no floating-point code; the ABI must
+# still match the firmware it is linked into. M0, M0+, M3, M23 and M33 are
+# built soft-float.
 ARM_FLOAT_cortex-m4 := -mfloat-abi=hard -mfpu=fpv4-sp-d16
 ARM_FLOAT_cortex-m7 := -mfloat-abi=hard -mfpu=fpv5-d16
+ARM_FLOAT_cortex-m55 := -mfloat-abi=hard
 ARM_ARCH_FLAGS := -mcpu=$(CPU) -mthumb $(ARM_FLOAT_$(CPU))
 
 # -Os for targets; one section per function and per object so the firmware's

@@ -211,13 +211,24 @@ public:
     // Frees a raw slot of this cache's kind (no destructor is run).
     SLAB_INLINE static void free_slot(void *slot) noexcept { detail::free_slot<Lock, SlabSize>(slot); }
 
+    // No value-initialisation (`slab_stats out{}`): GCC lowers it to a
+    // memset call, which a firmware linked with -nostdlib does not have.
+    // cache_stats() stores every field; a moved-from handle gets zeros.
     slab_stats stats() const noexcept
     {
-        slab_stats out{};
+        slab_stats out;
         if (c_ != nullptr) {
             Guard<Lock> hold(detail::lock_of<Lock>(c_));
             detail::cache_stats(c_, &out);
+        } else {
+            out.obj_size = out.slot_size = out.slab_size = 0;
+            out.objs_per_slab = out.objs_in_master = out.objs_in_use = out.objs_peak = 0;
+            out.slabs_in_use = out.slabs_peak = 0;
+            out.pages_taken = out.pages_given = out.hook_failures = 0;
         }
+        static_assert(sizeof(slab_stats) == (3 * sizeof(size_t) + 9 * sizeof(uint32_t) + alignof(slab_stats) - 1) /
+                                                alignof(slab_stats) * alignof(slab_stats),
+                      "a field was added to slab_stats: zero it above");
         return out;
     }
     void reset_peak() noexcept

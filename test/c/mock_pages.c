@@ -1,12 +1,14 @@
 /*
- * The page hooks of the C test binaries, as CMocka mocks. See mock_pages.h
- * for what a test can script and what is checked on every call.
+ * The page hooks of the C test binaries, as CMocka mocks over the shared
+ * test page provider (test/support/test_pages.h): this file does the
+ * scripting (CMocka expectations, strict mode); the provider places, counts,
+ * checks, poisons and quarantines the pages. See mock_pages.h for what a
+ * test can script and what is checked on every call.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -14,35 +16,30 @@
 #include "mock_pages.h"
 #include "slab/hooks.h"
 #include "slab/slab.h"
+#include "test_pages.h"
 
 struct mock_pages_state mock_pages;
 
-/* Byte written over a block the library gave back; any other byte found there
- * at the end of the test was written by the library after the give-back. */
-#define POISON 0xA5
-/* Byte a fresh block is filled with before the library gets it. */
+/* Byte a fresh block is filled with before the library gets it. Pages given
+ * back are filled with TP_POISON (0xA5) and quarantined by the provider. */
 #define FRESH 0xCD
 
-/* Every block ever handed out in the current test. A block is placed in a
- * region aligned to max(size, SLAB_DEFAULT_SLAB_SIZE): over-alignment is
- * allowed by the contract (a multiple of align), and it makes the 4096-mask
- * that slab_free() applies to an object of a small custom-size slab land on
- * that slab's own base, inside memory the mock owns, so reading it is safe. */
-struct block {
-    unsigned char *region; /* what aligned_alloc returned */
-    size_t region_size;
-    unsigned char *page; /* what the library got (region, or region + size/2) */
-    size_t size;         /* as asked */
-    int live;            /* 0: taken back, poisoned, kept until teardown */
-};
-
-#define MAX_BLOCKS 4096
-static struct block blocks[MAX_BLOCKS];
-static size_t nblocks;
-
-static size_t max_size(size_t a, size_t b) { return a > b ? a : b; }
-
 static int is_pow2(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
+
+/* The provider's counters, copied where the tests read them. */
+static void sync_counters(void)
+{
+    tp_stats s = test_pages_stats();
+    mock_pages.given = (unsigned)s.given;
+    mock_pages.misaligned = (unsigned)s.misaligned;
+    mock_pages.taken_back = (unsigned)s.taken_back;
+    mock_pages.refused = (unsigned)s.refused;
+    mock_pages.live = s.live;
+    mock_pages.last_freed = s.last_freed;
+}
+
+/* A contract breach the provider found fails the test. */
+static void breach(const char *message) { fail_msg("%s", message); }
 
 /* The half of the contract the library promises: align == size, a power of
  * two within the configured bounds, and the size the test set up. */
@@ -54,54 +51,6 @@ static void check_request(size_t size, size_t align)
     if (mock_pages.slab_size != 0) {
         assert_int_equal(size, mock_pages.slab_size);
     }
-}
-
-static void *hand_out(size_t size, int misalign)
-{
-    assert_true(nblocks < MAX_BLOCKS);
-    size_t align = max_size(size, SLAB_DEFAULT_SLAB_SIZE);
-    /* A misaligned block needs room for size bytes past the offset. */
-    size_t region_size = misalign ? 2 * align : align;
-    unsigned char *region = aligned_alloc(align, region_size);
-    assert_non_null(region);
-    /* Not zeros: the library must not rely on fresh pages being cleared, and
-     * reads of never-written bytes (a masked header inside a big slab, see
-     * slab_free) see defined values. */
-    memset(region, FRESH, region_size);
-    struct block *b = &blocks[nblocks++];
-    b->region = region;
-    b->region_size = region_size;
-    b->page = misalign ? region + size / 2 : region;
-    b->size = size;
-    b->live = 1;
-    mock_pages.live++;
-    if (misalign) {
-        mock_pages.misaligned++;
-    } else {
-        mock_pages.given++;
-    }
-    return b->page;
-}
-
-static struct block *find_page(const void *page)
-{
-    for (size_t i = 0; i < nblocks; i++) {
-        if (blocks[i].page == page) {
-            return &blocks[i];
-        }
-    }
-    return NULL;
-}
-
-static struct block *find_containing(const void *p)
-{
-    const unsigned char *a = p;
-    for (size_t i = 0; i < nblocks; i++) {
-        if (a >= blocks[i].page && a < blocks[i].page + blocks[i].size) {
-            return &blocks[i];
-        }
-    }
-    return NULL;
 }
 
 void *slab_page_alloc(size_t size, size_t align)
@@ -117,14 +66,10 @@ void *slab_page_alloc(size_t size, size_t align)
     } else if (mock_pages.strict) {
         fail_msg("unscripted slab_page_alloc(%zu, %zu)", size, align);
     }
-    switch (action) {
-    case MOCK_NULL:
-        return NULL;
-    case MOCK_MISALIGN:
-        return hand_out(size, 1);
-    default:
-        return hand_out(size, 0);
-    }
+    tp_kind kind = action == MOCK_NULL ? TP_NULL : action == MOCK_MISALIGN ? TP_MISALIGN : TP_NONE;
+    void *page = test_pages_alloc_as(size, align, kind);
+    sync_counters();
+    return page;
 }
 
 /* The program's secret (slab/hooks.h), defined by hand like the hooks. */
@@ -133,14 +78,11 @@ uintptr_t slab_secret;
 int slab_page_free(void *page, size_t size, size_t align)
 {
     mock_pages.free_calls++;
-    mock_pages.last_freed = page;
-    struct block *b = find_page(page);
-    if (b == NULL || !b->live) {
+    /* Not a live block of this mock, or another size: the provider fails
+     * the test (breach) before anything changes. */
+    if (test_pages_live_size(page) == 0) {
         fail_msg("slab_page_free(%p): not a live block of this mock", page);
     }
-    /* Same size and align as the block was asked with. */
-    assert_int_equal(size, b->size);
-    assert_int_equal(align, b->size);
     int ret = MOCK_FREE_OK;
     if (mock_pages.scripted_frees > 0) {
         mock_pages.scripted_frees--;
@@ -152,15 +94,9 @@ int slab_page_free(void *page, size_t size, size_t align)
     } else if (mock_pages.refuse_frees) {
         ret = MOCK_FREE_REFUSE;
     }
-    if (ret != MOCK_FREE_OK) {
-        mock_pages.refused++;
-        return ret;
-    }
-    b->live = 0;
-    memset(b->region, POISON, b->region_size);
-    mock_pages.live--;
-    mock_pages.taken_back++;
-    return 0;
+    int got = test_pages_free_as(page, size, align, ret != MOCK_FREE_OK ? TP_REFUSE : TP_NONE);
+    sync_counters();
+    return got != 0 ? ret : 0;
 }
 
 void mock_expect_alloc(size_t size, enum mock_alloc_action action)
@@ -181,35 +117,35 @@ void mock_expect_free(size_t size, int ret)
 
 size_t mock_drop_misaligned(void)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < nblocks; i++) {
-        if (blocks[i].live && blocks[i].page != blocks[i].region) {
-            blocks[i].live = 0;
-            memset(blocks[i].region, POISON, blocks[i].region_size);
-            n++;
-        }
-    }
-    mock_pages.live -= n;
+    size_t n = test_pages_drop_misaligned();
+    sync_counters();
     return n;
 }
 
-int mock_is_live(const void *p)
-{
-    const struct block *b = find_containing(p);
-    return b != NULL && b->live;
-}
+int mock_is_live(const void *p) { return test_pages_page_of(p) != 0; }
 
-int mock_is_quarantined(const void *p)
-{
-    const struct block *b = find_containing(p);
-    return b != NULL && !b->live;
-}
+int mock_is_quarantined(const void *p) { return test_pages_in_quarantine(p); }
 
 int mock_pages_setup(void **state)
 {
     (void)state;
     memset(&mock_pages, 0, sizeof mock_pages);
-    nblocks = 0;
+    /* Regions aligned to at least the default slab size: over-alignment is
+     * allowed by the contract (a multiple of align), and it makes the
+     * 4096-mask that slab_free() applies to an object of a small custom-size
+     * slab land on that slab's own base, inside memory the mock owns, so
+     * reading it is safe. Fresh regions are not zeros: the library must not
+     * rely on fresh pages being cleared, and reads of never-written bytes (a
+     * masked header inside a big slab, see slab_free) see defined values.
+     * Given-back regions are poisoned and kept until teardown. */
+    tp_config cfg = {SLAB_DEFAULT_SLAB_SIZE, FRESH, 0, NULL, 0, 1, 1, 0, 0};
+    test_pages_configure(&cfg);
+    test_pages_on_breach(breach);
+    test_pages_clear_plans();
+    (void)test_pages_release_all();
+    (void)test_pages_check_quarantine();
+    test_pages_renumber();
+    test_pages_reset_counters();
     return 0;
 }
 
@@ -218,21 +154,8 @@ int mock_pages_setup(void **state)
 int mock_pages_teardown(void **state)
 {
     (void)state;
-    size_t live = 0, written = 0;
-    for (size_t i = 0; i < nblocks; i++) {
-        if (blocks[i].live) {
-            live++;
-        } else {
-            for (size_t k = 0; k < blocks[i].region_size; k++) {
-                if (blocks[i].region[k] != POISON) {
-                    written++;
-                    break;
-                }
-            }
-        }
-        free(blocks[i].region);
-    }
-    nblocks = 0;
+    size_t written = test_pages_check_quarantine();
+    size_t live = test_pages_release_all();
     int bad = 0;
     if (live != 0) {
         print_error("mock_pages: %zu page(s) never given back\n", live);

@@ -1,5 +1,6 @@
 // Fault-injecting page provider for test/fault: the slab_page_alloc() and
-// slab_page_free() hooks of the fault-injection binaries.
+// slab_page_free() hooks of the fault-injection binaries, over the shared
+// test provider (test/support/test_pages.h): this is the suite's view of it.
 //
 // Pages come from aligned_alloc(). The provider numbers every hook call since
 // the last reset() (1-based) and answers one of them, or every one from it on,
@@ -41,7 +42,7 @@ struct Plan {
     bool from_on = false;   // fault every call from `at` on, not only that one
 };
 
-constexpr size_t kGuardedMax = 32768;
+constexpr size_t kGuardedMax = 32768; // TP_GUARDED_MAX of test_pages.h
 void set_guarded(bool on);
 
 // Prefill (set_prefill): each fresh page is passed to fn before it is handed

@@ -1,6 +1,6 @@
 // Page provider of the heap suites (test/heap/): the slab_page_alloc() and
-// slab_page_free() hooks, over aligned_alloc, with what the tests need to see
-// and to break:
+// slab_page_free() hooks, over the shared test provider
+// (test/support/test_pages.h), with what the tests need to see and to break:
 //   - the set of live pages (every page back after destroy; which page holds
 //     a block);
 //   - fault injection: every Nth alloc call gives no page, the next N frees

@@ -1,6 +1,7 @@
 // Test page provider: the slab_page_alloc()/slab_page_free() hooks of every
 // test binary (test/unit, test/model), defined in counting_pages.cpp through
-// DEFINE_SLAB_HOOKS from C++.
+// DEFINE_SLAB_HOOKS from C++, over the shared test provider
+// (test/support/test_pages.h): this header is the suites' view of it.
 //
 // It does what hooks/hosted does (aligned_alloc/free) and also:
 //   - keeps the set of pages it handed out, so a test can ask whether an
@@ -28,7 +29,7 @@ uint64_t free_calls();
 // True when [base, base + size) is exactly a live page handed out by the
 // alloc hook with that size.
 bool is_live_page(const void *base, size_t size);
-// Bases of every live page, ascending.
+// Bases of every live aligned page, ascending.
 std::vector<uintptr_t> live_pages();
 
 // Faults. Each counter is consumed by the hook calls it affects.

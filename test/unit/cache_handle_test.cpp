@@ -155,6 +155,33 @@ TEST_F(CacheHandle, StatsAndResetPeak)
     EXPECT_EQ(cache.stats().objs_peak, 6u);
 }
 
+// stats() of an empty handle (default-built or moved from) is all zeros:
+// stats() does not value-initialise its result (no memset call for
+// -nostdlib firmware), so it must zero each field itself.
+TEST_F(CacheHandle, StatsOfAnEmptyHandleAreZero)
+{
+    ItemCache cache = ItemCache::create().take();
+    ItemCache moved = std::move(cache);
+    for (const ItemCache *h : {static_cast<const ItemCache *>(&cache), static_cast<const ItemCache *>(nullptr)}) {
+        ItemCache none;
+        const ItemCache &empty = h != nullptr ? *h : none;
+        const slab_stats st = empty.stats();
+        EXPECT_EQ(st.obj_size, 0u);
+        EXPECT_EQ(st.slot_size, 0u);
+        EXPECT_EQ(st.slab_size, 0u);
+        EXPECT_EQ(st.objs_per_slab, 0u);
+        EXPECT_EQ(st.objs_in_master, 0u);
+        EXPECT_EQ(st.objs_in_use, 0u);
+        EXPECT_EQ(st.objs_peak, 0u);
+        EXPECT_EQ(st.slabs_in_use, 0u);
+        EXPECT_EQ(st.slabs_peak, 0u);
+        EXPECT_EQ(st.pages_taken, 0u);
+        EXPECT_EQ(st.pages_given, 0u);
+        EXPECT_EQ(st.hook_failures, 0u);
+    }
+    EXPECT_EQ(moved.stats().obj_size, sizeof(Item)) << "the moved-to handle has the cache";
+}
+
 // SlabSize: slabs of that size, and Boxes free by masking with it.
 template <size_t S>
 void check_slab_size()
