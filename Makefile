@@ -82,9 +82,4 @@ TEST_FAST_FIRST := test-c test-link test-unit test-model test-readme test-nm tes
 TEST_ORDER = $(filter $(TEST_TARGETS),$(TEST_FAST_FIRST)) $(filter-out $(TEST_FAST_FIRST),$(TEST_TARGETS))
 
 deps:
-	@missing=$$(for p in $(sort $(DEPS_PKGS)); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "make deps: installing" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	else echo "make deps: all $(words $(sort $(DEPS_PKGS))) packages present"; fi
+	$(call apt_install,$(DEPS_PKGS))
