@@ -112,9 +112,88 @@ SLAB_INLINE uintptr_t heap_magic(const slab_heap *h)
 
 SLAB_INLINE bool heap_genuine(const slab_heap *h) { return h->magic == heap_magic(h); }
 
+// The heap's lock, taken and released out of line: one dispatch on the kind,
+// shared by every call that is not hot (the hot ones: with_common_lock).
+// The token is what the kind's unlock needs (PRIMASK, BASEPRI, the
+// program's token).
+SLAB_COLD unsigned long heap_lock(slab_heap *h)
+{
+    switch (h->lock_kind) {
+#if SLAB_HAVE_IRQ_LOCK
+    case SLAB_LOCK_KIND_IRQ:
+        return slab::IrqLock().lock();
+#endif
+#if SLAB_HAVE_BASEPRI_LOCK
+    case SLAB_LOCK_KIND_BASEPRI:
+        return slab::detail::BasepriAny{h->basepri}.lock();
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    case SLAB_LOCK_KIND_SPIN:
+        return static_cast<unsigned long>(h->spin.lock());
+#endif
+    case SLAB_LOCK_KIND_OPS:
+        return h->ops.lock();
+    default:
+        SLAB_ASSERT(h->lock_kind == SLAB_LOCK_KIND_NONE);
+        return 0;
+    }
+}
+
+SLAB_COLD void heap_unlock(slab_heap *h, unsigned long token)
+{
+    switch (h->lock_kind) {
+#if SLAB_HAVE_IRQ_LOCK
+    case SLAB_LOCK_KIND_IRQ:
+        slab::IrqLock().unlock(static_cast<uint32_t>(token));
+        return;
+#endif
+#if SLAB_HAVE_BASEPRI_LOCK
+    case SLAB_LOCK_KIND_BASEPRI:
+        slab::detail::BasepriAny{h->basepri}.unlock(static_cast<uint32_t>(token));
+        return;
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    case SLAB_LOCK_KIND_SPIN:
+        h->spin.unlock(0);
+        return;
+#endif
+    case SLAB_LOCK_KIND_OPS:
+        h->ops.unlock(token);
+        return;
+    default:
+        return;
+    }
+}
+
+// Holds the heap's lock for one scope.
+class heap_guard {
+public:
+    explicit heap_guard(slab_heap *h) : h_(h), token_(heap_lock(h)) {}
+    ~heap_guard() { heap_unlock(h_, token_); }
+    heap_guard(const heap_guard &) = delete;
+    heap_guard &operator=(const heap_guard &) = delete;
+    heap_guard(heap_guard &&) = delete;
+    heap_guard &operator=(heap_guard &&) = delete;
+
+private:
+    slab_heap *h_;
+    unsigned long token_;
+};
+
 // Runs op() under the heap's lock.
 template <class Op>
 SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
+{
+    heap_guard hold(h);
+    return op();
+}
+
+// The hot calls (alloc and free of a small block) inline the lock of the
+// common embedded heaps, none and interrupts, and reach every other kind
+// through one cold call (other), so that the others' code does not crowd
+// the fast path's registers.
+template <class Op, class Other>
+SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(op())
 {
     uint8_t kind = h->lock_kind;
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
@@ -127,25 +206,7 @@ SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
         return op();
     }
 #endif
-#if SLAB_HAVE_BASEPRI_LOCK
-    if (kind == SLAB_LOCK_KIND_BASEPRI) {
-        slab::detail::BasepriAny mask{h->basepri};
-        slab::Guard<slab::detail::BasepriAny> hold(mask);
-        return op();
-    }
-#endif
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-    if (kind == SLAB_LOCK_KIND_SPIN) {
-        slab::Guard<slab::SpinLock> hold(h->spin);
-        return op();
-    }
-#endif
-    if (kind == SLAB_LOCK_KIND_OPS) {
-        slab::Guard<slab::detail::OpsLock> hold(h->ops);
-        return op();
-    }
-    SLAB_ASSERT(!"lock kind not built for this target");
-    return op();
+    return other();
 }
 
 // The heap's pages: from its page source, or the global hooks.
@@ -659,6 +720,35 @@ SLAB_COLD slab_status free_other(void *ptr)
 
 slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *ops, const slab_page_source *src);
 
+// A small block's free in its slab s of class cache c, a byte-map slab of a
+// heap's cache: the inline half, else the whole. The caller holds the lock.
+SLAB_INLINE slab_status small_free(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
+{
+#if !SLAB_CHECKS
+    if (SLAB_LIKELY(cache_free_fast(c, s, ptr))) {
+        note_free(h, c->obj_size);
+        return SLAB_OK;
+    }
+#endif
+    return small_free_slow(h, c, s, ptr);
+}
+
+// The hot calls under a lock with_common_lock does not inline.
+SLAB_COLD void *small_alloc_locked(slab_heap *h, size_t i)
+{
+    return with_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_alloc(h, i); });
+}
+
+SLAB_COLD slab_status small_free_locked(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
+{
+    return with_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); });
+}
+
+SLAB_COLD void *large_alloc_locked(slab_heap *h, size_t size)
+{
+    return with_lock(h, [&] { return large_alloc(h, size, kAlign); });
+}
+
 }  // namespace
 
 extern "C" {
@@ -814,11 +904,13 @@ void *slab_heap_alloc(slab_heap *heap, size_t size)
     if (SLAB_UNLIKELY(heap == nullptr)) {
         return nullptr;
     }
-    if (SLAB_LIKELY(size <= kMaxSmall)) {
-        size_t i = class_of(size);
-        return with_lock(heap, [&]() SLAB_INLINE_LAMBDA { return small_alloc(heap, i); });
+    if (SLAB_UNLIKELY(size > kMaxSmall)) {
+        return large_alloc_locked(heap, size);
     }
-    return with_lock(heap, [&] { return large_alloc(heap, size, kAlign); });
+    size_t i = class_of(size);
+    return with_common_lock(
+        heap, [&]() SLAB_INLINE_LAMBDA { return small_alloc(heap, i); },
+        [&]() SLAB_INLINE_LAMBDA { return small_alloc_locked(heap, i); });
 }
 
 void *slab_heap_aligned_alloc(slab_heap *heap, size_t align, size_t size)
@@ -859,15 +951,9 @@ slab_status slab_heap_free(void *ptr)
         slab_cache *c = s->cache;
         if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report)) {
             slab_heap *h = static_cast<slab_heap *>(c->error_ctx);
-            return with_lock(h, [&]() SLAB_INLINE_LAMBDA {
-#if !SLAB_CHECKS
-                if (SLAB_LIKELY(cache_free_fast(c, s, ptr))) {
-                    note_free(h, c->obj_size);
-                    return SLAB_OK;
-                }
-#endif
-                return small_free_slow(h, c, s, ptr);
-            });
+            return with_common_lock(
+                h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); },
+                [&]() SLAB_INLINE_LAMBDA { return small_free_locked(h, c, s, ptr); });
         }
     }
     return free_other(ptr);
