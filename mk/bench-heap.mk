@@ -23,7 +23,7 @@ TEST_TARGETS += test-bench-heap-smoke
 DEPS_test-bench-heap-smoke := $(DEPS_ARM) libjemalloc-dev libmimalloc-dev
 DEPS_PKGS += $(DEPS_test-bench-heap-smoke)
 
-PEERS ?= ../shared/peers
+# PEERS: mk/apt-deps.mk.
 HB_OUT := build/bench-heap
 HB_CFG_INC := -Ibench/heap -Ibench/heap/umm -Ibench/heap/freertos -I$(PEERS)/o1heap -I$(PEERS)/tlsf \
 	-I$(PEERS)/umm_malloc/src -I$(PEERS)/freertos-kernel/include -Ihooks/buffer_pages

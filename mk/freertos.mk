@@ -19,7 +19,7 @@ DEPS_test-freertos := $(DEPS_ARM) diffutils
 DEPS_PKGS += $(DEPS_test-freertos)
 TEST_TARGETS += test-freertos
 
-FREERTOS_DIR ?= ../shared/peers/freertos-kernel
+FREERTOS_DIR ?= $(PEERS)/freertos-kernel
 RTOS_CPU := cortex-m3
 RTOS_MACHINE := mps2-an385
 # 1 ns of virtual time per instruction: every run takes the same

@@ -32,7 +32,7 @@ hard_lib = $(HARD_MAKE) lib TOOLCHAIN=$(1) BUILD=$(2) CHECKS=$(3) TC_FLAGS='$(4)
 
 # ---------------------------------------------------------------- lint
 lint test-lint:
-	CLANG_TIDY=$(CLANG_TIDY) tools/lint.sh $(CLANG_TIDY) cppcheck
+	CLANG_TIDY=$(CLANG_TIDY) PEERS=$(PEERS) tools/lint.sh $(CLANG_TIDY) cppcheck
 
 # ---------------------------------------------------------------- fault
 # One binary per library build: build/fault/<variant>/fault_test.

@@ -38,7 +38,8 @@ done
 # another target) names the extra flags in its lint-flags.txt.
 for f in hooks/*/*.c; do
 	extra=""
-	[ -f "$(dirname "$f")/lint-flags.txt" ] && extra=$(grep -v '^#' "$(dirname "$f")/lint-flags.txt" | tr '\n' ' ')
+	[ -f "$(dirname "$f")/lint-flags.txt" ] &&
+		extra=$(grep -v '^#' "$(dirname "$f")/lint-flags.txt" | sed "s|@PEERS@|${PEERS:-../shared/peers}|g" | tr '\n' ' ')
 	jobs+=("$f|-std=c11 -Iinclude -I$(dirname "$f") $extra")
 done
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c \
