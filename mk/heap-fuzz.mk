@@ -69,3 +69,5 @@ fuzz-heap-corpus-merge: fuzz-heap-build
 	cp -n build/fuzz/heap-merged/* test/fuzz/heap/corpus/
 
 TEST_TARGETS += test-fuzz-heap
+DEPS_test-fuzz-heap := clang libclang-rt-14-dev
+DEPS_PKGS += $(DEPS_test-fuzz-heap)
