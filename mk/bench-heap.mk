@@ -198,3 +198,11 @@ hb-host-smoke: $(HB_HOST_BINS)
 	if [ "$$n" != 8 ] || [ "$$sums" != 1 ]; then cat $(HB_HOST_DIR)/smoke.log; \
 		echo "test-bench-heap-smoke: host: $$n runs (8 expected), $$sums distinct checksums (1 expected)"; exit 1; fi; \
 	echo "test-bench-heap-smoke: x86-64: 8 runs complete (libslab, o1heap, TLSF, umm_malloc, heap_4, glibc, jemalloc, mimalloc), one checksum"
+
+# The chart of the README (docs/heap-chart.png): the Cortex-M3 figures of
+# bench-heap-target, mean and maximum per call, per allocator.
+.PHONY: bench-heap-chart
+bench-heap-chart: bench-heap-target
+	bench/heap/chart.sh build/bench-heap/target.md > build/bench-heap/chart.dat
+	gnuplot -e "datafile='build/bench-heap/chart.dat'; outfile='docs/heap-chart.png'" bench/heap/chart.gp
+	@echo "bench-heap-chart: wrote docs/heap-chart.png"
