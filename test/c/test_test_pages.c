@@ -59,6 +59,8 @@ static void plans_hit_the_calls_they_name(void **state)
     alloc_pattern(got, 7);
     assert_string_equal(got, "nnnmmpp");
     assert_int_equal(test_pages_stats().faults, 5);
+    assert_int_equal(test_pages_stats().faults_of[TP_NULL], 3);
+    assert_int_equal(test_pages_stats().faults_of[TP_MISALIGN], 2);
 }
 
 static void refusals_and_duplicates(void **state)
@@ -76,10 +78,13 @@ static void refusals_and_duplicates(void **state)
     void *again = test_pages_alloc(PAGE, PAGE);
     assert_ptr_equal(again, b); /* the latest live page of that size */
     assert_int_equal(test_pages_stats().live, 1);
+    assert_int_equal(test_pages_stats().faults_of[TP_DUPLICATE], 1);
+    assert_int_equal(test_pages_stats().faults_of[TP_REFUSE], 1);
     test_pages_fault_next(1, TP_DUPLICATE, 1);
     void *c = test_pages_alloc(2 * PAGE, 2 * PAGE); /* none of that size: a fresh page */
     assert_ptr_not_equal(c, b);
     assert_int_equal(test_pages_stats().duplicates_missed, 1);
+    assert_int_equal(test_pages_stats().faults_of[TP_DUPLICATE], 1); /* a miss is no fault */
     assert_int_equal(test_pages_page_of((char *)c + 2 * PAGE - 1), 2 * PAGE);
     assert_int_equal(test_pages_page_of((char *)c + 2 * PAGE), 0);
     assert_int_equal(test_pages_free(b, PAGE, PAGE), 0);

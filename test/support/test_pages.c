@@ -269,6 +269,7 @@ static void *alloc_locked(size_t size, size_t align, int forced, tp_kind kind)
         }
         if (latest != NULL) {
             tp_st.faults++;
+            tp_st.faults_of[TP_DUPLICATE]++;
             return (void *)latest->page; /* still live: the set is unchanged */
         }
         tp_st.duplicates_missed++;
@@ -276,6 +277,7 @@ static void *alloc_locked(size_t size, size_t align, int forced, tp_kind kind)
     }
     if (kind == TP_NULL || kind == TP_MISALIGN) {
         tp_st.faults++;
+        tp_st.faults_of[kind]++;
     }
     return kind == TP_NULL ? NULL : hand_out(size, kind == TP_MISALIGN);
 }
@@ -294,6 +296,7 @@ static int free_locked(void *page, size_t size, size_t align, int forced, tp_kin
     }
     if (kind == TP_REFUSE) {
         tp_st.faults += forced ? 0 : 1;
+        tp_st.faults_of[TP_REFUSE] += forced ? 0 : 1;
         tp_st.refused++;
         return 1;
     }

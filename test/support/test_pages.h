@@ -54,6 +54,8 @@ typedef enum {
     TP_REFUSE = 4     /* free: refused, the page stays with the library */
 } tp_kind;
 
+#define TP_KINDS 5 /* tp_kind values: the index of tp_stats.faults_of */
+
 typedef struct {
     tp_kind kind;
     uint64_t first; /* 1-based call number of the first call hit; 0: plan off */
@@ -87,6 +89,8 @@ typedef struct {
     /* Since test_pages_renumber(): the numbering of the plans. */
     uint64_t alloc_calls, free_calls;
     uint64_t faults;            /* calls answered with a fault */
+    uint64_t faults_of[TP_KINDS]; /* of which of each kind ([TP_DUPLICATE]: pages
+                                   * handed out twice; [TP_NONE] stays 0) */
     uint64_t duplicates_missed; /* TP_DUPLICATE calls with no page to repeat */
     /* Since test_pages_reset_counters(). */
     uint64_t given;      /* aligned pages handed out */

@@ -85,6 +85,7 @@ void test_pages_renumber(void)
 {
     pthread_mutex_lock(&tp_mu);
     tp_st.alloc_calls = tp_st.free_calls = tp_st.faults = tp_st.duplicates_missed = 0;
+    memset(tp_st.faults_of, 0, sizeof tp_st.faults_of);
     pthread_mutex_unlock(&tp_mu);
 }
 
