@@ -1,10 +1,12 @@
 /*
  * The test suites' one page provider: the engine behind every fake of the
  * page hooks (test/c/mock_pages.c, test/support/counting_pages.cpp,
- * test/fault/fault_pages.cpp, test/heap/heap_pages.cpp are thin adapters
+ * test/fault/fault_pages.cpp, test/heap/heap_pages.cpp, test/fuzz/fuzz_pages.cpp
+ * are thin adapters
  * that keep their suites' interfaces). C, and valid C++ too (g++ compiles
  * it as C++ where a suite's build has only a C++ compiler); thread-safe
- * (one mutex), for hosted tests only (aligned_alloc, mmap).
+ * (one mutex), for hosted tests only (aligned_alloc, mmap): the on-target
+ * runner has its own, over the static pool (firmware/tests/test_hooks.c).
  *
  * It hands out pages (aligned_alloc), keeps the set of live pages, numbers
  * every hook call, answers calls with faults from call-numbered plans, can
