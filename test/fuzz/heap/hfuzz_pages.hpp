@@ -1,5 +1,7 @@
 // Page provider of the heap fuzz target (fuzz_heap.cpp): the page hooks, with
-// what the model needs to see and the input needs to break.
+// what the model needs to see and the input needs to break; an adapter over
+// the shared test provider (test/support/test_pages.h: padded placement, plans,
+// quarantine), keeping the owners, events and dup choice itself.
 //
 //   - Every page is carved from a host block that also owns the D bytes below
 //     the page's D-block (D = SLAB_DEFAULT_SLAB_SIZE), filled with kFiller:
@@ -72,7 +74,7 @@ size_t live_total();
 bool page_at(uintptr_t addr, Page *out);   // the live page holding addr
 bool live_page(uint32_t pick, Page *out);  // the pick-th live page (mod count); false when none
 State state_of(uint64_t serial);
-bool readable(uintptr_t addr, size_t n);   // [addr, addr + n) lies in a host block the provider holds
+bool readable(uintptr_t addr, size_t n);   // [addr, addr + n) lies in a host region the provider holds
 // Releases the pick-th quarantined page (mod count) to the host now.
 void release_one(uint32_t pick);
 // Releases every quarantined page; false when one was written after it went back.
