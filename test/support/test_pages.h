@@ -1,8 +1,8 @@
 /*
  * The test suites' one page provider: the engine behind every fake of the
  * page hooks (test/c/mock_pages.c, test/support/counting_pages.cpp,
- * test/fault/fault_pages.cpp, test/heap/heap_pages.cpp, test/fuzz/fuzz_pages.cpp
- * are thin adapters
+ * test/fault/fault_pages.cpp, test/heap/heap_pages.cpp,
+ * test/fuzz/fuzz_pages.cpp and test/fuzz/heap/hfuzz_pages.cpp are adapters
  * that keep their suites' interfaces). C, and valid C++ too (g++ compiles
  * it as C++ where a suite's build has only a C++ compiler); thread-safe
  * (one mutex), for hosted tests only (aligned_alloc, mmap): the on-target
@@ -10,7 +10,8 @@
  *
  * It hands out pages (aligned_alloc), keeps the set of live pages, numbers
  * every hook call, answers calls with faults from call-numbered plans, can
- * quarantine and poison pages given back, and counts; a test asks it for
+ * quarantine pages given back (poisoned, or hashed as they were) and check
+ * them untouched when they leave, and counts; a test asks it for
  * leaks at the end. It does not define the hooks: a suite does, with
  *   DEFINE_SLAB_HOOKS(test_pages_alloc, test_pages_free);
  * (as counting_pages.cpp, fault_pages.cpp, heap_pages.cpp), or by hand around
