@@ -235,7 +235,10 @@ State state_of(uint64_t serial)
     }
 }
 
-bool readable(uintptr_t addr, size_t n) { return test_pages_region_holds(reinterpret_cast<const void *>(addr), n) != 0; }
+bool readable(uintptr_t addr, size_t n)
+{
+    return test_pages_region_holds(reinterpret_cast<const void *>(addr), n) != 0;
+}
 
 void release_one(uint32_t pick)
 {

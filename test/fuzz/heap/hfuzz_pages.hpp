@@ -3,7 +3,8 @@
 // the shared test provider (test/support/test_pages.h: padded placement, plans,
 // quarantine), keeping the owners, events and dup choice itself.
 //
-//   - Every page is carved from a host block that also owns the D bytes below
+//   - Every page sits in a host region of its own (test_pages' padded
+//     placement, pad_below = D) that also owns the D bytes below
 //     the page's D-block (D = SLAB_DEFAULT_SLAB_SIZE), filled with kFiller:
 //     slab_heap_free() of any pointer p into a page, or one past its end,
 //     reads only (p - 1) masked with D, so every such read stays in memory
