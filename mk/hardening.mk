@@ -75,15 +75,20 @@ FUZZ_TEST_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_FLAGS := -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 FUZZ_SRCS := $(filter-out test/fuzz/replay_main.cpp,$(wildcard test/fuzz/*.cpp))
-FUZZ_HDRS := $(wildcard test/fuzz/*.hpp)
+FUZZ_HDRS := $(wildcard test/fuzz/*.hpp) $(wildcard test/support/test_pages*.h)
+# The shared test page provider (fuzz_pages.cpp adapts it), compiled as C++
+# (-x c++: clang++ refuses .c input as C++ under -Werror otherwise).
+FUZZ_TP_SRCS := $(wildcard test/support/test_pages*.c)
+FUZZ_TP_AS_CXX := -x c++ $(FUZZ_TP_SRCS) -x none
 FUZZ_ARGS := -max_len=1024 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_CHECKS_normal :=
 FUZZ_CHECKS_checked := 1
 
 .PHONY: fuzz test-fuzz fuzz-build fuzz-corpus-merge
-build/fuzz/%/fuzz_slab: $(FUZZ_SRCS) $(FUZZ_HDRS) build/fuzz/%/lib/libslab.a
-	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer $(FUZZ_SAN) \
-		$(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_SRCS) build/fuzz/$*/lib/libslab.a -o $@
+build/fuzz/%/fuzz_slab: $(FUZZ_SRCS) $(FUZZ_TP_SRCS) $(FUZZ_HDRS) build/fuzz/%/lib/libslab.a
+	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support -fsanitize=fuzzer \
+		$(FUZZ_SAN) $(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_SRCS) $(FUZZ_TP_AS_CXX) \
+		build/fuzz/$*/lib/libslab.a -o $@
 
 fuzz-build:
 	@$(call hard_lib,host-clang,build/fuzz/normal/lib,,$(FUZZ_LIB_FLAGS))
@@ -182,7 +187,8 @@ coverage:
 		FAULT_LIB_cov-normal=$(COV_DIR)/lib/libslab.a FAULT_LIB_cov-checks=$(COV_DIR)/lib-checks/libslab.a
 	./build/fault/cov-normal/fault_test --gtest_brief=1
 	./build/fault/cov-checks/fault_test --gtest_brief=1
-	g++ $(COV_FLAGS) -std=c++17 -Iinclude -DSLAB_CHECKS=1 $(FUZZ_SRCS) test/fuzz/replay_main.cpp \
+	g++ $(COV_FLAGS) -std=c++17 -pthread -Iinclude -Itest/support -DSLAB_CHECKS=1 $(FUZZ_SRCS) $(FUZZ_TP_SRCS) \
+		test/fuzz/replay_main.cpp \
 		$(COV_DIR)/lib-checks/libslab.a -o $(COV_DIR)/fuzz_replay
 	./$(COV_DIR)/fuzz_replay test/fuzz/corpus
 	@# Branches of SLAB_ASSERT lines are left out: the failing side of an assert

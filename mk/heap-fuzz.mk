@@ -13,13 +13,16 @@
 FUZZ_HEAP_SECONDS ?= 600
 FUZZ_HEAP_TEST_SECONDS ?= 16
 FUZZ_HEAP_SRCS := $(wildcard test/fuzz/heap/*.cpp)
-FUZZ_HEAP_HDRS := $(wildcard test/fuzz/heap/*.hpp)
+FUZZ_HEAP_HDRS := $(wildcard test/fuzz/heap/*.hpp) $(wildcard test/support/test_pages*.h)
+# hfuzz_pages.cpp adapts the shared test page provider, built with each target
+# (FUZZ_TP_SRCS, FUZZ_TP_AS_CXX: mk/hardening.mk).
 FUZZ_HEAP_ARGS := -max_len=2048 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 
 .PHONY: fuzz-heap test-fuzz-heap fuzz-heap-build fuzz-heap-corpus-merge
-build/fuzz/%/fuzz_heap: $(FUZZ_HEAP_SRCS) $(FUZZ_HEAP_HDRS) build/fuzz/%/lib/libslab.a
-	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -Iinclude -fsanitize=fuzzer $(FUZZ_SAN) \
-		$(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_HEAP_SRCS) build/fuzz/$*/lib/libslab.a -o $@
+build/fuzz/%/fuzz_heap: $(FUZZ_HEAP_SRCS) $(FUZZ_TP_SRCS) $(FUZZ_HEAP_HDRS) build/fuzz/%/lib/libslab.a
+	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support -fsanitize=fuzzer \
+		$(FUZZ_SAN) $(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_HEAP_SRCS) $(FUZZ_TP_AS_CXX) \
+		build/fuzz/$*/lib/libslab.a -o $@
 
 fuzz-heap-build:
 	@$(call hard_lib,host-clang,build/fuzz/normal/lib,,$(FUZZ_LIB_FLAGS))
@@ -50,11 +53,12 @@ test-fuzz-heap: fuzz-heap-build
 #   make fuzz-heap-replay FUZZ_HEAP_REPLAY_WRAP='valgrind -q --error-exitcode=99'
 FUZZ_HEAP_REPLAY_WRAP ?=
 .PHONY: fuzz-heap-replay
-build/fuzz-heap-replay/%/replay: $(FUZZ_HEAP_SRCS) $(FUZZ_HEAP_HDRS) test/fuzz/replay_main.cpp
+build/fuzz-heap-replay/%/replay: $(FUZZ_HEAP_SRCS) $(FUZZ_TP_SRCS) $(FUZZ_HEAP_HDRS) test/fuzz/replay_main.cpp
 	@$(call hard_lib,host-gcc,build/$*,$(if $(findstring checks,$*),1),-O2 -g)
 	@mkdir -p $(dir $@)
-	g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -Iinclude $(if $(findstring checks,$*),-DSLAB_CHECKS=1) \
-		$(FUZZ_HEAP_SRCS) test/fuzz/replay_main.cpp build/$*/libslab.a -o $@
+	g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support \
+		$(if $(findstring checks,$*),-DSLAB_CHECKS=1) $(FUZZ_HEAP_SRCS) $(FUZZ_TP_SRCS) test/fuzz/replay_main.cpp \
+		build/$*/libslab.a -o $@
 fuzz-heap-replay: build/fuzz-heap-replay/host-gcc/replay build/fuzz-heap-replay/host-gcc-checks/replay
 	@set -e; for v in host-gcc host-gcc-checks; do \
 		$(FUZZ_HEAP_REPLAY_WRAP) ./build/fuzz-heap-replay/$$v/replay test/fuzz/heap/corpus \

@@ -1,4 +1,8 @@
-/* Fault-injecting page hooks over static_pages (see test_hooks.h). */
+/* Fault-injecting page hooks over static_pages (see test_hooks.h).
+ * Not the hosted suites' shared provider (test/support/test_pages): that one
+ * needs a hosted C library (aligned_alloc, realloc, pthread, mmap) and this
+ * runs bare metal under QEMU, its pages from the static pool of
+ * hooks/static_pages, its faults counted down per call (test_hooks_inject). */
 #include "test_hooks.h"
 
 #include <stdint.h>

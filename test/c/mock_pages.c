@@ -138,7 +138,7 @@ int mock_pages_setup(void **state)
      * rely on fresh pages being cleared, and reads of never-written bytes (a
      * masked header inside a big slab, see slab_free) see defined values.
      * Given-back regions are poisoned and kept until teardown. */
-    tp_config cfg = {SLAB_DEFAULT_SLAB_SIZE, FRESH, 0, NULL, 0, 1, 1, 0, 0};
+    tp_config cfg = {SLAB_DEFAULT_SLAB_SIZE, FRESH, 0, NULL, 0, 1, 1, 0, 0, 0, 0, 0, 0};
     test_pages_configure(&cfg);
     test_pages_on_breach(breach);
     test_pages_clear_plans();

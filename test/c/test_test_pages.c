@@ -59,6 +59,8 @@ static void plans_hit_the_calls_they_name(void **state)
     alloc_pattern(got, 7);
     assert_string_equal(got, "nnnmmpp");
     assert_int_equal(test_pages_stats().faults, 5);
+    assert_int_equal(test_pages_stats().faults_of[TP_NULL], 3);
+    assert_int_equal(test_pages_stats().faults_of[TP_MISALIGN], 2);
 }
 
 static void refusals_and_duplicates(void **state)
@@ -76,10 +78,13 @@ static void refusals_and_duplicates(void **state)
     void *again = test_pages_alloc(PAGE, PAGE);
     assert_ptr_equal(again, b); /* the latest live page of that size */
     assert_int_equal(test_pages_stats().live, 1);
+    assert_int_equal(test_pages_stats().faults_of[TP_DUPLICATE], 1);
+    assert_int_equal(test_pages_stats().faults_of[TP_REFUSE], 1);
     test_pages_fault_next(1, TP_DUPLICATE, 1);
     void *c = test_pages_alloc(2 * PAGE, 2 * PAGE); /* none of that size: a fresh page */
     assert_ptr_not_equal(c, b);
     assert_int_equal(test_pages_stats().duplicates_missed, 1);
+    assert_int_equal(test_pages_stats().faults_of[TP_DUPLICATE], 1); /* a miss is no fault */
     assert_int_equal(test_pages_page_of((char *)c + 2 * PAGE - 1), 2 * PAGE);
     assert_int_equal(test_pages_page_of((char *)c + 2 * PAGE), 0);
     assert_int_equal(test_pages_free(b, PAGE, PAGE), 0);
@@ -136,6 +141,62 @@ static void carved_pages_share_a_block(void **state)
     assert_int_equal(test_pages_check_quarantine(), 0); /* releases the carved pages too */
 }
 
+/* Padded placement: a page in a region of its own, the pad_below bytes
+ * below its block filled with pad_byte; pages given back kept as they were
+ * (hashed), at most quarantine_max of them; seq and state of each; a named
+ * live page handed out again. */
+static void padded_pages_and_a_kept_quarantine(void **state)
+{
+    (void)state;
+    tp_config cfg = test_pages_config();
+    cfg.pad_below = 4096;
+    cfg.pad_byte = 0x5A;
+    cfg.fresh_byte = 0;
+    cfg.poison = 0;
+    cfg.check_kept = 1;
+    cfg.quarantine_max = 2;
+    test_pages_configure(&cfg);
+    unsigned char *a = test_pages_alloc(1024, 1024);
+    unsigned char *b = test_pages_alloc(1024, 1024);
+    uint64_t sa = test_pages_seq_of(a), sb = test_pages_seq_of(b);
+    assert_int_equal(sb, sa + 1);
+    /* consecutive small pages sit at consecutive slots of their blocks */
+    assert_int_equal(((uintptr_t)b % 4096) / 1024, (((uintptr_t)a % 4096) / 1024 + 1) % 4);
+    unsigned char *block = (unsigned char *)((uintptr_t)a & ~(uintptr_t)4095);
+    assert_int_equal(block[-1], 0x5A);
+    assert_int_equal(block[-4096], 0x5A);
+    assert_true(test_pages_region_holds(block - 4096, 8192));
+    assert_false(test_pages_region_holds(block - 4097, 1));
+    assert_int_equal(a[1023], 0);
+    assert_ptr_equal(test_pages_alloc_again(1024, 1024, b), b);
+    assert_int_equal(test_pages_stats().faults_of[TP_DUPLICATE], 1);
+    assert_int_equal(test_pages_state_of(sa), TPS_LIVE);
+
+    a[5] = 7;
+    assert_int_equal(test_pages_free(a, 1024, 1024), 0);
+    assert_int_equal(test_pages_state_of(sa), TPS_KEPT);
+    assert_int_equal(a[5], 7); /* not poisoned */
+    a[6] = 1;                  /* a write after the give-back */
+    test_pages_release_quarantined(0);
+    assert_int_equal(test_pages_state_of(sa), TPS_GONE);
+    assert_int_equal(test_pages_take_written(), 1);
+    assert_int_equal(test_pages_take_written(), 0);
+
+    unsigned char *c = test_pages_alloc(8192, 8192); /* larger than the pad: at the region's middle */
+    assert_int_equal(c[-1], 0x5A);
+    assert_int_equal(test_pages_free(b, 1024, 1024), 0);
+    assert_int_equal(test_pages_free(c, 8192, 8192), 0);
+    cfg.poison = 1;
+    test_pages_configure(&cfg);
+    unsigned char *d = test_pages_alloc(256, 256);
+    uint64_t sd = test_pages_seq_of(d);
+    assert_int_equal(test_pages_free(d, 256, 256), 0); /* the third: b leaves, checked */
+    assert_int_equal(test_pages_state_of(sb), TPS_GONE);
+    assert_int_equal(test_pages_state_of(sd), TPS_POISONED);
+    assert_int_equal(test_pages_stats().quarantined, 2);
+    assert_int_equal(test_pages_take_written(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +204,7 @@ int main(void)
         SLAB_TEST(refusals_and_duplicates),
         SLAB_TEST(quarantine_and_leaks_are_found),
         SLAB_TEST(carved_pages_share_a_block),
+        SLAB_TEST(padded_pages_and_a_kept_quarantine),
     };
     return cmocka_run_group_tests_name("the shared test page provider", tests, NULL, NULL);
 }

@@ -1,153 +1,67 @@
-// Fuzz target's page provider (see fuzz_pages.hpp).
+// Fuzz target's page provider (see fuzz_pages.hpp): an adapter over the
+// shared test provider (test/support/test_pages.h), configured with carved
+// placement (carve_block = SLAB_DEFAULT_SLAB_SIZE: pages below it cut, first
+// fit, from shared blocks of that size) and fresh pages zeroed (at most one
+// default-size block of each; a carved block's base is always its first page
+// handed out, so it never holds bytes the host left there). The one fault the
+// input arms is a one-call plan in slot kFault at the next alloc call: TP_NULL
+// or TP_DUPLICATE, the later arming replacing the earlier.
 #include "fuzz_pages.hpp"
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <map>
-#include <unordered_map>
 
 #include "slab/hooks.h"
 #include "slab/slab.h"
+#include "test_pages.h"
 
 namespace fuzzpages {
 
 namespace {
 
 constexpr size_t kBlock = SLAB_DEFAULT_SLAB_SIZE;
-constexpr size_t kUnit = SLAB_MIN_SLAB_SIZE;
-static_assert(kBlock / kUnit <= 64, "a block's units must fit a 64-bit mask");
+constexpr unsigned kFault = 0;
+static_assert(SLAB_MIN_SLAB_SIZE >= kBlock / 64, "no page smaller than a carve unit");
 
-enum class Fault { none, fail, dup };
-Fault g_fault = Fault::none;
-uint64_t g_dups;
+// Configured before the first input (and before any page is taken).
+const bool g_configured = [] {
+    tp_config c = test_pages_config();
+    c.carve_block = kBlock;
+    c.fresh_byte = 0;
+    c.fresh_limit = kBlock;
+    test_pages_configure(&c);
+    return true;
+}();
 
-std::unordered_map<uintptr_t, size_t> &pages()
+void arm(tp_kind kind)
 {
-    static std::unordered_map<uintptr_t, size_t> live;
-    return live;
+    tp_plan next_call = {kind, test_pages_next_alloc(), 0, 1};
+    test_pages_set_plan(kFault, next_call);
 }
 
-// Blocks small pages are carved from: base -> units in use (bit i: the
-// kUnit bytes at base + i * kUnit).
-std::map<uintptr_t, uint64_t> &blocks()
-{
-    static std::map<uintptr_t, uint64_t> b;
-    return b;
-}
-
-uint64_t units_mask(size_t off, size_t size)
-{
-    size_t n = size / kUnit;
-    uint64_t run = n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1u;
-    return run << (off / kUnit);
-}
-
-[[noreturn]] void broken(const char *what, void *p, size_t size, size_t align)
-{
-    std::fprintf(stderr, "fuzz_pages: %s(%p, %zu, %zu) breaks the hook contract\n", what, p, size, align);
-    std::abort();
-}
-
-void *carve(size_t size)
-{
-    for (auto &kv : blocks()) {
-        for (size_t off = 0; off + size <= kBlock; off += size) {
-            uint64_t m = units_mask(off, size);
-            if ((kv.second & m) == 0) {
-                kv.second |= m;
-                return reinterpret_cast<void *>(kv.first + off);
-            }
-        }
-    }
-    void *b = std::aligned_alloc(kBlock, kBlock);
-    if (b == nullptr) {
-        std::abort(); // host exhausted: not a finding about libslab
-    }
-    std::memset(b, 0, kBlock);
-    blocks()[reinterpret_cast<uintptr_t>(b)] = units_mask(0, size);
-    return b;
-}
-
-void uncarve(uintptr_t page, size_t size)
-{
-    uintptr_t base = page & ~uintptr_t(kBlock - 1u);
-    auto it = blocks().find(base);
-    if (it == blocks().end()) {
-        std::abort();
-    }
-    it->second &= ~units_mask(page - base, size);
-    if (it->second == 0) {
-        std::free(reinterpret_cast<void *>(base));
-        blocks().erase(it);
-    }
-}
-
+// The shared provider checks align == size, a power of two; the library
+// never asks below its smallest slab.
 void *fuzz_page_alloc(size_t size, size_t align)
 {
-    if (align != size || size < kUnit || (size & (size - 1)) != 0) {
-        broken("alloc", nullptr, size, align);
-    }
-    Fault f = g_fault;
-    g_fault = Fault::none;
-    if (f == Fault::fail) {
-        return nullptr;
-    }
-    if (f == Fault::dup) {
-        for (const auto &kv : pages()) {
-            if (kv.second == size) {
-                g_dups++;
-                return reinterpret_cast<void *>(kv.first); // not recorded: it is not a new page
-            }
-        }
-    }
-    void *p = size < kBlock ? carve(size) : std::aligned_alloc(align, size);
-    if (p == nullptr) {
+    if (size < SLAB_MIN_SLAB_SIZE) {
+        std::fprintf(stderr, "fuzz_pages: alloc(%zu, %zu) below SLAB_MIN_SLAB_SIZE\n", size, align);
         std::abort();
     }
-    pages()[reinterpret_cast<uintptr_t>(p)] = size;
-    return p;
-}
-
-int fuzz_page_free(void *page, size_t size, size_t align)
-{
-    auto it = pages().find(reinterpret_cast<uintptr_t>(page));
-    if (it == pages().end() || it->second != size || align != size) {
-        broken("free (of a page not handed out)", page, size, align);
-    }
-    pages().erase(it);
-    if (size < kBlock) {
-        uncarve(reinterpret_cast<uintptr_t>(page), size);
-    } else {
-        std::free(page);
-    }
-    return 0;
+    return test_pages_alloc(size, align);
 }
 
 }  // namespace
 
-void fail_next_alloc() { g_fault = Fault::fail; }
-void dup_next_alloc() { g_fault = Fault::dup; }
-void clear_fault() { g_fault = Fault::none; }
-bool fail_pending() { return g_fault == Fault::fail; }
-bool dup_pending() { return g_fault == Fault::dup; }
-bool has_live_of_size(size_t size)
-{
-    for (const auto &kv : pages()) {
-        if (kv.second == size) {
-            return true;
-        }
-    }
-    return false;
-}
-size_t live() { return pages().size(); }
-size_t live_size(uintptr_t base)
-{
-    auto it = pages().find(base);
-    return it == pages().end() ? 0 : it->second;
-}
-uint64_t dups_served() { return g_dups; }
+void fail_next_alloc() { arm(TP_NULL); }
+void dup_next_alloc() { arm(TP_DUPLICATE); }
+void clear_fault() { test_pages_clear_plans(); }
+bool fail_pending() { return test_pages_pending(TP_NULL) != 0; }
+bool dup_pending() { return test_pages_pending(TP_DUPLICATE) != 0; }
+bool has_live_of_size(size_t size) { return test_pages_latest(size) != nullptr; }
+size_t live() { return test_pages_stats().live; }
+size_t live_size(uintptr_t base) { return test_pages_live_size(reinterpret_cast<const void *>(base)); }
+uint64_t dups_served() { return test_pages_stats().faults_of[TP_DUPLICATE]; }
 
 }  // namespace fuzzpages
 
-DEFINE_SLAB_HOOKS(fuzzpages::fuzz_page_alloc, fuzzpages::fuzz_page_free);
+DEFINE_SLAB_HOOKS(fuzzpages::fuzz_page_alloc, test_pages_free);

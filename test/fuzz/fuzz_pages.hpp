@@ -1,11 +1,11 @@
-// Page provider of the fuzz target: aligned_alloc() pages, every live one
-// recorded (so the model can ask whether an object lies in a page the
+// Page provider of the fuzz target (an adapter over the shared test provider,
+// test/support/test_pages.h): aligned pages, every live one recorded (so the model can ask whether an object lies in a page the
 // provider handed out with its cache's slab size), and a fault the input
 // arms for the next call: out of memory, or a duplicate page.
 //
 // Pages smaller than SLAB_DEFAULT_SLAB_SIZE are carved, first fit, from
 // blocks of SLAB_DEFAULT_SLAB_SIZE bytes aligned to that size, which the
-// provider owns whole: the README asks exactly that of a program with such
+// provider owns whole (test_pages' carve_block): the README asks exactly that of a program with such
 // slabs ("the enclosing default-size block must be readable memory", since
 // slab_free() masks with the default size). So pages of several small sizes,
 // of several caches, share a block, and the block's base is sometimes a

@@ -75,15 +75,16 @@ void clear_faults()
 bool check_quarantine() { return test_pages_check_quarantine() == 0; }
 
 // hand_out_again: one specific live page, for the next alloc of its size
-// (the shared provider's TP_DUPLICATE repeats the latest page of a size).
+// (the shared provider's TP_DUPLICATE repeats the latest page of a size;
+// test_pages_alloc_again answers a numbered call with the page named).
 void hand_out_again(const void *page) { g_again.store(reinterpret_cast<uintptr_t>(page)); }
 
 void *pages_alloc(size_t size, size_t align)
 {
     uintptr_t again = g_again.load();
-    if (again != 0 && test_pages_is_live_page(reinterpret_cast<const void *>(again), size) &&
-        g_again.compare_exchange_strong(again, 0)) {
-        return reinterpret_cast<void *>(again); // live already: not recorded again
+    const void *page = reinterpret_cast<const void *>(again);
+    if (again != 0 && test_pages_is_live_page(page, size) && g_again.compare_exchange_strong(again, 0)) {
+        return test_pages_alloc_again(size, align, page); // live already: not recorded again
     }
     return test_pages_alloc(size, align);
 }

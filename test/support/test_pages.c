@@ -14,7 +14,7 @@
 #include "test_pages_state.h"
 
 pthread_mutex_t tp_mu = PTHREAD_MUTEX_INITIALIZER;
-tp_config tp_cfg = {0, -1, 0, NULL, 0, 0, 0, 0, 0};
+tp_config tp_cfg = {0, -1, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 tp_slot tp_slots[TP_PLANS];
 tp_stats tp_st;
 tp_block *tp_live;
@@ -80,11 +80,24 @@ static void remove_live(tp_block *b)
 }
 
 /* The bytes of a block that fills and poison cover: the whole region, but
- * only the page itself of a guarded mapping (the rest is PROT_NONE). */
+ * only the page itself of a guarded mapping (the rest is PROT_NONE) or of
+ * padded placement (the rest is the padding). */
 static unsigned char *span_of(const tp_block *b, size_t *n)
 {
-    *n = b->guarded ? b->size : b->region_size;
-    return b->guarded ? (unsigned char *)b->page : b->region;
+    int page_only = b->guarded || b->padded;
+    *n = page_only ? b->size : b->region_size;
+    return page_only ? (unsigned char *)b->page : b->region;
+}
+
+static uint64_t hash_of(const tp_block *b)
+{
+    size_t n;
+    const unsigned char *p = span_of(b, &n);
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ p[i]) * 1099511628211ull;
+    }
+    return h;
 }
 
 void tp_release(const tp_block *b)
@@ -98,8 +111,12 @@ void tp_release(const tp_block *b)
     }
 }
 
-static int still_poisoned(const tp_block *b)
+/* A quarantined block as it went back: still poisoned, or of the same hash. */
+static int untouched(const tp_block *b)
 {
+    if (b->hashed) {
+        return hash_of(b) == b->hash;
+    }
     size_t n;
     const unsigned char *p = span_of(b, &n);
     for (size_t i = 0; b->poisoned && i < n; i++) {
@@ -113,9 +130,22 @@ static int still_poisoned(const tp_block *b)
 void tp_release_oldest(void)
 {
     tp_block *b = &tp_quar[tp_qhead++];
-    tp_written_after_free += still_poisoned(b) ? 0 : 1;
+    tp_written_after_free += untouched(b) ? 0 : 1;
     tp_quar_bytes -= b->region_size;
     tp_release(b);
+    if (tp_qhead == tp_nquar) {
+        tp_qhead = tp_nquar = 0;
+    }
+}
+
+void tp_release_at(size_t i)
+{
+    tp_block b = tp_quar[i];
+    memmove(&tp_quar[i], &tp_quar[i + 1], (tp_nquar - i - 1) * sizeof *tp_quar);
+    tp_nquar--;
+    tp_written_after_free += untouched(&b) ? 0 : 1;
+    tp_quar_bytes -= b.region_size;
+    tp_release(&b);
     if (tp_qhead == tp_nquar) {
         tp_qhead = tp_nquar = 0;
     }
@@ -133,8 +163,11 @@ void tp_retire(tp_block *b)
     size_t n;
     unsigned char *p = span_of(&copy, &n);
     copy.poisoned = tp_cfg.poison;
+    copy.hashed = !tp_cfg.poison && tp_cfg.check_kept;
     if (tp_cfg.poison) {
         memset(p, TP_POISON, n);
+    } else if (copy.hashed) {
+        copy.hash = hash_of(&copy);
     }
     if (tp_nquar == cap_quar) {
         if (tp_qhead > 0) { /* compact before growing */
@@ -148,13 +181,14 @@ void tp_retire(tp_block *b)
     }
     tp_quar[tp_nquar++] = copy;
     tp_quar_bytes += copy.region_size;
-    while (tp_cfg.quarantine_cap != 0 && tp_quar_bytes > tp_cfg.quarantine_cap && tp_qhead < tp_nquar) {
+    while (tp_qhead < tp_nquar && ((tp_cfg.quarantine_cap != 0 && tp_quar_bytes > tp_cfg.quarantine_cap) ||
+                                   (tp_cfg.quarantine_max != 0 && tp_nquar - tp_qhead > tp_cfg.quarantine_max))) {
         tp_release_oldest();
     }
 }
 
-/* A region for a page of `size`: aligned (or off by size / 2), guarded, or
- * carved from a shared block. */
+/* A region for a page of `size`: aligned (or off by size / 2), guarded,
+ * padded, or carved from a shared block. */
 static void *hand_out(size_t size, int misalign)
 {
     tp_block b;
@@ -180,6 +214,8 @@ static void *hand_out(size_t size, int misalign)
         if (mprotect((void *)b.page, size, PROT_READ | PROT_WRITE) != 0) {
             abort();
         }
+    } else if (tp_cfg.pad_below != 0 && !misalign) {
+        tp_pad_place(&b); /* fills its own */
     } else if (tp_cfg.carve_block != 0 && !misalign && size < tp_cfg.carve_block) {
         b.page = tp_carve(size);
         b.region = (unsigned char *)b.page;
@@ -194,7 +230,7 @@ static void *hand_out(size_t size, int misalign)
         }
         b.page = (uintptr_t)b.region + (misalign ? size / 2 : 0);
     }
-    if (tp_cfg.fresh_byte >= 0) {
+    if (tp_cfg.fresh_byte >= 0 && !b.padded) {
         size_t n;
         unsigned char *p = span_of(&b, &n);
         memset(p, tp_cfg.fresh_byte, tp_cfg.fresh_limit != 0 && tp_cfg.fresh_limit < n ? tp_cfg.fresh_limit : n);
@@ -269,6 +305,7 @@ static void *alloc_locked(size_t size, size_t align, int forced, tp_kind kind)
         }
         if (latest != NULL) {
             tp_st.faults++;
+            tp_st.faults_of[TP_DUPLICATE]++;
             return (void *)latest->page; /* still live: the set is unchanged */
         }
         tp_st.duplicates_missed++;
@@ -276,6 +313,7 @@ static void *alloc_locked(size_t size, size_t align, int forced, tp_kind kind)
     }
     if (kind == TP_NULL || kind == TP_MISALIGN) {
         tp_st.faults++;
+        tp_st.faults_of[kind]++;
     }
     return kind == TP_NULL ? NULL : hand_out(size, kind == TP_MISALIGN);
 }
@@ -294,6 +332,7 @@ static int free_locked(void *page, size_t size, size_t align, int forced, tp_kin
     }
     if (kind == TP_REFUSE) {
         tp_st.faults += forced ? 0 : 1;
+        tp_st.faults_of[TP_REFUSE] += forced ? 0 : 1;
         tp_st.refused++;
         return 1;
     }
@@ -322,6 +361,21 @@ void *test_pages_alloc_as(size_t size, size_t align, tp_kind kind)
     void *p = alloc_locked(size, align, 1, kind);
     pthread_mutex_unlock(&tp_mu);
     return p;
+}
+
+void *test_pages_alloc_again(size_t size, size_t align, const void *page)
+{
+    pthread_mutex_lock(&tp_mu);
+    tp_st.alloc_calls++;
+    tp_st.alloc_calls_total++;
+    const tp_block *b = tp_find_live((uintptr_t)page);
+    if (size != align || b == NULL || !b->aligned || b->size != size) {
+        breach("alloc_again of a block not a live page of that size", page, size, align);
+    }
+    tp_st.faults++;
+    tp_st.faults_of[TP_DUPLICATE]++;
+    pthread_mutex_unlock(&tp_mu);
+    return (void *)page;
 }
 
 int test_pages_free(void *page, size_t size, size_t align)

@@ -1,14 +1,17 @@
 /*
  * The test suites' one page provider: the engine behind every fake of the
  * page hooks (test/c/mock_pages.c, test/support/counting_pages.cpp,
- * test/fault/fault_pages.cpp, test/heap/heap_pages.cpp are thin adapters
+ * test/fault/fault_pages.cpp, test/heap/heap_pages.cpp,
+ * test/fuzz/fuzz_pages.cpp and test/fuzz/heap/hfuzz_pages.cpp are adapters
  * that keep their suites' interfaces). C, and valid C++ too (g++ compiles
  * it as C++ where a suite's build has only a C++ compiler); thread-safe
- * (one mutex), for hosted tests only (aligned_alloc, mmap).
+ * (one mutex), for hosted tests only (aligned_alloc, mmap): the on-target
+ * runner has its own, over the static pool (firmware/tests/test_hooks.c).
  *
  * It hands out pages (aligned_alloc), keeps the set of live pages, numbers
  * every hook call, answers calls with faults from call-numbered plans, can
- * quarantine and poison pages given back, and counts; a test asks it for
+ * quarantine pages given back (poisoned, or hashed as they were) and check
+ * them untouched when they leave, and counts; a test asks it for
  * leaks at the end. It does not define the hooks: a suite does, with
  *   DEFINE_SLAB_HOOKS(test_pages_alloc, test_pages_free);
  * (as counting_pages.cpp, fault_pages.cpp, heap_pages.cpp), or by hand around
@@ -54,6 +57,8 @@ typedef enum {
     TP_REFUSE = 4     /* free: refused, the page stays with the library */
 } tp_kind;
 
+#define TP_KINDS 5 /* tp_kind values: the index of tp_stats.faults_of */
+
 typedef struct {
     tp_kind kind;
     uint64_t first; /* 1-based call number of the first call hit; 0: plan off */
@@ -75,7 +80,20 @@ typedef struct {
     size_t quarantine_cap;   /* ... the oldest released past these bytes; 0: no cap */
     size_t carve_block;      /* B: pages < B carved from B-aligned blocks of B
                               * bytes (a power of two >= 64); 0: off */
+    size_t pad_below;        /* P: padded placement (below); 0: off */
+    int pad_byte;            /* filled into the P bytes below a padded page */
+    int check_kept;          /* 1: quarantined pages not poisoned are hashed,
+                              * and checked untouched as poison is */
+    size_t quarantine_max;   /* at most these regions in quarantine; 0: no cap */
 } tp_config;
+
+/* Padded placement (pad_below = P, a power of two): every page in a region
+ * of its own that holds also the P bytes below the P-aligned block around
+ * the page, filled with pad_byte (readable bytes no page owns: what a read
+ * masked with P from a pointer just past or into the page may meet); a page
+ * smaller than P sits at offset (seq mod P / size) * size of its block. The
+ * page's P-block (the page, if larger) is filled with fresh_byte if >= 0.
+ * Fills, poison and hashes cover the page only. Wins over carved placement. */
 
 #define TP_POISON 0xA5
 /* Guarded placement: a page of at most TP_GUARDED_MAX bytes at offset
@@ -83,10 +101,20 @@ typedef struct {
  * every other byte PROT_NONE: a read past the page faults. */
 #define TP_GUARDED_MAX 32768u
 
+/* What became of the page handed out with a given seq (test_pages_seq_of). */
+typedef enum {
+    TPS_GONE = 0,     /* back with the host (or never handed out) */
+    TPS_LIVE = 1,     /* handed out, not back */
+    TPS_POISONED = 2, /* in quarantine, poisoned */
+    TPS_KEPT = 3      /* in quarantine as the library left it */
+} tp_state;
+
 typedef struct {
     /* Since test_pages_renumber(): the numbering of the plans. */
     uint64_t alloc_calls, free_calls;
     uint64_t faults;            /* calls answered with a fault */
+    uint64_t faults_of[TP_KINDS]; /* of which of each kind ([TP_DUPLICATE]: pages
+                                   * handed out twice; [TP_NONE] stays 0) */
     uint64_t duplicates_missed; /* TP_DUPLICATE calls with no page to repeat */
     /* Since test_pages_reset_counters(). */
     uint64_t given;      /* aligned pages handed out */
@@ -112,8 +140,12 @@ int test_pages_free(void *page, size_t size, size_t align);
  * TP_REFUSE. */
 void *test_pages_alloc_as(size_t size, size_t align, tp_kind kind);
 int test_pages_free_as(void *page, size_t size, size_t align, tp_kind kind);
+/* A numbered alloc call answered with `page`, a live aligned page of that
+ * size, again (a TP_DUPLICATE fault of a page the test names; a breach if
+ * it is none). */
+void *test_pages_alloc_again(size_t size, size_t align, const void *page);
 
-/* Configuration; the default is {0, -1, 0, NULL, 0, 0, 0, 0, 0}. */
+/* Configuration; the default is {0, -1, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0}. */
 void test_pages_configure(const tp_config *cfg);
 tp_config test_pages_config(void);
 
@@ -143,11 +175,23 @@ void *test_pages_latest(size_t size); /* latest live aligned page of that size (
 /* Fills out[0 .. max) with the live aligned pages by address and their
  * sizes (sizes may be NULL); returns how many there are (may be > max). */
 size_t test_pages_list(void **out, size_t *sizes, size_t max);
+/* Order of hand-out of the live aligned page at base (1, 2, ...; 0: none),
+ * and what became of the page handed out with that seq. */
+uint64_t test_pages_seq_of(const void *base);
+tp_state test_pages_state_of(uint64_t seq);
+/* [p, p + n) lies in the region of a live or quarantined block. */
+int test_pages_region_holds(const void *p, size_t n);
 
 /* Leak check and clean-up. */
 /* Releases every quarantined region, checking its poison first; returns
  * how many had been written after they went back. */
 size_t test_pages_check_quarantine(void);
+/* Releases the i-th (mod their count) quarantined region now, oldest first,
+ * checking it; nothing when none. */
+void test_pages_release_quarantined(size_t i);
+/* Regions found written after they went back by the releases since the
+ * last call (or test_pages_check_quarantine), which clears the count. */
+size_t test_pages_take_written(void);
 /* Takes back every live misaligned block with no free call (poisoned and
  * quarantined as usual); returns how many. */
 size_t test_pages_drop_misaligned(void);

@@ -85,6 +85,7 @@ void test_pages_renumber(void)
 {
     pthread_mutex_lock(&tp_mu);
     tp_st.alloc_calls = tp_st.free_calls = tp_st.faults = tp_st.duplicates_missed = 0;
+    memset(tp_st.faults_of, 0, sizeof tp_st.faults_of);
     pthread_mutex_unlock(&tp_mu);
 }
 
@@ -178,6 +179,68 @@ size_t test_pages_list(void **out, size_t *sizes, size_t max)
     }
     pthread_mutex_unlock(&tp_mu);
     return n;
+}
+
+uint64_t test_pages_seq_of(const void *base)
+{
+    pthread_mutex_lock(&tp_mu);
+    const tp_block *b = tp_find_live((uintptr_t)base);
+    uint64_t r = b != NULL && b->aligned ? b->seq : 0;
+    pthread_mutex_unlock(&tp_mu);
+    return r;
+}
+
+tp_state test_pages_state_of(uint64_t seq)
+{
+    tp_state r = TPS_GONE;
+    pthread_mutex_lock(&tp_mu);
+    for (size_t i = 0; i < tp_nlive && r == TPS_GONE; i++) {
+        r = tp_live[i].seq == seq ? TPS_LIVE : TPS_GONE;
+    }
+    for (size_t i = tp_qhead; i < tp_nquar && r == TPS_GONE; i++) {
+        r = tp_quar[i].seq != seq ? TPS_GONE : tp_quar[i].poisoned ? TPS_POISONED : TPS_KEPT;
+    }
+    pthread_mutex_unlock(&tp_mu);
+    return seq == 0 ? TPS_GONE : r;
+}
+
+static int region_holds(const tp_block *b, uintptr_t a, size_t n)
+{
+    uintptr_t lo = (uintptr_t)b->region;
+    return a >= lo && n <= b->region_size && a - lo <= b->region_size - n;
+}
+
+int test_pages_region_holds(const void *p, size_t n)
+{
+    uintptr_t a = (uintptr_t)p;
+    int r = 0;
+    pthread_mutex_lock(&tp_mu);
+    for (size_t i = 0; i < tp_nlive && !r; i++) {
+        r = region_holds(&tp_live[i], a, n);
+    }
+    for (size_t i = tp_qhead; i < tp_nquar && !r; i++) {
+        r = region_holds(&tp_quar[i], a, n);
+    }
+    pthread_mutex_unlock(&tp_mu);
+    return r;
+}
+
+void test_pages_release_quarantined(size_t i)
+{
+    pthread_mutex_lock(&tp_mu);
+    if (tp_qhead < tp_nquar) {
+        tp_release_at(tp_qhead + i % (tp_nquar - tp_qhead));
+    }
+    pthread_mutex_unlock(&tp_mu);
+}
+
+size_t test_pages_take_written(void)
+{
+    pthread_mutex_lock(&tp_mu);
+    size_t written = tp_written_after_free;
+    tp_written_after_free = 0;
+    pthread_mutex_unlock(&tp_mu);
+    return written;
 }
 
 size_t test_pages_check_quarantine(void)

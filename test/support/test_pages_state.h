@@ -23,7 +23,10 @@ typedef struct {
     int aligned;   /* 0: a TP_MISALIGN block */
     int guarded;   /* region is a mapping (munmap) */
     int carved;    /* region is the page, cut from a carve block */
+    int padded;    /* region of padded placement: fills cover the page only */
     int poisoned;  /* in quarantine: filled with TP_POISON */
+    int hashed;    /* in quarantine, not poisoned: hash holds the page's hash */
+    uint64_t hash;
 } tp_block;
 
 typedef struct {
@@ -46,9 +49,11 @@ size_t tp_lower_bound(uintptr_t a); /* first live block with page >= a */
 tp_block *tp_find_live(uintptr_t a);
 void tp_release(const tp_block *b);  /* gives the region back to the host */
 void tp_release_oldest(void);        /* first quarantined region, poison checked */
+void tp_release_at(size_t i);        /* quarantined region i (tp_quar index), checked */
 void tp_retire(tp_block *b);         /* out of the live set: quarantined or released */
 uintptr_t tp_carve(size_t size);              /* test_pages_carve.c */
 void tp_uncarve(uintptr_t page, size_t size);
+void tp_pad_place(tp_block *b);               /* test_pages_padded.c */
 
 #ifdef __cplusplus
 }

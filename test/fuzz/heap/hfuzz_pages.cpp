@@ -1,16 +1,24 @@
-// The heap fuzz target's page provider (see hfuzz_pages.hpp).
+// The heap fuzz target's page provider (see hfuzz_pages.hpp): an adapter over
+// the shared test provider (test/support/test_pages.h). test_pages places the
+// pages (padded placement: pad_below = D, filler kFiller below, the page's
+// D-block zeroed), numbers the calls, answers the armed faults (one-call
+// TP_NULL and TP_REFUSE plans; a duplicate is test_pages_alloc_again of the
+// page this adapter picks), and keeps the quarantine (poisoned, or kept and
+// hashed, at most kQuarantinePages, checked as each page leaves it). This
+// adapter keeps what only the heap fuzzer asks: the owner of each live page
+// and the per-owner counts and peaks, the events of an operation, the dup
+// pick and filter, and the refusal of pages above kLargestPage.
 #include "hfuzz_pages.hpp"
 
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iterator>
 #include <map>
-#include <unordered_map>
 #include <vector>
 
 #include "slab/hooks.h"
 #include "slab/slab.h"
+#include "test_pages.h"
 
 namespace hpages {
 
@@ -18,31 +26,16 @@ namespace {
 
 constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
 constexpr size_t kQuarantinePages = 48;
-
-struct Host {
-    Page page;
-    void *raw;      // what aligned_alloc returned
-    uintptr_t lo;   // first byte the page's reads may touch: its D-block's base - D
-    uintptr_t hi;   // one past the host block
-    bool poisoned;  // (quarantine) filled with kPoison, else hash holds its bytes' hash
-    uint64_t hash;
-};
-
-enum class Fault { none, fail, dup };
+enum Slot : unsigned { kFail = 0, kRefuse = 1 };
 
 struct State_ {
-    std::map<uintptr_t, Host> live; // by page base
-    std::vector<Host> quarantine;
-    std::unordered_map<uint64_t, State> states;
+    std::map<uintptr_t, Page> live; // by page base: owner and serial (test_pages' seq)
     size_t pages[kOwners], bytes[kOwners], peak[kOwners];
     int owner = kNoOwner;
     Events ev{};
-    Fault fault = Fault::none;
+    bool dup = false; // the next alloc call serves a live page (dup_pick)
     uint32_t dup_pick = 0;
     bool (*dup_ok)(uintptr_t, size_t) = nullptr;
-    bool refuse = false;
-    bool poison = true;
-    uint64_t serial = 0;
 };
 
 State_ &st()
@@ -51,43 +44,48 @@ State_ &st()
     return s;
 }
 
-[[noreturn]] void broken(const char *what, void *p, size_t size, size_t align)
+void configure(bool poison)
 {
-    std::fprintf(stderr, "hfuzz_pages: %s(%p, %zu, %zu) breaks the hook contract\n", what, p, size, align);
-    std::abort();
+    static_assert(kPoison == TP_POISON, "one poison byte");
+    tp_config c = test_pages_config();
+    c.pad_below = kD;
+    c.pad_byte = kFiller;
+    c.fresh_byte = 0;
+    c.quarantine = 1;
+    c.poison = poison ? 1 : 0;
+    c.check_kept = 1;
+    c.quarantine_max = kQuarantinePages;
+    test_pages_configure(&c);
 }
 
-uint64_t hash_bytes(const void *p, size_t n)
+// Configured before any input (and before the first page).
+const bool g_configured = [] {
+    configure(true);
+    return true;
+}();
+
+// Aborts when a release found a page written after it went back.
+void check_written(const char *when)
 {
-    const unsigned char *b = static_cast<const unsigned char *>(p);
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ b[i]) * 1099511628211ull;
+    if (test_pages_take_written() != 0) {
+        std::fprintf(stderr, "hfuzz_pages: a page was written after it went back to the hook (%s)\n", when);
+        std::abort();
     }
-    return h;
 }
 
 bool owner_ok(int o) { return o >= 0 && o < kOwners; }
 
-void *new_page(size_t size)
+void arm(unsigned slot, tp_kind kind)
+{
+    uint64_t next = kind == TP_REFUSE ? test_pages_next_free() : test_pages_next_alloc();
+    test_pages_set_plan(slot, tp_plan{kind, next, 0, 1});
+}
+
+void record(void *p, size_t size)
 {
     State_ &s = st();
-    size_t unit = size < kD ? kD : size;
-    void *raw = std::aligned_alloc(unit, 2 * unit);
-    if (raw == nullptr) {
-        std::abort(); // host exhausted: not a finding about libslab
-    }
-    uintptr_t r = reinterpret_cast<uintptr_t>(raw);
-    uint64_t serial = ++s.serial;
-    uintptr_t base = r + unit + (size < kD ? (serial % (kD / size)) * size : 0);
-    uintptr_t dblock = base & ~uintptr_t(kD - 1);
-    std::memset(reinterpret_cast<void *>(dblock - kD), kFiller, kD);
-    // The page, and for a small one its whole D-block: no stale header of
-    // an earlier host block can be where a mask leads.
-    std::memset(reinterpret_cast<void *>(dblock), 0, unit);
-    Host h{Page{base, size, s.owner, serial}, raw, dblock - kD, r + 2 * unit, false, 0};
-    s.live[base] = h;
-    s.states[serial] = State::live;
+    uintptr_t base = reinterpret_cast<uintptr_t>(p);
+    s.live[base] = Page{base, size, s.owner, test_pages_seq_of(p)};
     if (owner_ok(s.owner)) {
         s.pages[s.owner]++;
         s.bytes[s.owner] += size;
@@ -95,94 +93,72 @@ void *new_page(size_t size)
             s.peak[s.owner] = s.bytes[s.owner];
         }
     }
-    return reinterpret_cast<void *>(base);
 }
 
-void *serve_dup(size_t size)
+// The dup_pick-th live page of that size the filter accepts, by address.
+void *dup_candidate(size_t size)
 {
     State_ &s = st();
     std::vector<uintptr_t> same;
     for (const auto &kv : s.live) {
-        if (kv.second.page.size == size && (s.dup_ok == nullptr || s.dup_ok(kv.first, size))) {
+        if (kv.second.size == size && (s.dup_ok == nullptr || s.dup_ok(kv.first, size))) {
             same.push_back(kv.first);
         }
     }
-    if (same.empty()) {
-        return nullptr;
-    }
-    s.ev.dups_served++;
-    return reinterpret_cast<void *>(same[s.dup_pick % same.size()]); // not recorded: not a new page
+    return same.empty() ? nullptr : reinterpret_cast<void *>(same[s.dup_pick % same.size()]);
 }
 
 void *page_alloc(size_t size, size_t align)
 {
     State_ &s = st();
-    if (align != size || size < SLAB_MIN_SLAB_SIZE || (size & (size - 1)) != 0) {
-        broken("alloc", nullptr, size, align);
+    if (size < SLAB_MIN_SLAB_SIZE) {
+        std::fprintf(stderr, "hfuzz_pages: alloc(%zu, %zu) below SLAB_MIN_SLAB_SIZE\n", size, align);
+        std::abort();
     }
     s.ev.alloc_calls++;
     s.ev.last_alloc_size = size;
-    if (!owner_ok(s.owner)) {
-        s.ev.wrong_owner++;
-    }
-    Fault f = s.fault;
-    s.fault = Fault::none;
-    void *p = nullptr;
-    if (f == Fault::dup) {
-        p = serve_dup(size);
-    }
-    if (p == nullptr && f != Fault::fail && size <= kLargestPage) {
-        p = new_page(size);
-        s.ev.pages_new++;
-    }
-    if (p == nullptr) {
-        s.ev.alloc_null++;
-    }
-    return p;
-}
-
-void quarantine(Host h)
-{
-    State_ &s = st();
-    void *p = reinterpret_cast<void *>(h.page.base);
-    h.poisoned = s.poison;
-    if (h.poisoned) {
-        std::memset(p, kPoison, h.page.size);
+    s.ev.wrong_owner += owner_ok(s.owner) ? 0 : 1;
+    void *again = s.dup ? dup_candidate(size) : nullptr;
+    s.dup = false;
+    void *p;
+    if (again != nullptr) {
+        p = test_pages_alloc_again(size, align, again); // not recorded: not a new page
+        s.ev.dups_served++;
+    } else if (size > kLargestPage) {
+        p = test_pages_alloc_as(size, align, TP_NULL); // a host without that much memory
     } else {
-        h.hash = hash_bytes(p, h.page.size);
+        p = test_pages_alloc(size, align); // the kFail plan, if armed for this call
+        if (p != nullptr) {
+            record(p, size);
+            s.ev.pages_new++;
+        }
     }
-    s.states[h.page.serial] = h.poisoned ? State::poisoned : State::kept;
-    s.quarantine.push_back(h);
-    if (s.quarantine.size() > kQuarantinePages) {
-        release_one(0);
-    }
+    test_pages_set_plan(kFail, tp_plan{TP_NONE, 0, 0, 0}); // a fault armed is this call's only
+    s.ev.alloc_null += p == nullptr ? 1 : 0;
+    return p;
 }
 
 int page_free(void *page, size_t size, size_t align)
 {
     State_ &s = st();
-    auto it = s.live.find(reinterpret_cast<uintptr_t>(page));
-    if (it == s.live.end() || it->second.page.size != size || align != size) {
-        broken("free (of a page not handed out)", page, size, align);
-    }
+    uintptr_t base = reinterpret_cast<uintptr_t>(page);
+    auto it = s.live.find(base);
+    int owner = it != s.live.end() ? it->second.owner : kNoOwner;
+    int r = test_pages_free(page, size, align); // a page not handed out: a breach (abort)
     s.ev.free_calls++;
-    if (s.owner != it->second.page.owner) {
-        s.ev.wrong_owner++;
-    }
-    if (s.refuse) {
-        s.refuse = false;
+    s.ev.wrong_owner += s.owner != owner ? 1 : 0;
+    if (r != 0) {
         s.ev.frees_refused++;
-        s.ev.last_refused = it->first;
-        return 1;
+        s.ev.last_refused = base;
+        return r;
     }
-    Host h = it->second;
     s.live.erase(it);
-    if (owner_ok(h.page.owner)) {
-        s.pages[h.page.owner]--;
-        s.bytes[h.page.owner] -= size;
+    if (owner_ok(owner)) {
+        s.pages[owner]--;
+        s.bytes[owner] -= size;
     }
-    s.ev.last_freed = h.page.base;
-    quarantine(h);
+    s.ev.last_freed = base;
+    check_written("a quarantined page released past the cap");
     return 0;
 }
 
@@ -195,27 +171,32 @@ Events take_events()
     st().ev = Events{};
     return e;
 }
-void fail_next_alloc() { st().fault = Fault::fail; }
+void fail_next_alloc()
+{
+    st().dup = false;
+    arm(kFail, TP_NULL);
+}
 void dup_next_alloc(uint32_t pick)
 {
-    st().fault = Fault::dup;
+    test_pages_set_plan(kFail, tp_plan{TP_NONE, 0, 0, 0});
+    st().dup = true;
     st().dup_pick = pick;
 }
-void refuse_next_free() { st().refuse = true; }
+void refuse_next_free() { arm(kRefuse, TP_REFUSE); }
 void set_dup_filter(bool (*ok)(uintptr_t, size_t)) { st().dup_ok = ok; }
-void set_poison(bool on) { st().poison = on; }
+void set_poison(bool on) { configure(on); }
 void clear_faults()
 {
-    st().fault = Fault::none;
-    st().refuse = false;
+    st().dup = false;
+    test_pages_clear_plans();
 }
-bool fault_pending() { return st().fault != Fault::none || st().refuse; }
+bool fault_pending() { return st().dup || test_pages_pending(TP_NULL) != 0 || test_pages_pending(TP_REFUSE) != 0; }
 
 size_t live_pages(int owner) { return st().pages[owner]; }
 size_t live_bytes(int owner) { return st().bytes[owner]; }
 size_t peak_bytes(int owner) { return st().peak[owner]; }
 void reset_peak(int owner) { st().peak[owner] = st().bytes[owner]; }
-size_t live_total() { return st().live.size(); }
+size_t live_total() { return test_pages_stats().live; }
 
 bool page_at(uintptr_t addr, Page *out)
 {
@@ -225,10 +206,10 @@ bool page_at(uintptr_t addr, Page *out)
         return false;
     }
     --it;
-    if (addr - it->first >= it->second.page.size) {
+    if (addr - it->first >= it->second.size) {
         return false;
     }
-    *out = it->second.page;
+    *out = it->second;
     return true;
 }
 
@@ -240,59 +221,35 @@ bool live_page(uint32_t pick, Page *out)
     }
     auto it = live.begin();
     std::advance(it, pick % live.size());
-    *out = it->second.page;
+    *out = it->second;
     return true;
 }
 
 State state_of(uint64_t serial)
 {
-    auto it = st().states.find(serial);
-    return it == st().states.end() ? State::gone : it->second;
+    switch (test_pages_state_of(serial)) {
+    case TPS_LIVE: return State::live;
+    case TPS_POISONED: return State::poisoned;
+    case TPS_KEPT: return State::kept;
+    default: return State::gone;
+    }
 }
 
 bool readable(uintptr_t addr, size_t n)
 {
-    for (const auto &kv : st().live) {
-        if (addr >= kv.second.lo && addr + n <= kv.second.hi) {
-            return true;
-        }
-    }
-    for (const Host &h : st().quarantine) {
-        if (addr >= h.lo && addr + n <= h.hi) {
-            return true;
-        }
-    }
-    return false;
+    return test_pages_region_holds(reinterpret_cast<const void *>(addr), n) != 0;
 }
 
 void release_one(uint32_t pick)
 {
-    State_ &s = st();
-    if (s.quarantine.empty()) {
-        return;
-    }
-    size_t i = pick % s.quarantine.size();
-    Host h = s.quarantine[i];
-    s.quarantine.erase(s.quarantine.begin() + long(i));
-    const unsigned char *b = reinterpret_cast<const unsigned char *>(h.page.base);
-    bool intact = h.poisoned ? (b[0] == kPoison && std::memcmp(b, b + 1, h.page.size - 1) == 0)
-                             : hash_bytes(b, h.page.size) == h.hash;
-    if (!intact) {
-        std::fprintf(stderr, "hfuzz_pages: page %p (%zu B) was written after it went back to the hook\n",
-                     static_cast<const void *>(b), h.page.size);
-        std::abort();
-    }
-    s.states[h.page.serial] = State::gone;
-    std::free(h.raw);
+    test_pages_release_quarantined(pick);
+    check_written("release_one");
 }
 
 bool release_all()
 {
-    while (!st().quarantine.empty()) {
-        release_one(0); // aborts on a written page
-    }
-    st().states.clear();
-    return true;
+    check_written("release_all");
+    return test_pages_check_quarantine() == 0;
 }
 
 }  // namespace hpages

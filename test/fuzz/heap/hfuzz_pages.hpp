@@ -1,7 +1,10 @@
 // Page provider of the heap fuzz target (fuzz_heap.cpp): the page hooks, with
-// what the model needs to see and the input needs to break.
+// what the model needs to see and the input needs to break; an adapter over
+// the shared test provider (test/support/test_pages.h: padded placement, plans,
+// quarantine), keeping the owners, events and dup choice itself.
 //
-//   - Every page is carved from a host block that also owns the D bytes below
+//   - Every page sits in a host region of its own (test_pages' padded
+//     placement, pad_below = D) that also owns the D bytes below
 //     the page's D-block (D = SLAB_DEFAULT_SLAB_SIZE), filled with kFiller:
 //     slab_heap_free() of any pointer p into a page, or one past its end,
 //     reads only (p - 1) masked with D, so every such read stays in memory
@@ -72,7 +75,7 @@ size_t live_total();
 bool page_at(uintptr_t addr, Page *out);   // the live page holding addr
 bool live_page(uint32_t pick, Page *out);  // the pick-th live page (mod count); false when none
 State state_of(uint64_t serial);
-bool readable(uintptr_t addr, size_t n);   // [addr, addr + n) lies in a host block the provider holds
+bool readable(uintptr_t addr, size_t n);   // [addr, addr + n) lies in a host region the provider holds
 // Releases the pick-th quarantined page (mod count) to the host now.
 void release_one(uint32_t pick);
 // Releases every quarantined page; false when one was written after it went back.
