@@ -194,3 +194,42 @@ TEST(StaticCache, TypedFormBuildsBoxesAndRunsDestructors)
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- edges
+
+namespace {
+
+// A static image may name a lock this target cannot take (the interrupt
+// lock on a host): every call refuses it with SLAB_EUNSUPPORTED, nothing is
+// put in service.
+SLAB_CACHE_DEFINE_LOCKED(irq_only, 16, 8, 4, "slab_test_dma", SLAB_LOCK_IRQ);
+
+TEST(StaticCache, ALockKindNotBuiltHereIsRefusedEverywhere)
+{
+    slab_status st = SLAB_OK;
+    EXPECT_EQ(slab_alloc_status(irq_only, &st), nullptr);
+    EXPECT_EQ(st, SLAB_EUNSUPPORTED);
+    slab_stats s{};
+    EXPECT_EQ(slab_cache_stats(irq_only, &s), SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_cache_set_wait(irq_only, nullptr), SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_alloc_wait_status(irq_only, 5, &st), nullptr);
+    EXPECT_EQ(st, SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_cache_validate(irq_only), SLAB_OK) << "still a dormant image";
+}
+
+// The static page source hands out its pages in order, only of the default
+// size, and takes none back.
+TEST(StaticCache, ItsPageSourceOnlyHandsOutItsOwnPages)
+{
+    alignas(SLAB_DEFAULT_SLAB_SIZE) static unsigned char pages[2 * SLAB_DEFAULT_SLAB_SIZE];
+    slab_static_info_ info = {pages, 8, 8, 2, 0, {slab_static_take_, slab_static_give_, nullptr}};
+    info.source.ctx = &info;
+    EXPECT_EQ(slab_static_take_(&info, SLAB_DEFAULT_SLAB_SIZE / 2, SLAB_DEFAULT_SLAB_SIZE / 2), nullptr);
+    EXPECT_EQ(slab_static_take_(&info, SLAB_DEFAULT_SLAB_SIZE, SLAB_DEFAULT_SLAB_SIZE), pages);
+    EXPECT_EQ(slab_static_take_(&info, SLAB_DEFAULT_SLAB_SIZE, SLAB_DEFAULT_SLAB_SIZE), pages + SLAB_DEFAULT_SLAB_SIZE);
+    EXPECT_EQ(slab_static_take_(&info, SLAB_DEFAULT_SLAB_SIZE, SLAB_DEFAULT_SLAB_SIZE), nullptr) << "all in service";
+    EXPECT_NE(slab_static_give_(&info, pages, SLAB_DEFAULT_SLAB_SIZE, SLAB_DEFAULT_SLAB_SIZE), 0);
+    EXPECT_EQ(info.next, 2u);
+}
+
+}  // namespace
