@@ -18,6 +18,7 @@
 //   anything else is refused: SLAB_EBADPTR (or SLAB_EDOUBLEFREE for a large
 //     page that still holds the freed mark).
 #include "heap_classes.hpp"
+#include "page_bridge.hpp"
 #include "slab/heap.h"
 #include "slab/lock.hpp"
 
@@ -207,17 +208,6 @@ SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(
     }
 #endif
     return other();
-}
-
-// The heap's pages: from its page source, or the global hooks.
-void *heap_page_alloc(const slab_page_source *src, size_t size)
-{
-    return src == nullptr ? slab_page_alloc(size, size) : src->alloc(src->ctx, size, size);
-}
-
-int heap_page_free(const slab_page_source *src, void *page, size_t size)
-{
-    return src == nullptr ? slab_page_free(page, size, size) : src->free(src->ctx, page, size, size);
 }
 
 // The report hook the heap sets on each of its class caches: the core's
@@ -420,12 +410,12 @@ bool page_in_use(const void *page, size_t size)
 // page is not given back (it is live). Counts nothing: the callers do.
 void *take_page_uncounted(slab_heap *h, size_t size)
 {
-    void *page = heap_page_alloc(h->source, size);
+    void *page = source_alloc(h->source, size);
     if (page == nullptr) {
         return nullptr;
     }
     if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
-        if (heap_page_free(h->source, page, size) != 0) {
+        if (source_free(h->source, page, size) != 0) {
             h->failures++;
         }
         return nullptr;
@@ -456,7 +446,7 @@ void *class_page_take(void *ctx, size_t size, size_t align)
 int class_page_give(void *ctx, void *page, size_t size, size_t align)
 {
     (void)align;
-    return heap_page_free(static_cast<slab_heap *>(ctx)->source, page, size);
+    return source_free(static_cast<slab_heap *>(ctx)->source, page, size);
 }
 
 SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
@@ -494,7 +484,7 @@ bool give_large_page(slab_heap *h, large_hdr *l)
     size_t size = large_page(l); // (the page is the hook's once it took it back)
     uintptr_t freed = l->tag;
     l->tag = large_tag(l, h, kLargeGone, freed & kGeoMask);
-    if (heap_page_free(h->source, large_base(l), size) == 0) {
+    if (source_free(h->source, large_base(l), size) == 0) {
         h->large_pages--;
         h->large_bytes -= size;
         return true;
@@ -822,12 +812,12 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     while (size < sizeof(slab_heap)) {
         size <<= 1;
     }
-    void *page = heap_page_alloc(src, size);
+    void *page = source_alloc(src, size);
     if (page == nullptr) {
         return SLAB_ENOMEM;
     }
     if ((reinterpret_cast<uintptr_t>(page) & (size - 1u)) != 0) {
-        (void)heap_page_free(src, page, size);
+        (void)source_free(src, page, size);
         return SLAB_EHOOKALIGN;
     }
     slab_heap *h = static_cast<slab_heap *>(page);
@@ -891,7 +881,7 @@ slab_status slab_heap_destroy(slab_heap *heap)
     size_t size = h->page_size;
     uintptr_t magic = h->magic;
     h->magic = 0;
-    if (heap_page_free(h->source, h, size) != 0) {
+    if (source_free(h->source, h, size) != 0) {
         h->magic = magic;
         h->failures++;
         return SLAB_EHOOKFREE;

@@ -7,8 +7,6 @@ namespace slab {
 namespace detail {
 inline namespace SLAB_ABI_TAG {
 
-namespace {
-
 void *source_alloc(const slab_page_source *src, size_t size)
 {
     return src == nullptr ? slab_page_alloc(size, size) : src->alloc(src->ctx, size, size);
@@ -18,8 +16,6 @@ int source_free(const slab_page_source *src, void *page, size_t size)
 {
     return src == nullptr ? slab_page_free(page, size, size) : src->free(src->ctx, page, size, size);
 }
-
-}  // namespace
 
 void *bridge_take(const slab_page_source *src, size_t size, hook_counts *counts, slab_status *status)
 {

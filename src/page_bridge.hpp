@@ -14,6 +14,11 @@ inline namespace SLAB_ABI_TAG {
 // A page of `size` bytes aligned to `size`, or NULL with *status set to
 // SLAB_ENOMEM (hook returned NULL) or SLAB_EHOOKALIGN (misaligned page, given
 // straight back to the hook).
+// One call of a page source (src NULL: the global hooks), align == size,
+// unchecked: for callers that check the page themselves (the heap).
+void *source_alloc(const slab_page_source *src, size_t size);
+int source_free(const slab_page_source *src, void *page, size_t size);
+
 // src NULL: the global hooks.
 void *bridge_take(const slab_page_source *src, size_t size, hook_counts *counts, slab_status *status);
 
