@@ -102,53 +102,37 @@ slab_status create_with(slab_cache **out, size_t size, size_t align, size_t slab
                         const slab_lock_ops *ops, const slab_page_source *src)
 {
     using slab::detail::cache_create_locked;
-    if (src != nullptr && (src->alloc == nullptr || src->free == nullptr)) {
-        return SLAB_EINVAL;
+    uint8_t kind = 0;
+    uint8_t prio = 0;
+    slab_status st = slab::detail::lock_choice(flags, ops, src, &kind, &prio);
+    if (st != SLAB_OK) {
+        return st;
     }
-    if (ops != nullptr) {
-        if (flags != 0 || ops->lock == nullptr || ops->unlock == nullptr) {
-            return SLAB_EINVAL;
-        }
-        slab_status st = cache_create_locked<slab::detail::OpsLock>(out, size, align, slab_size, src);
+    switch (kind) {
+    case SLAB_LOCK_KIND_OPS:
+        st = cache_create_locked<slab::detail::OpsLock>(out, size, align, slab_size, src);
         if (st == SLAB_OK) {
             static_cast<slab::detail::OpsLock *>(lock_area(*out))->ops = *ops;
         }
         return st;
-    }
-    switch (flags & 0xFFu) {
-    case 0:
-        return flags == 0 ? cache_create_locked<slab::NoLock>(out, size, align, slab_size, src) : SLAB_EINVAL;
-    case SLAB_LOCK_SPIN_BIT_: // (SLAB_LOCK_SPIN is a compile error on ARMv6-M)
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-        return flags == SLAB_LOCK_SPIN_BIT_ ? cache_create_locked<slab::SpinLock>(out, size, align, slab_size, src)
-                                            : SLAB_EINVAL;
-#else
-        return flags == SLAB_LOCK_SPIN_BIT_ ? SLAB_EUNSUPPORTED : SLAB_EINVAL;
-#endif
-    case SLAB_LOCK_IRQ:
-#if SLAB_HAVE_IRQ_LOCK
-        return flags == SLAB_LOCK_IRQ ? cache_create_locked<slab::IrqLock>(out, size, align, slab_size, src)
-                                      : SLAB_EINVAL;
-#else
-        return flags == SLAB_LOCK_IRQ ? SLAB_EUNSUPPORTED : SLAB_EINVAL;
-#endif
-    case SLAB_LOCK_BASEPRI_BIT_: {
-        unsigned prio = flags >> 8;
-        if (prio == 0 || prio > 0xFFu) {
-            return SLAB_EINVAL;
-        }
 #if SLAB_HAVE_BASEPRI_LOCK
-        slab_status st = cache_create_locked<slab::detail::BasepriAny>(out, size, align, slab_size, src);
+    case SLAB_LOCK_KIND_BASEPRI:
+        st = cache_create_locked<slab::detail::BasepriAny>(out, size, align, slab_size, src);
         if (st == SLAB_OK) {
-            static_cast<slab::detail::BasepriAny *>(lock_area(*out))->prio = static_cast<uint8_t>(prio);
+            static_cast<slab::detail::BasepriAny *>(lock_area(*out))->prio = prio;
         }
         return st;
-#else
-        return SLAB_EUNSUPPORTED;
 #endif
-    }
-    default:
-        return SLAB_EINVAL; // unknown bits, or two lock kinds at once
+#if SLAB_HAVE_IRQ_LOCK
+    case SLAB_LOCK_KIND_IRQ:
+        return cache_create_locked<slab::IrqLock>(out, size, align, slab_size, src);
+#endif
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+    case SLAB_LOCK_KIND_SPIN:
+        return cache_create_locked<slab::SpinLock>(out, size, align, slab_size, src);
+#endif
+    default: // lock_choice names only the kinds built here
+        return cache_create_locked<slab::NoLock>(out, size, align, slab_size, src);
     }
 }
 

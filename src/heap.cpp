@@ -765,48 +765,11 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     if (out == nullptr) {
         return SLAB_EINVAL;
     }
-    if ((src != nullptr && (src->alloc == nullptr || src->free == nullptr)) ||
-        (ops != nullptr && (flags != 0 || ops->lock == nullptr || ops->unlock == nullptr))) {
-        return SLAB_EINVAL;
-    }
-    uint8_t kind = ops != nullptr ? uint8_t(SLAB_LOCK_KIND_OPS) : uint8_t(SLAB_LOCK_KIND_NONE);
+    uint8_t kind = 0;
     uint8_t prio = 0;
-    switch (flags & 0xFFu) {
-    case 0:
-        if (flags != 0) {
-            return SLAB_EINVAL;
-        }
-        break;
-    case SLAB_LOCK_SPIN_BIT_:
-        if (flags != SLAB_LOCK_SPIN_BIT_) {
-            return SLAB_EINVAL;
-        }
-        if (!SLAB_HAVE_ATOMIC_EXCHANGE) {
-            return SLAB_EUNSUPPORTED;
-        }
-        kind = SLAB_LOCK_KIND_SPIN;
-        break;
-    case SLAB_LOCK_IRQ:
-        if (flags != SLAB_LOCK_IRQ) {
-            return SLAB_EINVAL;
-        }
-        if (!SLAB_HAVE_IRQ_LOCK) {
-            return SLAB_EUNSUPPORTED;
-        }
-        kind = SLAB_LOCK_KIND_IRQ;
-        break;
-    case SLAB_LOCK_BASEPRI_BIT_:
-        prio = static_cast<uint8_t>(flags >> 8);
-        if (prio == 0 || (flags >> 8) > 0xFFu) {
-            return SLAB_EINVAL;
-        }
-        if (!SLAB_HAVE_BASEPRI_LOCK) {
-            return SLAB_EUNSUPPORTED;
-        }
-        kind = SLAB_LOCK_KIND_BASEPRI;
-        break;
-    default:
-        return SLAB_EINVAL;
+    slab_status st = slab::detail::lock_choice(flags, ops, src, &kind, &prio);
+    if (st != SLAB_OK) {
+        return st;
     }
     size_t size = SLAB_MIN_SLAB_SIZE;
     while (size < sizeof(slab_heap)) {

@@ -168,6 +168,54 @@ template <class L>
 using stored_lock = typename std::conditional<kBoxed<L>, lock_box<L>, L>::type;
 }  // namespace detail
 
+namespace detail {
+// The lock a creation asks for, checked once for caches (src/c_api.cpp) and
+// heaps (src/heap.cpp): the program's ops (flags must then be 0), or the
+// built-in kind of slab_cache_create's flags (and BASEPRI's priority in
+// *prio). SLAB_EINVAL for unknown bits, two kinds, BASEPRI 0, a NULL member
+// of ops or src; SLAB_EUNSUPPORTED for a kind not built for this target. On
+// SLAB_OK *kind is one this target builds.
+inline slab_status lock_choice(unsigned flags, const slab_lock_ops *ops, const slab_page_source *src,
+                               uint8_t *kind, uint8_t *prio) noexcept
+{
+    *prio = 0;
+    if (src != nullptr && (src->alloc == nullptr || src->free == nullptr)) {
+        return SLAB_EINVAL;
+    }
+    if (ops != nullptr) {
+        *kind = SLAB_LOCK_KIND_OPS;
+        return flags != 0 || ops->lock == nullptr || ops->unlock == nullptr ? SLAB_EINVAL : SLAB_OK;
+    }
+    bool built = true;
+    switch (flags & 0xFFu) {
+    case 0:
+        *kind = SLAB_LOCK_KIND_NONE;
+        return flags == 0 ? SLAB_OK : SLAB_EINVAL;
+    case SLAB_LOCK_SPIN_BIT_: // (SLAB_LOCK_SPIN is a compile error on ARMv6-M)
+        *kind = SLAB_LOCK_KIND_SPIN;
+        built = SLAB_HAVE_ATOMIC_EXCHANGE;
+        break;
+    case SLAB_LOCK_IRQ:
+        *kind = SLAB_LOCK_KIND_IRQ;
+        built = SLAB_HAVE_IRQ_LOCK;
+        break;
+    case SLAB_LOCK_BASEPRI_BIT_:
+        if ((flags >> 8) == 0 || (flags >> 8) > 0xFFu) {
+            return SLAB_EINVAL;
+        }
+        *kind = SLAB_LOCK_KIND_BASEPRI;
+        *prio = static_cast<uint8_t>(flags >> 8);
+        return SLAB_HAVE_BASEPRI_LOCK ? SLAB_OK : SLAB_EUNSUPPORTED;
+    default:
+        return SLAB_EINVAL; // unknown bits, or two lock kinds at once
+    }
+    if ((flags & ~0xFFu) != 0) {
+        return SLAB_EINVAL;
+    }
+    return built ? SLAB_OK : SLAB_EUNSUPPORTED;
+}
+}  // namespace detail
+
 // Holds a policy's lock for one scope.
 template <class Lock>
 class Guard {
