@@ -12,7 +12,7 @@ test-rtos-target:
 	@$(ARM_MAKE) CPU=cortex-m3 lib fw-rtos
 
 ifeq ($(TOOLCHAIN),arm-none-eabi)
-FW_RTOS_SRCS := $(FW_BASE) firmware/board.c firmware/rtos/main.c firmware/rtos/exceptions.c firmware/rtos/test_basepri.c \
+FW_RTOS_SRCS := $(FW_BASE) firmware/board.c firmware/tests/runner.c firmware/rtos/main.c firmware/rtos/exceptions.c firmware/rtos/test_basepri.c \
 	firmware/rtos/test_program_lock.c firmware/rtos/test_regions.c hooks/buffer_pages/buffer_pages.c
 FW_RTOS_LD := linker/$(FW_MACHINE)-regions.ld
 

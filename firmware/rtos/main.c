@@ -5,14 +5,7 @@
  * caches over two regions, a static cache in the DMA section. Closes with
  * "N passed, N failed"; the exit status is the failure count.
  */
-#include "console.h"
 #include "runner.h"
-#include "static_pages.h"
-
-typedef struct {
-    const char *name;
-    void (*run)(void);
-} test_case;
 
 static const test_case tests[] = {
     {"BASEPRI lock: a more urgent interrupt runs inside it, a less urgent one waits", test_basepri_masks_lower_priorities},
@@ -24,53 +17,4 @@ static const test_case tests[] = {
     {"static cache in .dma_pool: no hook call, objects in the section", test_static_cache_in_dma_section},
 };
 
-static const char *first_failure;
-static const char *failure_file;
-static int failure_line;
-static unsigned failed_checks;
-
-void test_fail(const char *file, int line, const char *what)
-{
-    if (failed_checks++ == 0) {
-        first_failure = what;
-        failure_file = file;
-        failure_line = line;
-    }
-}
-
-int main(void)
-{
-    unsigned passed = 0, failed = 0;
-    static_pages_stats before, after;
-    for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        failed_checks = 0;
-        static_pages_get_stats(&before);
-        tests[i].run();
-        static_pages_get_stats(&after);
-        if (after.free_bytes != before.free_bytes) {
-            test_fail(__FILE__, __LINE__, "every global page back after the test");
-        }
-        if (failed_checks == 0) {
-            passed++;
-            con_str("[ ok ] ");
-            con_str(tests[i].name);
-            con_str("\n");
-        } else {
-            failed++;
-            con_str("[FAIL] ");
-            con_str(tests[i].name);
-            con_str("\n       ");
-            con_str(failure_file);
-            con_str(":");
-            con_uint((unsigned)failure_line);
-            con_str(": ");
-            con_str(first_failure);
-            con_str("\n");
-        }
-    }
-    con_uint(passed);
-    con_str(" passed, ");
-    con_uint(failed);
-    con_str(" failed\n");
-    return (int)failed;
-}
+int main(void) { return run_tests(tests, sizeof tests / sizeof tests[0]); }

@@ -11,6 +11,14 @@
 extern "C" {
 #endif
 
+typedef struct {
+    const char *name;
+    void (*run)(void);
+} test_case;
+
+/* Runs every test of the table (runner.c); returns the number that failed. */
+int run_tests(const test_case *tests, unsigned count);
+
 /* Records a failed expectation of the running test (first one is printed). */
 void test_fail(const char *file, int line, const char *what);
 
