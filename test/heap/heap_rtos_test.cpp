@@ -4,32 +4,15 @@
 // the program's lock once.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <vector>
 
+#include "counting_source.hpp"
 #include "heap_pages.hpp"
 #include "slab/heap.h"
 
 namespace {
 
-struct Region { // a page source over aligned_alloc that counts
-    long live = 0;
-    long allocs = 0;
-    slab_page_source ops = {take, give, this};
-    static void *take(void *ctx, size_t size, size_t align)
-    {
-        auto *r = static_cast<Region *>(ctx);
-        r->live++;
-        r->allocs++;
-        return std::aligned_alloc(align, size);
-    }
-    static int give(void *ctx, void *page, size_t, size_t)
-    {
-        static_cast<Region *>(ctx)->live--;
-        std::free(page);
-        return 0;
-    }
-};
+using Region = slabtest::CountingSource;
 
 struct Counted {
     int locks = 0;

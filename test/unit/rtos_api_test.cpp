@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "counting_pages.hpp"
+#include "counting_source.hpp"
 #include "slab/slab.h"
 
 namespace {
@@ -119,36 +120,7 @@ TEST_F(RtosApi, LockFlagsOnTheHost)
 
 // ---------------------------------------------------------------- page source
 
-// A page source over aligned_alloc that counts its traffic.
-struct Source {
-    int allocs = 0;
-    int frees = 0;
-    int live = 0;
-    int refuse_after = -1; // allocs that succeed, then NULL (-1: never)
-    slab_page_source ops = {take, give, this};
-
-    static void *take(void *ctx, size_t size, size_t align)
-    {
-        auto *s = static_cast<Source *>(ctx);
-        if (s->refuse_after == 0) {
-            return nullptr;
-        }
-        if (s->refuse_after > 0) {
-            s->refuse_after--;
-        }
-        s->allocs++;
-        s->live++;
-        return std::aligned_alloc(align, size);
-    }
-    static int give(void *ctx, void *page, size_t, size_t)
-    {
-        auto *s = static_cast<Source *>(ctx);
-        s->frees++;
-        s->live--;
-        std::free(page);
-        return 0;
-    }
-};
+using Source = slabtest::CountingSource;
 
 // Two caches over two sources (two regions): each takes its master and its
 // slaves from its own source, the global hooks are never called, and every
