@@ -13,7 +13,7 @@
 FUZZ_HEAP_SECONDS ?= 600
 FUZZ_HEAP_TEST_SECONDS ?= 16
 FUZZ_HEAP_SRCS := $(wildcard test/fuzz/heap/*.cpp)
-FUZZ_HEAP_HDRS := $(wildcard test/fuzz/heap/*.hpp) $(wildcard test/support/test_pages*.h)
+FUZZ_HEAP_HDRS := $(wildcard test/fuzz/heap/*.hpp) test/fuzz/fuzz_reader.hpp $(wildcard test/support/test_pages*.h)
 # hfuzz_pages.cpp adapts the shared test page provider, built with each target
 # (FUZZ_TP_SRCS, FUZZ_TP_AS_CXX: mk/hardening.mk).
 FUZZ_HEAP_ARGS := -max_len=2048 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1

@@ -41,6 +41,7 @@
 #include <random>
 #include <vector>
 
+#include "fuzz_reader.hpp"
 #include "fuzz_pages.hpp"
 #include "model.hpp"
 
@@ -135,15 +136,7 @@ void expect_report(const model::Cache &m, slab_status st, uintptr_t p)
     }
 }
 
-struct Reader {
-    const uint8_t *d;
-    size_t n, i;
-    bool more() const { return i < n; }
-    uint8_t u8() { return i < n ? d[i++] : 0; }
-    uint16_t u16() { return (uint16_t)(u8() | u8() << 8); }
-    uint32_t u32() { return (uint32_t)(u16() | (uint32_t)u16() << 16); }
-    uint64_t u64() { return (uint64_t)u32() | (uint64_t)u32() << 32; }
-};
+using fuzzio::Reader;
 
 unsigned char pattern(uint32_t id) { return (unsigned char)(id * 167u + 11u); }
 

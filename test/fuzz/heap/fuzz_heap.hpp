@@ -10,6 +10,7 @@
 #include <map>
 #include <vector>
 
+#include "../fuzz_reader.hpp"
 #include "heap_model.hpp"
 #include "hfuzz_pages.hpp"
 #include "slab/heap.h"
@@ -29,14 +30,7 @@ constexpr int kStatuses = 32;
         }                                                                                                              \
     } while (0)
 
-struct Reader {
-    const uint8_t *d;
-    size_t n, i;
-    bool more() const { return i < n; }
-    uint8_t u8() { return i < n ? d[i++] : 0; }
-    uint16_t u16() { return (uint16_t)(u8() | u8() << 8); }
-    uint32_t u32() { return (uint32_t)(u16() | (uint32_t)u16() << 16); }
-};
+using fuzzio::Reader;
 
 // The model of one heap: its expected counters and what it holds.
 struct HeapM {
