@@ -14,6 +14,11 @@ SHELL := /bin/bash
 TOOLCHAIN ?= host-gcc
 include toolchains/$(TOOLCHAIN).mk
 
+# The build's random default for slab_secret (slab/hooks.h): written once,
+# at the first make of this tree, before anything is compiled.
+BUILD_SECRET_H := include/slab/build_secret.h
+$(if $(wildcard $(BUILD_SECRET_H)),,$(shell tools/gen-build-secret.sh $(BUILD_SECRET_H)))
+
 CHECKS ?=
 BUILD_TAG ?= $(TOOLCHAIN)$(if $(CPU),-$(CPU))$(if $(filter 1,$(CHECKS)),-checks)$(if $(filter 0,$(CHECKS)),-nochecks)
 BUILD ?= build/$(BUILD_TAG)
@@ -52,7 +57,7 @@ $(BUILD)/obj/%.o: src/%.cpp $(LIB_HDRS) $(FLAGS_STAMP)
 	$(CXX) $(LIB_CXXFLAGS) -c $< -o $@
 
 clean:
-	rm -rf build
+	rm -rf build $(BUILD_SECRET_H)
 
 # Every mk/*.mk appends its suites to TEST_TARGETS; `make test` installs
 # what is missing, then runs them in order and stops at the first failure.

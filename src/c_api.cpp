@@ -29,11 +29,14 @@ SLAB_COLD void *alloc_rare(slab_cache *c, slab_status *status)
         });
 }
 
+// A block of a heap (its class caches record SLAB_LOCK_KIND_HEAP) is refused
+// here with nothing read but its genuine header: freeing it without the
+// heap's lock and counters would corrupt the heap (slab_heap_free frees it).
 SLAB_COLD slab_status free_rare(slab_cache *c, slab_page *s, void *obj, bool fast)
 {
     return slab::detail::by_rare_kind(
         c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast); },
-        [] { return SLAB_EUNSUPPORTED; });
+        [c] { return c->lock_kind == SLAB_LOCK_KIND_HEAP ? SLAB_EHEAPBLOCK : SLAB_EUNSUPPORTED; });
 }
 
 // One alloc under the cache's lock.
@@ -210,6 +213,9 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(obj == nullptr)) {
         return SLAB_EINVAL;
     }
+    if (SLAB_UNLIKELY(!slab::detail::addr_possible(obj))) {
+        return SLAB_EBADPTR; // no page lies there: nothing is read
+    }
     slab_page *s = slab::detail::page_of(obj, SLAB_DEFAULT_SLAB_SIZE);
     slab_cache *c = s->cache;
     if (SLAB_UNLIKELY(!slab::detail::page_byte_map(s, c, SLAB_DEFAULT_SLAB_SIZE))) {
@@ -225,7 +231,12 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
     if (st != SLAB_OK) {
         return st;
     }
-    slab_page *s = slab::detail::cache_slab_of(c, obj, &st);
+    slab_page *s = nullptr;
+    if (slab::detail::addr_possible(obj)) {
+        s = slab::detail::cache_slab_of(c, obj, &st);
+    } else {
+        st = SLAB_EBADPTR; // no page lies there: nothing is read
+    }
     if (s == nullptr) {
         if (lock_known(c)) {
             with_lock(c, [&] { slab::detail::report(c, st, obj); });
@@ -281,8 +292,9 @@ const char *slab_status_str(slab_status status)
         "SLAB_ENOMEM",     "SLAB_EHOOKALIGN", "SLAB_EHOOKFREE",   "SLAB_EBUSY",        "SLAB_EBADPTR",
         "SLAB_EWRONGCACHE", "SLAB_ESLABSIZEFREE", "SLAB_EUNSUPPORTED", "SLAB_ENOTSLOT", "SLAB_EDOUBLEFREE",
         "SLAB_EPOISON",    "SLAB_EREDZONE", "SLAB_ECORRUPT", "SLAB_EHEADER",  "SLAB_ENEVERALLOC",
-        "SLAB_EHOOKDUP",
+        "SLAB_EHOOKDUP",   "SLAB_ETIMEDOUT", "SLAB_ESECRET",  "SLAB_EHEAPBLOCK",
     };
+    static_assert(sizeof(names) / sizeof(names[0]) == SLAB_STATUS_COUNT_, "one name per status, in enum order");
     unsigned i = static_cast<unsigned>(status);
     return i < sizeof(names) / sizeof(names[0]) ? names[i] : "SLAB_E?";
 }

@@ -91,7 +91,8 @@ inline bool lock_known(const slab_cache *c)
 }
 
 // The control block of a cache handle in *c, or why there is none: SLAB_EINVAL
-// (NULL) or SLAB_EBADPTR (not a genuine control block). Validated before the
+// (NULL), SLAB_ESECRET (made under another slab_secret) or SLAB_EBADPTR (not
+// a genuine control block). Validated before the
 // lock is taken, so it reads nothing that another context may be writing.
 // A static cache's first call puts it in service here (under its lock).
 inline slab_status cache_ok(const slab_cache *cache, slab_cache **c)
@@ -102,7 +103,7 @@ inline slab_status cache_ok(const slab_cache *cache, slab_cache **c)
     slab_cache *d = const_cast<slab_cache *>(cache);
     if (!cache_genuine(d)) {
         if (!cache_dormant(d)) {
-            return SLAB_EBADPTR;
+            return cache_secret_changed(d) ? SLAB_ESECRET : SLAB_EBADPTR;
         }
         if (!lock_known(d)) {
             return SLAB_EUNSUPPORTED;

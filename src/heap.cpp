@@ -19,6 +19,7 @@
 //     page that still holds the freed mark).
 #include "heap_classes.hpp"
 #include "page_bridge.hpp"
+#include "page_marks.hpp"
 #include "slab/heap.h"
 #include "slab/lock.hpp"
 
@@ -27,40 +28,14 @@ using namespace slab::detail::heap;
 
 namespace {
 
-// Header of a large block: two words, so that a block of D - 2 words
-// (perl's 4080-byte arenas on x86-64) still fits one page of D.
-//   tag   the magic (a slab magic of the header's address and heap, with a
-//         tweak for live or freed) in all but the low 11 bits, which hold
-//         the block's geometry:
-//           bits 0-4   log2(P), the page size (a power of two, at least D)
-//           bit 5      the block is aligned to D or more: it starts D bytes
-//                      above the header, which sits in the page's middle
-//           bits 6-10  log2(the block's offset from the page's base), a
-//                      power of two (max(2 words, align) or align)
-//   heap  the owning heap
-// Without bit 5 the header is at the page's base and the block right after
-// it (the offset). The magic check covers 53 bits on 64-bit targets and 21
-// on 32-bit ones, with the program's secret in them.
-struct large_hdr {
-    uintptr_t tag;
-    slab_heap *heap;
-};
-
-constexpr uintptr_t kGeoMask = 0x7FF;
-constexpr uintptr_t kGeoAligned = 0x20;
-constexpr uintptr_t kLargeLive = uintptr_t(0x35) << 11;  // tweak of a live block's magic
-constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page the heap keeps (retained)
-constexpr uintptr_t kLargeGone = uintptr_t(0x5E) << 11;  // tweak of a freed block's page given back to the hook
-constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4Full) : uintptr_t(0xC2B2AE3Du);
-
-SLAB_INLINE uintptr_t large_tag(const large_hdr *l, const slab_heap *h, uintptr_t tweak, uintptr_t geo)
+// The mark a large page keeps when it goes back to the hook: a function of
+// its address alone, with no bit of the secret and no heap pointer (the page
+// is not the heap's any more: issue 18). Anyone can write it; all it does
+// is make a free of the block it names a refusal (SLAB_EDOUBLEFREE).
+constexpr uintptr_t kGoneKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x5851F42D4C957F2Dull) : uintptr_t(0x5851F42Du);
+SLAB_INLINE uintptr_t gone_tag(const large_hdr *l, uintptr_t geo)
 {
-    return ((slab_magic(l, h, kD) ^ tweak) & ~kGeoMask) | geo;
-}
-
-SLAB_INLINE bool large_is(const large_hdr *l, uintptr_t tweak)
-{
-    return ((l->tag ^ slab_magic(l, l->heap, kD) ^ tweak) & ~kGeoMask) == 0;
+    return (((reinterpret_cast<uintptr_t>(l) + kD) ^ kGoneKey) & ~kGeoMask) | geo;
 }
 
 SLAB_INLINE size_t large_page(const large_hdr *l) { return size_t(1) << (l->tag & 31u); }
@@ -106,10 +81,7 @@ struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
 
 namespace {
 
-SLAB_INLINE uintptr_t heap_magic(const slab_heap *h)
-{
-    return reinterpret_cast<uintptr_t>(h) ^ kHeapKey ^ slab_secret;
-}
+SLAB_INLINE uintptr_t heap_magic(const slab_heap *h) { return heap_magic_at(h); }
 
 SLAB_INLINE bool heap_genuine(const slab_heap *h) { return h->magic == heap_magic(h); }
 
@@ -288,6 +260,7 @@ SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
     }
     c->on_error = heap_class_report;
     c->error_ctx = h;
+    c->lock_kind = SLAB_LOCK_KIND_HEAP; // the cache calls (slab_free) refuse its blocks
     h->classes[i] = c;
     h->class_slabs += c->slabs;
     note_pages(h);
@@ -346,7 +319,7 @@ SLAB_INLINE bool large_valid(const large_hdr *l) { return large_is(l, kLargeLive
 
 SLAB_INLINE bool large_freed(const large_hdr *l) { return large_is(l, kLargeFreed); }
 
-SLAB_INLINE bool large_gone(const large_hdr *l) { return large_is(l, kLargeGone); }
+SLAB_INLINE bool large_gone(const large_hdr *l) { return ((l->tag ^ gone_tag(l, 0)) & ~kGeoMask) == 0 && l->heap == nullptr; }
 
 // Page size, block offset and header offset of a large block of `size`
 // bytes aligned to `align` (a power of two, at least kAlign). False when no
@@ -376,33 +349,6 @@ bool plan_large(size_t size, size_t align, large_plan *out)
     out->off = off;
     out->hdr_off = hdr_off;
     return true;
-}
-
-// True when a page of `size` from the hook is one the heap still uses (the
-// hook handed it out twice): a slab of ours at its base, or a large block's
-// header, live or retained (kept after a refused give-back), at any place a
-// large block of a page of this size puts it (plan_large: the base, or
-// align - D for an alignment of 2 D up to size / 2). O(log(size / D)) reads.
-bool page_in_use(const void *page, size_t size)
-{
-    const slab_page *s = static_cast<const slab_page *>(page);
-    if (page_valid(s, size) || page_valid(s, kD)) {
-        return true;
-    }
-    auto held_at = [page](size_t hdr_off) {
-        const void *at = static_cast<const char *>(page) + hdr_off;
-        const large_hdr *l = static_cast<const large_hdr *>(at);
-        return large_valid(l) || large_freed(l);
-    };
-    if (held_at(0)) {
-        return true;
-    }
-    for (size_t align = 2u * kD; align <= size / 2u; align <<= 1) {
-        if (held_at(align - kD)) {
-            return true;
-        }
-    }
-    return false;
 }
 
 // A page from the heap's source, checked as the core checks its slabs:
@@ -482,14 +428,17 @@ size_t large_usable(const large_hdr *l) { return large_page(l) - large_off(l); }
 bool give_large_page(slab_heap *h, large_hdr *l)
 {
     size_t size = large_page(l); // (the page is the hook's once it took it back)
+    char *base = large_base(l);
     uintptr_t freed = l->tag;
-    l->tag = large_tag(l, h, kLargeGone, freed & kGeoMask);
-    if (source_free(h->source, large_base(l), size) == 0) {
+    l->tag = gone_tag(l, freed & kGeoMask);
+    l->heap = nullptr;
+    if (source_free(h->source, base, size) == 0) {
         h->large_pages--;
         h->large_bytes -= size;
         return true;
     }
     l->tag = freed;
+    l->heap = h;
     h->failures++;
     *large_next(l) = h->retained;
     h->retained = l;
@@ -535,8 +484,8 @@ struct where {
 slab_status locate(const void *p, where *w)
 {
     uintptr_t a = reinterpret_cast<uintptr_t>(p);
-    if (SLAB_UNLIKELY(a < kD)) {
-        return SLAB_EBADPTR; // the mask would land on address 0
+    if (SLAB_UNLIKELY(a < kD || !addr_possible(p))) {
+        return SLAB_EBADPTR; // the mask would land on address 0, or no page lies there
     }
     slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
     if (SLAB_LIKELY(page_valid(s, kD))) {
@@ -624,13 +573,22 @@ size_t usable_located(const where *w, const void *p)
     return slot_live(w->cache, w->slab, p) ? w->cache->obj_size : 0u;
 }
 
+// True when h is a heap's control block made under another slab_secret:
+// its magic is not today's, but the fields creation wrote that hold no
+// secret say it is one (its class caches' page source names it).
+bool heap_secret_changed(const slab_heap *h)
+{
+    return h->magic != 0 && h->class_source.ctx == h && h->class_source.alloc == class_page_take &&
+           h->class_source.free == class_page_give;
+}
+
 slab_status heap_ok(const slab_heap *heap, slab_heap **h)
 {
     if (heap == nullptr) {
         return SLAB_EINVAL;
     }
     if (!heap_genuine(heap)) {
-        return SLAB_EBADPTR;
+        return heap_secret_changed(heap) ? SLAB_ESECRET : SLAB_EBADPTR;
     }
     *h = const_cast<slab_heap *>(heap);
     return SLAB_OK;
@@ -900,7 +858,7 @@ slab_status slab_heap_free(void *ptr)
 {
     uintptr_t a = reinterpret_cast<uintptr_t>(ptr);
     slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
-    if (SLAB_LIKELY((a & (kD - 1u)) != 0 && a > kD)) {
+    if (SLAB_LIKELY((a & (kD - 1u)) != 0 && a > kD && addr_possible(ptr))) {
         slab_cache *c = s->cache;
         if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report)) {
             slab_heap *h = static_cast<slab_heap *>(c->error_ctx);

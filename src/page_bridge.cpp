@@ -1,5 +1,6 @@
 // The page-hook bridge. See slab/hooks.h for the contract it enforces.
 #include "page_bridge.hpp"
+#include "page_marks.hpp"
 
 #include "slab/hooks.h"
 
@@ -37,10 +38,11 @@ void *bridge_take(const slab_page_source *src, size_t size, hook_counts *counts,
         *status = SLAB_EHOOKALIGN;
         return nullptr;
     }
-    if (SLAB_UNLIKELY(page_valid(static_cast<slab_page *>(page), size))) {
-        // The page already is a live slab (the hook handed it out twice):
-        // initialising it would wipe that slab's header under its objects.
-        // It is not ours to give back either.
+    if (SLAB_UNLIKELY(page_in_use(page, size))) {
+        // The page already is ours (the hook handed it out twice): a live
+        // slab, a heap's control block or a large heap block
+        // (page_marks.hpp). Initialising it would wipe what lives there. It
+        // is not ours to give back either.
         counts->failures++;
         *status = SLAB_EHOOKDUP;
         return nullptr;

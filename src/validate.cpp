@@ -19,6 +19,25 @@ bool cache_genuine(const slab_cache *c)
            master_of(c)->cache == c;
 }
 
+bool cache_secret_changed(const slab_cache *c)
+{
+    // c->magic ^ cache_magic(c, S) is (the secret c was made with) ^ (the
+    // secret now), and so is its master header's magic against the slab
+    // magic of now (its wide-map bit aside): two words written at creation
+    // that agree on one other secret, which bytes that were never a control
+    // block do with a chance of 2^-63.
+    size_t S = c->slab_size;
+    if (S < SLAB_MIN_SLAB_SIZE || S > SLAB_MAX_SLAB_SIZE || (S & (S - 1u)) != 0) {
+        return false;
+    }
+    const slab_page *m = master_of(c);
+    if (m == nullptr || m->cache != c) {
+        return false;
+    }
+    uintptr_t other = c->magic ^ cache_magic(c, S);
+    return other != 0 && (m->magic ^ slab_magic(m, c, S)) == (other ^ (c->wide ? kWideMagic : 0u));
+}
+
 namespace {
 
 // The master's pin (struct slab_cache): 1 while the cache has a handle.
@@ -100,7 +119,7 @@ bool partial_ok(const slab_cache *c, uint64_t *slabs, uint64_t *used)
 slab_status cache_check(const slab_cache *c)
 {
     if (!cache_genuine(c)) {
-        return SLAB_EBADPTR;
+        return cache_secret_changed(c) ? SLAB_ESECRET : SLAB_EBADPTR;
     }
     bool ok = c->slabs >= 1 && c->slabs <= c->slabs_peak && c->hooks.taken - c->hooks.given == c->slabs &&
               c->cap_slave >= 1 && c->cap_master <= c->cap_slave &&

@@ -14,6 +14,8 @@
 // A wake() that finds nobody (a waiter timed out meanwhile) leaves a count
 // in the program's semaphore: the next waiter returns at once, finds no
 // slot, and waits again. Spurious wakes cost a retry, never a lost slot.
+// The timeout bounds the call whatever the interface reports: each wait
+// spends at least one tick of it (SLAB_WAIT_FOREVER: no bound).
 #include "c_dispatch.hpp"
 #include "slab/trace.h"
 
@@ -116,7 +118,15 @@ void *slab_alloc_wait_status(slab_cache *cache, uint32_t timeout, slab_status *s
             }
             return p;
         }
+        uint32_t before = ticks;
         timed_out = w->wait(w->ctx, &ticks) != 0;
+        if (timeout != SLAB_WAIT_FOREVER) {
+            // Every wait spends at least one tick of the budget, whatever the
+            // interface says: one that reports wake-ups without a free, or
+            // never lowers `ticks`, still ends the call after `timeout` waits.
+            ticks = ticks < before ? ticks : before - 1u;
+            timed_out = timed_out || ticks == 0;
+        }
     }
 }
 

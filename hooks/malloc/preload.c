@@ -3,7 +3,7 @@
  * build/host-gcc/libslab_malloc.so = this file + slab_malloc.c +
  * hooks/mmap_pages + libslab's sources built -fPIC):
  *   - the page hooks, over mmap (never malloc);
- *   - slab_secret, seeded from getrandom() before the first heap;
+ *   - slab_secret, from getrandom() (else AT_RANDOM) before the first heap;
  *   - fork safety: the heap's and the provider's locks are held across
  *     fork() and released in parent and child (pthread_atfork);
  *   - with SLAB_MALLOC_STATS=1 in the environment, one line on standard
@@ -19,6 +19,10 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+/* The drop-in chooses 0 as the first value (so that the providers leave it
+ * alone) and replaces it from the OS before the first heap, below. */
+#define SLAB_SECRET_INIT 0
+#include "../hosted/os_secret.h"
 #include "../mmap_pages/mmap_pages.h"
 #include "slab/heap.h"
 
@@ -28,20 +32,7 @@ slab_heap *slab_malloc_heap(void);
 void slab_malloc_before_first_heap(void);
 void slab_malloc_after_first_heap(slab_heap *heap);
 
-void slab_malloc_before_first_heap(void)
-{
-    if (__atomic_load_n(&slab_secret, __ATOMIC_ACQUIRE) != 0) {
-        return;
-    }
-    uintptr_t seed = 0;
-    while (seed == 0) {
-        if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
-            seed = (uintptr_t)&seed ^ (uintptr_t)getpid() * 0x9E3779B97F4A7C15ull; /* no entropy source: better than 0 */
-        }
-    }
-    uintptr_t zero = 0;
-    (void)__atomic_compare_exchange_n(&slab_secret, &zero, seed, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
+void slab_malloc_before_first_heap(void) { slab_os_secret_replace(0); }
 
 /* Where the statistics line goes: a copy of standard error taken when the
  * heap is created, so that a program that closes fd 2 before exit (xz

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
+#include "../hosted/os_secret.h"
+
 #define ORDER_MIN 8u                      /* 256 B */
 #define ORDER_DIRECT 20u                  /* MMAP_PAGES_DIRECT: 1 MiB */
 #define ORDERS (ORDER_DIRECT - ORDER_MIN) /* carved sizes: 256 B .. 512 KiB */
@@ -123,6 +125,7 @@ void *mmap_page_alloc(size_t size, size_t align)
     if (size < MMAP_PAGES_MIN) {
         return NULL;
     }
+    slab_os_secret_seed();
     void *p = NULL;
     if (size >= MMAP_PAGES_DIRECT) {
         p = map_aligned(size, size);

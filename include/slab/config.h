@@ -70,6 +70,31 @@
 #endif /* SLAB_ASSERT_TRAP */
 #endif /* SLAB_ASSERT */
 
+/* The range of addresses where a page can lie, [SLAB_ADDR_MIN, SLAB_ADDR_END):
+ * a free of a pointer outside it is refused (SLAB_EBADPTR) before anything
+ * is read (docs/hardening.md, "Pointers that may fault"). 0 and 0: no check,
+ * no instruction. Defaults: on Linux user space, 64 KiB (vm.mmap_min_addr's
+ * default: nothing is mapped below it) up to the end of the user half of a
+ * 48-bit (x86-64) or 49-bit (AArch64) address space, so that NULL-page and
+ * non-canonical pointers never fault; elsewhere (bare metal, where address 0
+ * is often flash or TCM) no check. */
+#ifndef SLAB_ADDR_MIN
+#if defined(__linux__)
+#define SLAB_ADDR_MIN 0x10000u
+#else
+#define SLAB_ADDR_MIN 0u
+#endif
+#endif
+#ifndef SLAB_ADDR_END
+#if defined(__linux__) && defined(__x86_64__)
+#define SLAB_ADDR_END (1ull << 47)
+#elif defined(__linux__) && defined(__aarch64__)
+#define SLAB_ADDR_END (1ull << 48)
+#else
+#define SLAB_ADDR_END 0u
+#endif
+#endif
+
 #if (SLAB_DEFAULT_SLAB_SIZE & (SLAB_DEFAULT_SLAB_SIZE - 1u)) != 0
 #error "SLAB_DEFAULT_SLAB_SIZE must be a power of two"
 #endif

@@ -40,22 +40,43 @@
  *     - The program's secret: mixed into the magic of every slab header and
  *       control block, so that bytes a program stores in its objects can
  *       never pass for a header, even when whoever chose them knows the
- *       header layout, the formula and every address (README, "Threat
- *       model"). libslab only reads it. Set it once, before the first cache
- *       is created, to a value nobody can read or predict (the board's TRNG,
- *       a unique ID hashed with a boot counter, getrandom() on a host), and
- *       never store it in an object. Changed while caches live, every free
- *       into them is refused (SLAB_EBADPTR): nothing is corrupted, but
- *       nothing is freed either. Left at 0 the magic still catches stale,
- *       foreign and corrupted pointers, but a forger who knows the code can
- *       build a header.
+ *       header layout, the formula and every address (docs/hardening.md,
+ *       "Threat model"). libslab only reads it, and never leaves a word
+ *       derived from it in memory it gives back (pages returned to the hook,
+ *       blocks handed to the program).
+ *     - Its first value is never one that the sources alone tell
+ *       (DEFINE_SLAB_HOOKS below): a random value the build generated, or
+ *       one the program chose. Set it once, before the first cache or heap
+ *       is created, to a value nobody can read or predict (the board's
+ *       TRNG; docs/hardening.md shows an STM32 RNG), and never store it in an
+ *       object. The hosted providers (hooks/hosted, hooks/mmap_pages) and the
+ *       LD_PRELOAD malloc replace the build's value with one from the OS
+ *       (getrandom, else AT_RANDOM) at their first page.
+ *     - Changed while caches live, every call on those caches' handles is
+ *       refused with SLAB_ESECRET, and slab_free()/slab_heap_free() of their
+ *       objects with SLAB_EBADPTR: nothing is corrupted, but nothing is freed
+ *       either until the old value is back.
+ *     - 0 is allowed (-DSLAB_SECRET_INIT=0, for deterministic tests): the
+ *       magic then still catches stale, foreign and corrupted pointers, but
+ *       anyone who reads the sources can build a header in data the program
+ *       stores (a packet, a file), and a correct free() of that memory may
+ *       then run their code. Never ship it.
  *     - A variable of the program, not of the library: libslab keeps no
- *       static RAM of its own. DEFINE_SLAB_HOOKS defines it (to 0).
+ *       static RAM of its own. DEFINE_SLAB_HOOKS defines it.
  *
  * DEFINE_SLAB_HOOKS(alloc_fn, free_fn) defines the two hooks with C linkage in
  * the program, forwarding to two functions of the same signatures, and the
- * secret, initialised to 0. Use it once, at file (namespace) scope, in a C or
- * a C++ file of the board support package:
+ * secret, initialised to SLAB_SECRET_INIT:
+ *   - the program's own value, when it defines SLAB_SECRET_INIT itself
+ *     (SLAB_SECRET_CHOSEN is then 1: the hosted providers leave it alone);
+ *   - else SLAB_BUILD_SECRET, from slab/build_secret.h, which the build
+ *     writes with random bytes: make at its first run
+ *     (include/slab/build_secret.h, not in the repository, new after make
+ *     clean), CMake once per build tree (on the include path of every target
+ *     that links slab::slab); both install it with the headers;
+ *   - else the macro does not compile (an undeclared name that says so).
+ * Use it once, at file (namespace) scope, in a C or a C++ file of the board
+ * support package:
  *
  *   DEFINE_SLAB_HOOKS(bsp_page_alloc, bsp_page_free);   (the semicolon is required)
  */
@@ -73,13 +94,30 @@ void *slab_page_alloc(size_t size, size_t align);
 int slab_page_free(void *page, size_t size, size_t align);
 extern uintptr_t slab_secret;
 
+/* The secret's first value (see above). */
+#ifdef SLAB_SECRET_INIT
+#define SLAB_SECRET_CHOSEN 1
+#else
+#define SLAB_SECRET_CHOSEN 0
+#if defined(__has_include)
+#if __has_include("slab/build_secret.h")
+#include "slab/build_secret.h"
+#endif
+#endif /* __has_include */
+#ifdef SLAB_BUILD_SECRET
+#define SLAB_SECRET_INIT SLAB_BUILD_SECRET
+#else
+#define SLAB_SECRET_INIT slab_no_build_secret__run_make_or_cmake_or_define_SLAB_SECRET_INIT
+#endif /* SLAB_BUILD_SECRET */
+#endif /* SLAB_SECRET_INIT */
+
 #ifdef __cplusplus
 } /* extern "C" */
 #define SLAB_HOOKS_LINKAGE_ extern "C"
-#define SLAB_SECRET_DEFINITION_ extern "C" { uintptr_t slab_secret = 0; }
+#define SLAB_SECRET_DEFINITION_ extern "C" { uintptr_t slab_secret = (uintptr_t)(SLAB_SECRET_INIT); }
 #else
 #define SLAB_HOOKS_LINKAGE_
-#define SLAB_SECRET_DEFINITION_ uintptr_t slab_secret = 0;
+#define SLAB_SECRET_DEFINITION_ uintptr_t slab_secret = (uintptr_t)(SLAB_SECRET_INIT);
 #endif
 
 /* The expansion is definitions, which cannot be parenthesized. */

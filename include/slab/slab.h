@@ -88,6 +88,9 @@ typedef enum {
     SLAB_ENEVERALLOC = 19, /* the slot was never handed out */
     SLAB_EHOOKDUP = 20,    /* slab_page_alloc() returned a page that is a live slab; it was not used */
     SLAB_ETIMEDOUT = 21,   /* slab_alloc_wait(): no slot came free within the timeout */
+    SLAB_ESECRET = 22,     /* the cache or heap was made under another slab_secret (changed after creation) */
+    SLAB_EHEAPBLOCK = 23,  /* slab_free(): a block of a slab_heap (free it with slab_heap_free); nothing changed */
+    SLAB_STATUS_COUNT_,    /* not a status: the number of statuses (slab_status_str's table is checked against it) */
     /* Not a status: makes the enum int-sized under -fshort-enums (the
      * arm-none-eabi default), so the ABI does not depend on that flag and the
      * library can carry an internal status outside the public range. */
@@ -216,7 +219,11 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * SLAB_DEFAULT_SLAB_SIZE bytes, or a smaller slab's starting that block),
  * and otherwise with SLAB_EBADPTR; never freed into the wrong slab. Use
  * slab_cache_free().
+ * A block of a slab_heap (slab/heap.h) is refused with SLAB_EHEAPBLOCK and
+ * left as it was (its heap's lock and counters are not this call's to
+ * take); slab_heap_free() frees it. The heap's report hook is not called.
  * @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR, SLAB_ESLABSIZEFREE,
+ *         SLAB_EHEAPBLOCK,
  *         SLAB_EDOUBLEFREE, SLAB_ENOTSLOT, SLAB_EHEADER, SLAB_ENEVERALLOC,
  *         SLAB_EHOOKFREE (object freed, but an empty slab could not be given
  *         back: it stays with the cache), SLAB_EUNSUPPORTED (a lock kind not
@@ -361,6 +368,9 @@ slab_status slab_cache_set_wait(slab_cache *cache, const slab_wait_ops *ops);
  * exactly one waiter; a waiter that gets the slot and sees room for more
  * wakes the next. *status (if not NULL): SLAB_OK, SLAB_ETIMEDOUT (waited
  * `timeout` ticks), or slab_alloc_status()'s reasons.
+ * A finite timeout bounds the call whatever the wait interface reports: each
+ * wait() spends at least one tick of it, so an interface that reports
+ * wake-ups with no free (or never lowers *ticks) ends after `timeout` waits.
  */
 void *slab_alloc_wait(slab_cache *cache, uint32_t timeout);
 void *slab_alloc_wait_status(slab_cache *cache, uint32_t timeout, slab_status *status);

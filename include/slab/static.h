@@ -114,7 +114,13 @@ typedef struct slab_static_cache_ {
 
 #define SLAB_STATIC_CONTROL_BYTES sizeof(slab_static_cache_)
 
-/* The page source of every static cache (src/static_cache.cpp). */
+/* The page source of every static cache (src/static_cache.cpp), under names
+ * that carry the build's option tag (slab/config.h, SLAB_ABI_TAG): the
+ * macros below compute the pages' geometry from SLAB_DEFAULT_SLAB_SIZE,
+ * SLAB_CHECKS and SLAB_REDZONE, so a file compiled with other values than
+ * libslab.a fails to link instead of overrunning its array. */
+#define slab_static_take_ SLAB_CAT_(slab_static_take__, SLAB_ABI_TAG)
+#define slab_static_give_ SLAB_CAT_(slab_static_give__, SLAB_ABI_TAG)
 void *slab_static_take_(void *info_ptr, size_t size, size_t align);
 int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align);
 

@@ -12,9 +12,12 @@
 #    -DSLAB_STATS=0 against the default library; the default options against
 #    the checked library, when its path is given as the third argument) must
 #    FAIL to link, naming the option tag the file expected (slab/config.h).
-# 5. A C++ file that only frees through the inline fast path, built with
+# 5. (after 6 in the script) A C++ file that only frees through the inline fast path, built with
 #    -DSLAB_CHECKS=1, linked with --gc-sections against the default library:
 #    the link fails on the tagged internal names its inlined code calls.
+# 6. A static cache (slab/static.h) built with -DSLAB_DEFAULT_SLAB_SIZE=2048
+#    against the default library fails to link on the tag; built with the
+#    library's options it links and runs.
 # Exits non-zero with a message naming the first assertion that failed.
 set -u
 LIB=${1:?usage: run.sh <libslab.a> <build dir> [checked libslab.a]}
@@ -90,6 +93,22 @@ if [ -n "$CHECKED_LIB" ]; then
         fail "main.c built with -DSLAB_CHECKS=1 does not link against the checked library"
     "$OUT/checked_match" || fail "the checked program exited with status $?"
 fi
+
+# 6. A static cache only (slab/static.h), through the untagged C calls: the
+#    macro's geometry depends on the options too, so a mismatch must fail to
+#    link on the tag (its page source's names carry it); the matching
+#    options link and run.
+$CC $CFLAGS "$HERE/static_only.c" "$LIB" -o "$OUT/static_only" >"$OUT/static_only.log" 2>&1 ||
+    { cat "$OUT/static_only.log" >&2; fail "static_only.c does not link with the library's own options"; }
+"$OUT/static_only" || fail "the static-cache program exited with status $?"
+$CC $CFLAGS -DSLAB_DEFAULT_SLAB_SIZE=2048 -c "$HERE/static_only.c" -o "$OUT/static_2048.o" ||
+    fail "static_only.c does not compile with -DSLAB_DEFAULT_SLAB_SIZE=2048"
+if $CC "$OUT/static_2048.o" "$LIB" -o "$OUT/static_2048" >"$OUT/static_2048.log" 2>&1; then
+    fail "a static cache built with -DSLAB_DEFAULT_SLAB_SIZE=2048 linked against $LIB (expected an option-tag link error)"
+fi
+grep -qE "undefined reference to .slab_static_take__slab_abi_v3_s2048" "$OUT/static_2048.log" ||
+    { cat "$OUT/static_2048.log" >&2; fail "the static-cache mismatch failed to link, but not on the option tag"; }
+echo "test-link: a static cache built with -DSLAB_DEFAULT_SLAB_SIZE=2048: link fails on $(grep -oE 'slab_static_take__slab_abi_v3_[A-Za-z0-9_]+' "$OUT/static_2048.log" | head -1)"
 
 # 5. Inline C++ only, with --gc-sections.
 $CXX $CXXFLAGS -fno-exceptions -fno-rtti -ffunction-sections -fdata-sections -DSLAB_CHECKS=1 \

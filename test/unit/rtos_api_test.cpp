@@ -278,6 +278,35 @@ TEST_F(RtosApi, AWaiterTimesOut)
     EXPECT_EQ(slab_cache_validate(f.c), SLAB_OK);
 }
 
+// slab.h: "A finite timeout bounds the call whatever the wait interface
+// reports: each wait() spends at least one tick of it". An interface that
+// says "woken" without any free and never lowers the ticks used to spin
+// here forever (issue 18, item 8).
+TEST_F(RtosApi, AFiniteTimeoutBoundsAWaitInterfaceThatLies)
+{
+    Full f;
+    Scripted w;
+    ASSERT_EQ(slab_cache_set_wait(f.c, &w.ops), SLAB_OK);
+    w.meanwhile = [&](uint32_t *) {
+        if (w.waits > 1000) {
+            ADD_FAILURE() << "still waiting after 1000 waits";
+            return 1; // let the test end
+        }
+        return 0; // "woken", with nothing freed and the ticks unchanged
+    };
+    slab_status st = SLAB_OK;
+    EXPECT_EQ(slab_alloc_wait_status(f.c, 5, &st), nullptr);
+    EXPECT_EQ(st, SLAB_ETIMEDOUT);
+    EXPECT_EQ(w.waits, 5) << "one tick of the budget per wait";
+    EXPECT_EQ(slab_cache_validate(f.c), SLAB_OK);
+    // The waiter count is back to 0: a free into the full slab wakes nobody.
+    void *q = f.held.back();
+    f.held.pop_back();
+    EXPECT_EQ(slab_cache_free(f.c, q), SLAB_OK);
+    EXPECT_EQ(w.wakes, 0);
+    f.held.push_back(slab_alloc(f.c));
+}
+
 // Nothing waits in an interrupt, with timeout 0, or without an interface.
 TEST_F(RtosApi, NeverWaitsInAnIsrOrWithoutTimeout)
 {

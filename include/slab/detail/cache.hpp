@@ -33,6 +33,8 @@ enum : uint8_t {
     SLAB_LOCK_KIND_CUSTOM = 3,  // a C++ lock type (Lock::kind); recorded as OPS (slab/lock.hpp)
     SLAB_LOCK_KIND_OPS = 4,     // slab_lock_ops: a C user's lock, or a C++ lock type's thunks
     SLAB_LOCK_KIND_BASEPRI = 5, // slab::BasepriLock: BASEPRI mask (ARMv7-M, ARMv8-M Mainline)
+    SLAB_LOCK_KIND_HEAP = 6,    // a heap's class cache: its lock is the heap's, which the cache
+                                // calls cannot take; they refuse it (slab_free: SLAB_EHEAPBLOCK)
 };
 
 // Master slab layout (S bytes, aligned to S):
@@ -266,6 +268,9 @@ slab_status cache_check(const slab_cache *c);
 // True when c leads to a genuine control block. Reads only what never changes
 // while the cache lives, so it needs no lock (unlike cache_check).
 bool cache_genuine(const slab_cache *c);
+// True when c is a control block made under another slab_secret than the
+// one set now (slab/hooks.h): its calls refuse it with SLAB_ESECRET.
+bool cache_secret_changed(const slab_cache *c);
 slab_status cache_validate(const slab_cache *c);
 
 }  // inline namespace SLAB_ABI_TAG

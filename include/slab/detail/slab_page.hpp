@@ -157,6 +157,18 @@ SLAB_INLINE uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab
            kMagicKey;
 }
 
+// False when no page can lie at obj (slab/config.h, SLAB_ADDR_MIN and
+// SLAB_ADDR_END): a free refuses it before reading anything. One subtract
+// and a compare; none when both are 0.
+SLAB_INLINE bool addr_possible(const void *obj)
+{
+    if (SLAB_ADDR_MIN == 0 && SLAB_ADDR_END == 0) {
+        return true;
+    }
+    uintptr_t a = reinterpret_cast<uintptr_t>(obj);
+    return a - uintptr_t(SLAB_ADDR_MIN) < uintptr_t(SLAB_ADDR_END) - uintptr_t(SLAB_ADDR_MIN);
+}
+
 SLAB_INLINE slab_page *page_of(const void *obj, size_t slab_size)
 {
     return reinterpret_cast<slab_page *>(reinterpret_cast<uintptr_t>(obj) & ~uintptr_t(slab_size - 1u));

@@ -1,0 +1,62 @@
+/*
+ * The hosted providers' secret (slab/hooks.h, slab_secret): at their first
+ * page, before the first cache or heap has computed a magic with it, they
+ * replace the build's default with 64 random bits from the OS: getrandom(),
+ * else the kernel's AT_RANDOM bytes of this process. A value the program
+ * chose is kept: SLAB_SECRET_INIT defined (SLAB_SECRET_CHOSEN), or any other
+ * value than the default set before the first page.
+ * Linux (glibc, musl). Header-only: one copy of this logic for
+ * hooks/hosted/hosted_pages.c, hooks/mmap_pages/mmap_pages.c and the
+ * LD_PRELOAD malloc (hooks/malloc/preload.c).
+ */
+#ifndef SLAB_OS_SECRET_H
+#define SLAB_OS_SECRET_H
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/random.h>
+#include <sys/types.h>
+
+#include "slab/hooks.h"
+
+/* 64 bits from the OS, never 0. */
+static inline uintptr_t slab_os_random(void)
+{
+    uintptr_t seed = 0;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
+        const void *at_random = (const void *)getauxval(AT_RANDOM); /* 16 random bytes from the kernel */
+        seed = 0;
+        if (at_random != NULL) {
+            memcpy(&seed, at_random, sizeof seed);
+        }
+    }
+    return seed != 0 ? seed : (uintptr_t)0x6A09E667F3BCC909ull ^ (uintptr_t)&seed;
+}
+
+/* Replaces slab_secret's value `from` (the build's default, or 0 for the
+ * LD_PRELOAD malloc) with one from the OS, once per process: only the first
+ * caller's exchange can succeed, and every caller returns after it, so no
+ * magic is ever computed with the old value. */
+static inline void slab_os_secret_replace(uintptr_t from)
+{
+    static int done;
+    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE) != 0) {
+        return;
+    }
+    uintptr_t expected = from;
+    (void)__atomic_compare_exchange_n(&slab_secret, &expected, slab_os_random(), 0, __ATOMIC_ACQ_REL,
+                                      __ATOMIC_ACQUIRE);
+    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+}
+
+/* What the providers call at every page: a load and a branch after the
+ * first. Nothing when the program chose its value (SLAB_SECRET_INIT). */
+static inline void slab_os_secret_seed(void)
+{
+#if !SLAB_SECRET_CHOSEN
+    slab_os_secret_replace((uintptr_t)(SLAB_SECRET_INIT));
+#endif
+}
+
+#endif /* SLAB_OS_SECRET_H */
