@@ -37,8 +37,14 @@ $(1)/test/%.c.o: test/heap/%.c include/slab/heap.h $$(LIB_HDRS)
 $(1)/support/%.c.o: test/support/%.c $$(wildcard test/support/test_pages*.h)
 	@mkdir -p $$(dir $$@)
 	$$(HEAP_TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -pthread -c $$< -o $$@
+# The buddy provider (hooks/buffer_pages): the merge-and-hand-out-again
+# scenario of test/heap/security_test.cpp.
+$(1)/support/buffer_pages.c.o: hooks/buffer_pages/buffer_pages.c hooks/buffer_pages/buffer_pages.h
+	@mkdir -p $$(dir $$@)
+	$$(HEAP_TEST_CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Iinclude -c $$< -o $$@
 $(1)/heap_tests: $$(LIB_SRCS:src/%.cpp=$(1)/core/%.o) $$(HEAP_TEST_SRCS:test/heap/%.cpp=$(1)/test/%.o) \
-		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o) $$(patsubst test/support/%.c,$(1)/support/%.c.o,$$(wildcard test/support/test_pages*.c))
+		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o) $$(patsubst test/support/%.c,$(1)/support/%.c.o,$$(wildcard test/support/test_pages*.c)) \
+		$(1)/support/buffer_pages.c.o
 	$$(HEAP_TEST_CXX) $$^ -lgtest -lgtest_main -pthread -o $$@
 endef
 $(eval $(call heap_suite,build/test-heap,))

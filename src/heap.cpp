@@ -19,6 +19,7 @@
 //     page that still holds the freed mark).
 #include "heap_classes.hpp"
 #include "page_bridge.hpp"
+#include "large_table.hpp"
 #include "page_marks.hpp"
 #include "slab/heap.h"
 #include "slab/lock.hpp"
@@ -70,6 +71,7 @@ struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
     size_t page_bytes_peak;
     size_t failures;          // hook failures not counted by a live class cache
     large_hdr *retained;      // pages whose give-back the hook refused
+    large_table table;        // the live large blocks (large_table.hpp): what a large free is checked against
     const slab_page_source *source; // NULL: the global hooks
     slab_page_source class_source;  // the class caches' pages: source through page_in_use
     slab::detail::OpsLock ops; // used when lock_kind is SLAB_LOCK_KIND_OPS
@@ -196,7 +198,10 @@ void heap_class_report(void *ctx, slab_cache *c, slab_status status, void *ptr)
 
 void heap_report(slab_heap *h, slab_status status, void *ptr) { heap_class_report(h, nullptr, status, ptr); }
 
-size_t page_bytes_now(const slab_heap *h) { return h->class_slabs * kD + h->large_bytes + h->page_size; }
+size_t page_bytes_now(const slab_heap *h)
+{
+    return h->class_slabs * kD + h->large_bytes + h->page_size + h->table.page_size;
+}
 
 void note_pages(slab_heap *h)
 {
@@ -335,8 +340,18 @@ bool plan_large(size_t size, size_t align, large_plan *out)
     if (align > kMaxPage / 2u) {
         return false;
     }
-    size_t off = align < kD ? round_up(sizeof(large_hdr), align) : align;
-    size_t hdr_off = align < kD ? 0 : align - kD;
+    // A block's offset in its D-block is below sizeof(slab_page), where no
+    // slot ever starts (slots lie above their slab's header), or 0: so a
+    // pointer tells by its address alone that it can only be a large block,
+    // and slab_heap_free_in() reads no page for it that its table does not
+    // hold. An alignment whose header offset would not stay below that
+    // starts the block D above its header, as alignments of D and more do.
+    size_t off = round_up(sizeof(large_hdr), align);
+    size_t hdr_off = 0;
+    if (off >= sizeof(slab_page)) {
+        off = align < kD ? kD : align;
+        hdr_off = off - kD;
+    }
     size_t need = off + (size == 0 ? 1u : size);
     if (need < off || need > kMaxPage) {
         return false;
@@ -406,8 +421,15 @@ SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
         return nullptr;
     }
     large_hdr *l = static_cast<large_hdr *>(static_cast<void *>(base + plan.hdr_off));
-    uintptr_t geo = uintptr_t(floor_log2(plan.page)) | (plan.hdr_off != 0 ? kGeoAligned : 0u) |
+    uintptr_t geo = uintptr_t(floor_log2(plan.page)) | (plan.off >= kD ? kGeoAligned : 0u) |
                     (uintptr_t(floor_log2(plan.off)) << 6);
+    if (!table_insert(&h->table, &h->class_source, base + plan.off, geo, &h->failures)) {
+        if (source_free(h->source, base, plan.page) != 0) {
+            h->failures++;
+        }
+        h->failures++;
+        return nullptr;
+    }
     l->heap = h;
     l->tag = large_tag(l, h, kLargeLive, geo);
     h->large_live++;
@@ -445,13 +467,38 @@ bool give_large_page(slab_heap *h, large_hdr *l)
     return false;
 }
 
-// Frees live large block l: the freed mark while the heap holds the page
-// (retained), the gone mark once the hook has it (give_large_page).
-slab_status large_free(slab_heap *h, large_hdr *l)
+// The header of the block a table entry names, from the entry alone.
+large_hdr *entry_header(const large_slot *e)
 {
+    size_t off = size_t(1) << ((e->geo >> 6) & 31u);
+    uintptr_t hdr = e->user - ((e->geo & kGeoAligned) != 0 ? kD : off);
+    return reinterpret_cast<large_hdr *>(hdr);
+}
+
+// The table's entry of the live large block whose header is l, or NULL
+// when the table holds no such block (a header forged or corrupted in
+// memory: it names nothing the heap handed out). Under the lock.
+large_slot *entry_of(slab_heap *h, const large_hdr *l)
+{
+    large_slot *e = table_find(&h->table, large_user(l));
+    return e != nullptr && e->geo == (l->tag & kGeoMask) && entry_header(e) == l ? e : nullptr;
+}
+
+// Frees the live large block of table entry e, with the geometry the
+// table holds: the freed mark while the heap holds the page (retained),
+// the gone mark once the hook has it (give_large_page).
+slab_status large_free(slab_heap *h, large_slot *e)
+{
+    large_hdr *l = entry_header(e);
+    uintptr_t geo = e->geo;
+    table_remove(&h->table, e);
+    if (!table_release(&h->table, &h->class_source)) { // its page, once empty
+        h->failures++;
+    }
+    l->heap = h;
+    l->tag = large_tag(l, h, kLargeFreed, geo);
     note_free(h, large_usable(l));
     h->large_live--;
-    l->tag = large_tag(l, h, kLargeFreed, l->tag & kGeoMask);
     return give_large_page(h, l) ? SLAB_OK : SLAB_EHOOKFREE;
 }
 
@@ -532,6 +579,36 @@ slab_status locate(const void *p, where *w)
     return SLAB_OK;
 }
 
+// Finds p among h's blocks, reading no page that h does not hold: a pointer
+// whose offset in its D-block is below sizeof(slab_page) can only be a
+// large block (plan_large) and is looked up in h's table alone; any other
+// through the slab header in its own D-block (locate), which must be one
+// of h's. The caller holds h's lock. SLAB_OK with *w filled, or why not.
+slab_status locate_in(slab_heap *h, const void *p, where *w)
+{
+    uintptr_t a = reinterpret_cast<uintptr_t>(p);
+    if (a < kD || !addr_possible(p)) {
+        return SLAB_EBADPTR;
+    }
+    if ((a & (kD - 1u)) < sizeof(slab_page)) {
+        large_slot *e = table_find(&h->table, p);
+        if (e == nullptr) {
+            return SLAB_EBADPTR; // no live large block of h: its page (maybe gone) is not read
+        }
+        w->heap = h;
+        w->cache = nullptr;
+        w->slab = nullptr;
+        w->large = entry_header(e);
+        return SLAB_OK;
+    }
+    w->heap = nullptr;
+    slab_status st = locate(p, w);
+    if (st == SLAB_OK && w->heap != h) {
+        return SLAB_EWRONGCACHE;
+    }
+    return st;
+}
+
 // A refusal by locate() of a pointer whose heap it found: reported there.
 slab_status refuse_located(const where *w, slab_status st, const void *p)
 {
@@ -555,11 +632,17 @@ SLAB_COLD slab_status small_free_slow(slab_heap *h, slab_cache *c, slab_page *s,
     return st;
 }
 
-// Frees p, located in w. The caller holds the heap's lock.
+// Frees p, located in w. The caller holds the heap's lock. A large header
+// the table does not hold is refused (SLAB_EBADPTR, reported).
 slab_status free_located(const where *w, void *p)
 {
     if (w->large != nullptr) {
-        return large_free(w->heap, w->large);
+        large_slot *e = entry_of(w->heap, w->large);
+        if (e == nullptr) {
+            heap_report(w->heap, SLAB_EBADPTR, p);
+            return SLAB_EBADPTR;
+        }
+        return large_free(w->heap, e);
     }
     return small_free_slow(w->heap, w->cache, w->slab, p);
 }
@@ -568,7 +651,7 @@ slab_status free_located(const where *w, void *p)
 size_t usable_located(const where *w, const void *p)
 {
     if (w->large != nullptr) {
-        return large_usable(w->large);
+        return entry_of(w->heap, w->large) != nullptr ? large_usable(w->large) : 0u;
     }
     return slot_live(w->cache, w->slab, p) ? w->cache->obj_size : 0u;
 }
@@ -759,6 +842,10 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     h->page_bytes_peak = size;
     h->failures = 0;
     h->retained = nullptr;
+    // The table of large blocks starts in the control page's slack.
+    size_t slots_at = round_up(sizeof(slab_heap), alignof(large_slot));
+    size_t inline_cap = size > slots_at ? (size - slots_at) / sizeof(large_slot) : 0u;
+    table_init(&h->table, reinterpret_cast<large_slot *>(static_cast<char *>(page) + slots_at), inline_cap);
     h->source = src;
     h->class_source.alloc = class_page_take;
     h->class_source.free = class_page_give;
@@ -796,6 +883,7 @@ slab_status slab_heap_destroy(slab_heap *heap)
         ok &= class_end(h, i);
     }
     ok &= give_retained(h);
+    ok &= table_release(&h->table, &h->class_source);
     if (!ok) {
         return SLAB_EHOOKFREE;
     }
@@ -882,6 +970,51 @@ size_t slab_heap_usable_size(const void *ptr)
     return with_lock(w.heap, [&] { return usable_located(&w, ptr); });
 }
 
+slab_status slab_heap_free_in(slab_heap *heap, void *ptr)
+{
+    if (ptr == nullptr) {
+        return SLAB_OK;
+    }
+    slab_heap *h = nullptr;
+    slab_status st = heap_ok(heap, &h);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    uintptr_t a = reinterpret_cast<uintptr_t>(ptr);
+    if (SLAB_LIKELY((a & (kD - 1u)) >= sizeof(slab_page) && a > kD && addr_possible(ptr))) {
+        // Never a large block (plan_large): the slab header in its own
+        // D-block, as slab_heap_free's fast path, for h's caches only.
+        slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
+        slab_cache *c = s->cache;
+        if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report && c->error_ctx == h)) {
+            return with_common_lock(
+                h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); },
+                [&]() SLAB_INLINE_LAMBDA { return small_free_locked(h, c, s, ptr); });
+        }
+    }
+    return with_lock(h, [&] {
+        where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate_in when it returns SLAB_OK
+        slab_status why = locate_in(h, ptr, &w);
+        if (why != SLAB_OK) {
+            heap_report(h, why, ptr);
+            return why;
+        }
+        return free_located(&w, ptr);
+    });
+}
+
+size_t slab_heap_usable_size_in(const slab_heap *heap, const void *ptr)
+{
+    slab_heap *h = nullptr;
+    if (ptr == nullptr || heap_ok(heap, &h) != SLAB_OK) {
+        return 0;
+    }
+    return with_lock(h, [&] {
+        where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate_in when it returns SLAB_OK
+        return locate_in(h, ptr, &w) == SLAB_OK ? usable_located(&w, ptr) : size_t(0);
+    });
+}
+
 void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
 {
     if (ptr == nullptr) {
@@ -891,24 +1024,20 @@ void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
     if (heap_ok(heap, &h) != SLAB_OK) {
         return nullptr;
     }
-    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate when it returns SLAB_OK
-    w.heap = nullptr;
-    slab_status st = locate(ptr, &w);
-    if (st == SLAB_OK && w.heap != h) {
-        st = SLAB_EWRONGCACHE;
-    }
-    if (st != SLAB_OK) {
-        with_lock(h, [&] { heap_report(h, st, ptr); });
-        return nullptr;
-    }
     if (size == 0) {
         size = 1;
     }
     // The block's usable size, and whether `size` keeps it: the same class,
     // or a large block whose page a fresh plan would not make smaller.
+    where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate_in when it returns SLAB_OK
     size_t old = with_lock(h, [&] {
+        slab_status st = locate_in(h, ptr, &w);
+        if (st != SLAB_OK) {
+            heap_report(h, st, ptr);
+            return size_t(0);
+        }
         size_t n = usable_located(&w, ptr);
-        if (n == 0) { // a free slot of a class: say why, as free would
+        if (n == 0 && w.large == nullptr) { // a free slot of a class: say why, as free would
             (void)cache_free_refused(w.cache, w.slab, ptr);
         }
         return n;
@@ -946,7 +1075,7 @@ slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
         out->bytes_in_use = h->bytes_in_use;
         out->bytes_peak = h->bytes_peak;
         out->blocks_in_use = h->allocs - h->frees;
-        out->pages = 1u + h->class_slabs + h->large_pages;
+        out->pages = 1u + h->class_slabs + h->large_pages + (h->table.page != nullptr ? 1u : 0u);
         out->page_bytes = page_bytes_now(h);
         out->page_bytes_peak = h->page_bytes_peak;
         size_t failures = h->failures;
@@ -1005,6 +1134,7 @@ slab_status slab_heap_trim(slab_heap *heap)
             all &= class_end(h, i);
         }
         all &= give_retained(h);
+        all &= table_release(&h->table, &h->class_source);
         return all;
     });
     return ok ? SLAB_OK : SLAB_EHOOKFREE;
@@ -1038,6 +1168,9 @@ slab_status slab_heap_validate(const slab_heap *heap)
         if (!large_freed(l) || l->heap != h || ++retained > h->large_pages) {
             return SLAB_ECORRUPT;
         }
+    }
+    if (!table_ok(&h->table) || h->table.count != h->large_live) {
+        return SLAB_ECORRUPT;
     }
     if (blocks != h->allocs - h->frees || slabs != h->class_slabs || small_bytes > h->bytes_in_use ||
         h->large_pages != h->large_live + retained ||

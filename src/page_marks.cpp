@@ -30,8 +30,9 @@ bool holds_large(const void *at)
 bool page_in_use(const void *page, size_t size)
 {
     constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
-    if (holds_slab(static_cast<const slab_page *>(page)) || holds_large(page) ||
-        *static_cast<const uintptr_t *>(page) == heap_magic_at(page)) {
+    uintptr_t first = *static_cast<const uintptr_t *>(page);
+    if (holds_slab(static_cast<const slab_page *>(page)) || holds_large(page) || first == heap_magic_at(page) ||
+        first == (heap_magic_at(page) ^ kTableKey)) {
         return true;
     }
     for (size_t align = 2u * kD; align <= size / 2u; align <<= 1) {

@@ -12,6 +12,8 @@
 //   large header    tag: slab_magic(hdr, heap, D) ^ tweak in all but the low
 //                   11 bits (the block's geometry), at the page's base or,
 //                   for a block aligned to 2 D or more, at align - D
+//   large table     magic == base ^ secret ^ kHeapKey ^ kTableKey (at the
+//                   page's base: large_table.hpp)
 #ifndef SLAB_SRC_PAGE_MARKS_HPP
 #define SLAB_SRC_PAGE_MARKS_HPP
 
@@ -47,6 +49,7 @@ constexpr uintptr_t kGeoAligned = 0x20;
 constexpr uintptr_t kLargeLive = uintptr_t(0x35) << 11;  // tweak of a live block's magic
 constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page the heap keeps (retained)
 constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4Full) : uintptr_t(0xC2B2AE3Du);
+constexpr uintptr_t kTableKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x165667B19E3779F9ull) : uintptr_t(0x165667B1u);
 
 SLAB_INLINE uintptr_t large_tag(const large_hdr *l, const ::slab_heap *h, uintptr_t tweak, uintptr_t geo)
 {

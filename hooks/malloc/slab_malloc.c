@@ -23,7 +23,7 @@
  * fork handlers there: it may allocate).
  *
  * Behaviour: malloc(0) returns a unique block; free of a pointer that is not
- * a live block changes nothing (the heap refuses it: see slab_heap_free);
+ * a live block changes nothing (the heap refuses it: see slab_heap_free_in);
  * realloc(p, 0) returns a minimal block; a failed allocation sets errno to
  * ENOMEM where errno exists.
  */
@@ -117,7 +117,10 @@ SLAB_MALLOC_API void *reallocarray(void *ptr, size_t n, size_t size);
 
 void *malloc(size_t size) { return nomem(slab_heap_alloc(heap(), size)); }
 
-void free(void *ptr) { (void)slab_heap_free(ptr); }
+/* Through the heap's own table for large blocks (slab_heap_free_in): a
+ * block freed twice after its page went back to the OS is refused, never
+ * read. Before the first heap nothing can be ours (SLAB_EINVAL, ignored). */
+void free(void *ptr) { (void)slab_heap_free_in(slab_malloc_heap(), ptr); }
 
 void *calloc(size_t n, size_t size) { return nomem(slab_heap_calloc(heap(), n, size)); }
 
@@ -140,7 +143,7 @@ int posix_memalign(void **out, size_t align, size_t size)
     return 0;
 }
 
-size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size(ptr); }
+size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size_in(slab_malloc_heap(), ptr); }
 
 #define SLAB_MALLOC_PAGE ((size_t)4096)
 
@@ -188,7 +191,7 @@ void *_malloc_r(struct _reent *r, size_t size) { return nomem_r(r, slab_heap_all
 void _free_r(struct _reent *r, void *ptr)
 {
     (void)r;
-    (void)slab_heap_free(ptr);
+    (void)slab_heap_free_in(slab_malloc_heap(), ptr);
 }
 void *_calloc_r(struct _reent *r, size_t n, size_t size) { return nomem_r(r, slab_heap_calloc(heap(), n, size)); }
 void *_realloc_r(struct _reent *r, void *ptr, size_t size)
@@ -202,6 +205,6 @@ void *_memalign_r(struct _reent *r, size_t align, size_t size)
 size_t _malloc_usable_size_r(struct _reent *r, void *ptr)
 {
     (void)r;
-    return slab_heap_usable_size(ptr);
+    return slab_heap_usable_size_in(slab_malloc_heap(), ptr);
 }
 #endif

@@ -9,7 +9,10 @@
  *     at most 25% internal waste above 64 B. A class exists while a slave
  *     slab holds at least 2 of its slots.
  *   - large sizes straight from slab_page_alloc(): one page of the next power
- *     of two (at least D) per block, with a header at its base.
+ *     of two (at least D) per block, with a header at its base (a block
+ *     aligned to more than two words: D above it), and an entry in the
+ *     heap's table of live large blocks, which every large free checks:
+ *     a header forged in memory names nothing the heap handed out.
  * slab_heap_free() finds everything from the pointer in O(1): the header at
  * the pointer's D-mask is either a genuine slab header of one of the heap's
  * class caches, or a genuine large-block header. Every refusal changes
@@ -145,7 +148,8 @@ void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size);
  * Frees a block of any heap, found from the pointer alone (no heap, no
  * size). NULL is SLAB_OK and does nothing. Refused, with nothing changed:
  *   SLAB_EDOUBLEFREE    the block is free already (small; large while its
- *                       page still holds the freed mark)
+ *                       page still holds the freed or the gone mark, which
+ *                       carries no secret)
  *   SLAB_ENOTSLOT       inside a block, not at its start
  *   SLAB_EHEADER        into a slab's or a large page's own bytes
  *   SLAB_ENEVERALLOC    a slot that was never handed out
@@ -156,7 +160,12 @@ void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size);
  * SLAB_EHOOKFREE: the block was freed, but a page could not be given back
  * (it stays with the heap, offered again by trim or destroy).
  * Reads only the D-byte block the pointer lies in (a pointer that is a
- * multiple of D: the D bytes below it). O(1); may call slab_page_free().
+ * multiple of D: the D bytes below it), and nothing for an address where no
+ * page can lie (slab/config.h, SLAB_ADDR_MIN/END). That block may be a page
+ * given back: a block freed twice after its page went back to a source
+ * that unmaps pages faults here; slab_heap_free_in() refuses large ones.
+ * A large block is freed only when the heap's table holds it (else
+ * SLAB_EBADPTR, reported). O(1); may call slab_page_free().
  */
 slab_status slab_heap_free(void *ptr);
 
@@ -164,7 +173,30 @@ slab_status slab_heap_free(void *ptr);
  * not a live block. O(1). */
 size_t slab_heap_usable_size(const void *ptr);
 
-/* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR (not a heap). */
+/*
+ * As slab_heap_free(), for a block of `heap`, and reading no page the heap
+ * does not hold: a large block is found in the heap's own table of its live
+ * large blocks before anything in its page is read, so a large block freed
+ * twice after its page went back to a source that unmapped it is refused
+ * (SLAB_EBADPTR), not a fault. (A small block is found, as always, by the
+ * slab header in its own SLAB_DEFAULT_SLAB_SIZE block: docs/hardening.md
+ * lists the pointers that may still fault.) The drop-in malloc, the C++
+ * HeapAllocator and the pmr resource free through this call.
+ * @retval as slab_heap_free(), plus SLAB_EINVAL/SLAB_EBADPTR/SLAB_ESECRET
+ *         for the heap, SLAB_EWRONGCACHE for another heap's block, and
+ *         SLAB_EBADPTR for a large block's address that is not live in the
+ *         heap (freed already: its page is not read).
+ * O(1) (expected, for large blocks: a hash lookup); may call slab_page_free().
+ */
+slab_status slab_heap_free_in(slab_heap *heap, void *ptr);
+
+/* As slab_heap_usable_size(), for a block of `heap`, with the same reads as
+ * slab_heap_free_in(): 0 for a pointer that is not a live block of it. */
+size_t slab_heap_usable_size_in(const slab_heap *heap, const void *ptr);
+
+/* Fills *out. @retval SLAB_OK, SLAB_EINVAL (NULL), SLAB_EBADPTR (not a heap),
+ * SLAB_ESECRET (a heap made under another slab_secret: slab/hooks.h; every
+ * call that takes a heap says so). */
 slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out);
 
 /* Restarts bytes_peak and page_bytes_peak at the current values. */

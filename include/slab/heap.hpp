@@ -168,7 +168,7 @@ public:
         }
         return static_cast<T *>(p);
     }
-    void deallocate(T *p, size_t) noexcept { (void)slab_heap_free(p); }
+    void deallocate(T *p, size_t) noexcept { (void)slab_heap_free_in(heap_, p); }
 
     slab_heap *heap() const noexcept { return heap_; }
 

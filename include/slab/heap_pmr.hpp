@@ -38,7 +38,7 @@ private:
         return p;
     }
 
-    void do_deallocate(void *p, size_t, size_t) override { (void)slab_heap_free(p); }
+    void do_deallocate(void *p, size_t, size_t) override { (void)slab_heap_free_in(heap_, p); }
 
     bool do_is_equal(const std::pmr::memory_resource &other) const noexcept override
     {

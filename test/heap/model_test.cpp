@@ -34,6 +34,7 @@ constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
 constexpr size_t kA = alignof(max_align_t);
 constexpr size_t kRedzone = SLAB_CHECKS ? SLAB_REDZONE : 0;
 constexpr size_t kLargeHeader = 2 * sizeof(void *);
+constexpr size_t kSlabHeader = 4 * sizeof(void *) + 8; // slab_page.hpp
 constexpr size_t kMaxPage = SLAB_MAX_SLAB_SIZE;
 
 size_t round_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
@@ -62,7 +63,14 @@ Expect expect(size_t size, size_t align)
             return Expect{c, false, 0};
         }
     }
-    size_t off = align < kD ? round_up(kLargeHeader, align) : align;
+    // heap.h: a large block starts right after its two-word header, or, when
+    // its alignment would put it at or past a slab header's size into its
+    // D-block (where a slot could start), D above its header (align >= D:
+    // at align).
+    size_t off = round_up(kLargeHeader, align);
+    if (off >= kSlabHeader) {
+        off = align < kD ? kD : align;
+    }
     size_t need = off + size;
     if (need < off || need > kMaxPage || align > kMaxPage / 2) {
         return Expect{0, true, 0};
