@@ -32,6 +32,12 @@ DEFINE_SLAB_HOOKS(page_alloc, page_free);
 
 int main(void)
 {
+    /* slab/hooks.h: the build's random secret (installed with the headers,
+     * or written in CMake's build tree), never 0. */
+    if (slab_secret == 0) {
+        fprintf(stderr, "%s: FAILED: DEFINE_SLAB_HOOKS left slab_secret at 0\n", CONSUMER_NAME);
+        return 1;
+    }
     const char *failed = consumer_checks();
     if (failed != NULL) {
         fprintf(stderr, "%s: FAILED: %s\n", CONSUMER_NAME, failed);

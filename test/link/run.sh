@@ -18,6 +18,8 @@
 # 6. A static cache (slab/static.h) built with -DSLAB_DEFAULT_SLAB_SIZE=2048
 #    against the default library fails to link on the tag; built with the
 #    library's options it links and runs.
+# 7. DEFINE_SLAB_HOOKS's secret: the build's, 0 only when chosen, the OS's
+#    with the hosted provider; without the build's header, no compile.
 # Exits non-zero with a message naming the first assertion that failed.
 set -u
 LIB=${1:?usage: run.sh <libslab.a> <build dir> [checked libslab.a]}
@@ -109,6 +111,35 @@ fi
 grep -qE "undefined reference to .slab_static_take__slab_abi_v3_s2048" "$OUT/static_2048.log" ||
     { cat "$OUT/static_2048.log" >&2; fail "the static-cache mismatch failed to link, but not on the option tag"; }
 echo "test-link: a static cache built with -DSLAB_DEFAULT_SLAB_SIZE=2048: link fails on $(grep -oE 'slab_static_take__slab_abi_v3_[A-Za-z0-9_]+' "$OUT/static_2048.log" | head -1)"
+
+# 7. The secret DEFINE_SLAB_HOOKS leaves (slab/hooks.h): the build's random
+#    SLAB_BUILD_SECRET by default, never 0; 0 only when the program says so
+#    (-DSLAB_SECRET_INIT=0); with the hosted provider, a value from the OS
+#    after its first page, unless the program chose one; and without the
+#    build's header and without a choice, no program compiles.
+SECRET_H="$INC/slab/build_secret.h"
+[ -f "$SECRET_H" ] || fail "the build did not write $SECRET_H"
+built=$(sed -nE 's/.*SLAB_BUILD_SECRET \(\(uintptr_t\)(0x[0-9a-f]+)ull\).*/\1/p' "$SECRET_H")
+[ -n "$built" ] && [ "$built" != 0x0000000000000000 ] || fail "no non-zero SLAB_BUILD_SECRET in $SECRET_H"
+$CC $CFLAGS "$HERE/secret_default.c" -o "$OUT/secret_default" || fail "secret_default.c does not build"
+"$OUT/secret_default" "$built" || fail "DEFINE_SLAB_HOOKS did not leave the build's secret ($built)"
+$CC $CFLAGS -DSLAB_SECRET_INIT=0 "$HERE/secret_default.c" -o "$OUT/secret_zero" || fail "secret_default.c -DSLAB_SECRET_INIT=0 does not build"
+"$OUT/secret_zero" zero || fail "-DSLAB_SECRET_INIT=0 did not leave 0"
+HOSTED="$HERE/../../hooks/hosted"
+$CC $CFLAGS -DWITH_HOSTED -I"$HOSTED" "$HERE/secret_default.c" "$HOSTED/hosted_pages.c" "$LIB" -o "$OUT/secret_hosted" ||
+    fail "secret_default.c with the hosted provider does not build"
+"$OUT/secret_hosted" os || fail "the hosted provider did not seed the secret from the OS at its first page"
+$CC $CFLAGS -DWITH_HOSTED -DSLAB_SECRET_INIT=0x1234 -I"$HOSTED" "$HERE/secret_default.c" "$HOSTED/hosted_pages.c" "$LIB" \
+    -o "$OUT/secret_hosted_chosen" || fail "secret_default.c with a chosen secret does not build"
+"$OUT/secret_hosted_chosen" kept || fail "the hosted provider replaced a secret the program chose"
+rm -rf "$OUT/no_secret_inc" && mkdir -p "$OUT/no_secret_inc" && cp -r "$INC/slab" "$OUT/no_secret_inc/" &&
+    rm -f "$OUT/no_secret_inc/slab/build_secret.h" || fail "cannot copy the headers"
+if $CC -std=c11 -I"$OUT/no_secret_inc" -c "$HERE/secret_default.c" -o "$OUT/no_secret.o" >"$OUT/no_secret.log" 2>&1; then
+    fail "DEFINE_SLAB_HOOKS compiled with neither the build's secret nor SLAB_SECRET_INIT"
+fi
+grep -q "slab_no_build_secret__run_make_or_cmake_or_define_SLAB_SECRET_INIT" "$OUT/no_secret.log" ||
+    { cat "$OUT/no_secret.log" >&2; fail "without a secret the compile failed, but not on the name that says why"; }
+echo "test-link: DEFINE_SLAB_HOOKS leaves the build's secret $built (never 0); 0 only by -DSLAB_SECRET_INIT=0; the hosted provider seeds from the OS; no header and no choice: no compile"
 
 # 5. Inline C++ only, with --gc-sections.
 $CXX $CXXFLAGS -fno-exceptions -fno-rtti -ffunction-sections -fdata-sections -DSLAB_CHECKS=1 \
