@@ -595,10 +595,14 @@ slab_status locate_in(slab_heap *h, const void *p, where *w)
         if (e == nullptr) {
             return SLAB_EBADPTR; // no live large block of h: its page (maybe gone) is not read
         }
+        large_hdr *l = entry_header(e);
+        if (l == nullptr) {
+            return SLAB_EBADPTR; // (no entry is at address 0: for the analyzer)
+        }
         w->heap = h;
         w->cache = nullptr;
         w->slab = nullptr;
-        w->large = entry_header(e);
+        w->large = l;
         return SLAB_OK;
     }
     w->heap = nullptr;

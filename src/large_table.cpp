@@ -118,7 +118,7 @@ bool table_insert(large_table *t, const slab_page_source *src, const void *user,
     return true;
 }
 
-void table_remove(large_table *t, large_slot *slot)
+void table_remove(large_table *t, const large_slot *slot)
 {
     SLAB_ASSERT(t->count > 0 && slot->user != 0);
     large_slot *slots = t->slots;

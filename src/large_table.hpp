@@ -62,7 +62,7 @@ large_slot *table_find(const large_table *t, const void *user);
 // the heap, not to the source).
 bool table_insert(large_table *t, const slab_page_source *src, const void *user, uintptr_t geo, size_t *failures);
 // Removes a slot table_find returned.
-void table_remove(large_table *t, large_slot *slot);
+void table_remove(large_table *t, const large_slot *slot);
 // Gives the page back when the table is empty (back to the control page's
 // slots). False when the source refused it (kept, still valid).
 bool table_release(large_table *t, const slab_page_source *src);

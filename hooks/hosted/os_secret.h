@@ -13,7 +13,6 @@
 #define SLAB_OS_SECRET_H
 
 #include <stdint.h>
-#include <string.h>
 #include <sys/auxv.h>
 #include <sys/random.h>
 #include <sys/types.h>
@@ -25,10 +24,10 @@ static inline uintptr_t slab_os_random(void)
 {
     uintptr_t seed = 0;
     if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
-        const void *at_random = (const void *)getauxval(AT_RANDOM); /* 16 random bytes from the kernel */
+        const unsigned char *at_random = (const unsigned char *)getauxval(AT_RANDOM); /* 16 random bytes */
         seed = 0;
-        if (at_random != NULL) {
-            memcpy(&seed, at_random, sizeof seed);
+        for (size_t i = 0; at_random != NULL && i < sizeof seed; i++) {
+            seed = (seed << 8) | at_random[i];
         }
     }
     return seed != 0 ? seed : (uintptr_t)0x6A09E667F3BCC909ull ^ (uintptr_t)&seed;

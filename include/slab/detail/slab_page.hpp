@@ -162,11 +162,15 @@ SLAB_INLINE uintptr_t slab_magic(const void *hdr, const void *cache, size_t slab
 // and a compare; none when both are 0.
 SLAB_INLINE bool addr_possible(const void *obj)
 {
-    if (SLAB_ADDR_MIN == 0 && SLAB_ADDR_END == 0) {
-        return true;
-    }
-    uintptr_t a = reinterpret_cast<uintptr_t>(obj);
-    return a - uintptr_t(SLAB_ADDR_MIN) < uintptr_t(SLAB_ADDR_END) - uintptr_t(SLAB_ADDR_MIN);
+#if SLAB_ADDR_MIN != 0 || SLAB_ADDR_END != 0
+    // Unsigned wrap: below MIN becomes huge, so one compare tests both ends
+    // (END 0 stands for the top of the address space).
+    constexpr uintptr_t kSpan = uintptr_t(SLAB_ADDR_END) - uintptr_t(SLAB_ADDR_MIN);
+    return reinterpret_cast<uintptr_t>(obj) - uintptr_t(SLAB_ADDR_MIN) < kSpan;
+#else
+    (void)obj;
+    return true;
+#endif
 }
 
 SLAB_INLINE slab_page *page_of(const void *obj, size_t slab_size)
