@@ -849,7 +849,8 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     // The table of large blocks starts in the control page's slack.
     size_t slots_at = round_up(sizeof(slab_heap), alignof(large_slot));
     size_t inline_cap = size > slots_at ? (size - slots_at) / sizeof(large_slot) : 0u;
-    table_init(&h->table, reinterpret_cast<large_slot *>(static_cast<char *>(page) + slots_at), inline_cap);
+    table_init(&h->table, static_cast<large_slot *>(static_cast<void *>(static_cast<char *>(page) + slots_at)),
+               inline_cap);
     h->source = src;
     h->class_source.alloc = class_page_take;
     h->class_source.free = class_page_give;
