@@ -81,7 +81,7 @@ test-all: $(TEST_TARGETS)
 
 # make test's order: fast suites first, so a broken build fails in seconds.
 TEST_FAST_FIRST := test-c test-link test-unit test-model test-readme test-nm test-lint test-pmr test-trace test-heap \
-	test-cmake test-build-matrix test-bench-target-smoke test-bench-heap-smoke test-target test-rtos-target test-fault \
+	test-cmake test-examples test-build-matrix test-bench-target-smoke test-bench-heap-smoke test-target test-rtos-target test-fault \
 	test-malloc-firmware test-freertos \
 	test-malloc-preload test-bench-smoke test-fuzz test-fuzz-heap test-sanitizers
 TEST_ORDER = $(filter $(TEST_TARGETS),$(TEST_FAST_FIRST)) $(filter-out $(TEST_FAST_FIRST),$(TEST_TARGETS))

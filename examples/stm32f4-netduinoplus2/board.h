@@ -1,0 +1,16 @@
+/* What main.c needs from the board: its name and the secret's seed. */
+#ifndef EXAMPLE_BOARD_H
+#define EXAMPLE_BOARD_H
+
+#define BOARD_NAME "stm32f4-netduinoplus2"
+
+/* Bytes of SRAM handed to libslab as pages (DEFINE_SLAB_BUFFER_HOOKS in
+ * main.c): half of the part's 128 KiB, in 4 KiB slabs (libslab's default). */
+#define BOARD_PAGE_BYTES (64u * 1024u)
+
+/* Seeds slab_secret (slab/hooks.h) from the board's random source, if it
+ * has one that answers; call it before the first cache is created. Returns
+ * where the secret came from, for the log. */
+const char *board_seed_secret(void);
+
+#endif
