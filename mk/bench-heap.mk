@@ -132,7 +132,7 @@ $(HB_FW)/mem_random.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_random.o $(LIB)
 $(HB_FW)/mem_lua.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_lua.o $(HB_FW)/mem/lua_trace.o $(LIB)
 	$(HB_LINK)
 
-hb-fw-mem: $(HB_PEERS) $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf
+hb-fw-mem: $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf | $(HB_PEERS)
 	@for w in random lua; do \
 		echo "== $(CPU) on QEMU mps2-an385, slab size $(if $(SLAB_DEFS),$(lastword $(subst =, ,$(SLAB_DEFS))),4096): bench-heap memory, $$w"; \
 		timeout $(HB_TIMEOUT) qemu-system-arm $(call QEMU_ARGS,mps2-an385,$(HB_FW)/mem_$$w.elf) \
@@ -142,12 +142,12 @@ hb-fw-mem: $(HB_PEERS) $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf
 	done
 
 HB_DONE := bench-heap: done
-hb-fw-run: $(HB_PEERS) $(HB_FW)/bench_heap.elf
+hb-fw-run: $(HB_FW)/bench_heap.elf | $(HB_PEERS)
 	@echo "== $(CPU) on QEMU mps2-an385 -icount shift=10: bench-heap"
 	@$(call HB_QEMU,$<) > $(HB_FW)/bench.log 2>&1; status=$$?; cat $(HB_FW)/bench.log; \
 	if [ $$status -ne 0 ] || ! grep -q "^$(HB_DONE)" $(HB_FW)/bench.log; then echo "bench-heap-target: exit status $$status"; exit 1; fi
 
-hb-fw-smoke: $(HB_PEERS) $(HB_FW)/bench_heap_smoke.elf
+hb-fw-smoke: $(HB_FW)/bench_heap_smoke.elf | $(HB_PEERS)
 	@$(call HB_QEMU,$<) > $(HB_FW)/smoke.log 2>&1; status=$$?; \
 	if [ $$status -ne 0 ] || ! grep -q "^$(HB_DONE)" $(HB_FW)/smoke.log; then cat $(HB_FW)/smoke.log; \
 		echo "test-bench-heap-smoke: firmware exit status $$status"; exit 1; fi; \

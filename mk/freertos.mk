@@ -102,14 +102,14 @@ $(RTOS)/bench-na.elf: $(patsubst %.c,$(RTOS)/bench-na/kernel/%.o,$(RTOS_BKSRCS))
 RTOS_QEMU = timeout $(RTOS_TIMEOUT) qemu-system-arm $(1) $(call QEMU_ARGS,$(RTOS_MACHINE),$(2))
 RTOS_DEMO_DONE := freertos-demo: PASS
 
-rtos-run: peer-freertos-kernel $(RTOS)/demo.elf
+rtos-run: $(RTOS)/demo.elf | peer-freertos-kernel
 	@echo "== FreeRTOS demo on QEMU $(RTOS_MACHINE) $(RTOS_ICOUNT)"
 	@$(call RTOS_QEMU,$(RTOS_ICOUNT),$<)
 
 # The demo twice: each must exit 0 and end with the closing line, and the
 # two outputs must be the same bytes (the tick counts and the statistics
 # they print included). Then the adapter tests: exit 0, "N passed, 0 failed".
-rtos-test: peer-freertos-kernel $(RTOS)/demo.elf $(RTOS)/tests.elf
+rtos-test: $(RTOS)/demo.elf $(RTOS)/tests.elf | peer-freertos-kernel
 	@for run in 1 2; do \
 		$(call RTOS_QEMU,$(RTOS_ICOUNT),$<) > $(RTOS)/demo.$$run.log 2>&1; status=$$?; \
 		if [ $$status -ne 0 ]; then cat $(RTOS)/demo.$$run.log; \
@@ -131,7 +131,7 @@ rtos-test: peer-freertos-kernel $(RTOS)/demo.elf $(RTOS)/tests.elf
 RTOS_BENCH_SHIFT := 10
 RTOS_BENCH_OUT := build/freertos-bench.md
 RTOS_BENCH_QEMU = timeout 300 qemu-system-arm -icount shift=$(RTOS_BENCH_SHIFT) $(call QEMU_ARGS,$(RTOS_MACHINE),$(1))
-rtos-bench: peer-freertos-kernel $(RTOS)/bench.elf $(RTOS)/bench-na.elf
+rtos-bench: $(RTOS)/bench.elf $(RTOS)/bench-na.elf | peer-freertos-kernel
 	@echo "== FreeRTOS bench on QEMU $(RTOS_MACHINE) -icount shift=$(RTOS_BENCH_SHIFT)"
 	@for b in bench bench-na; do \
 		$(call RTOS_BENCH_QEMU,$(RTOS)/$$b.elf) > $(RTOS)/$$b.log 2>&1; status=$$?; \
