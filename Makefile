@@ -75,12 +75,15 @@ check:
 # Debian 12 packages each mk/*.mk needs; `make deps` installs the missing ones
 # (idempotent, and fast when everything is present).
 DEPS_PKGS := make g++ gcc binutils
-include $(sort $(wildcard mk/*.mk))
+# mk/peers.mk first: the others' rules name the peers' directories it
+# resolves (the FreeRTOS kernel, the heaps of the benchmarks).
+include mk/peers.mk
+include $(filter-out mk/peers.mk,$(sort $(wildcard mk/*.mk)))
 
 test-all: $(TEST_TARGETS)
 
 # make test's order: fast suites first, so a broken build fails in seconds.
-TEST_FAST_FIRST := test-c test-link test-unit test-model test-readme test-nm test-lint test-pmr test-trace test-heap \
+TEST_FAST_FIRST := test-c test-link test-unit test-model test-peers test-readme test-nm test-lint test-pmr test-trace test-heap \
 	test-cmake test-examples test-build-matrix test-bench-target-smoke test-bench-heap-smoke test-target test-rtos-target test-fault \
 	test-malloc-firmware test-freertos \
 	test-malloc-preload test-bench-smoke test-fuzz test-fuzz-heap test-sanitizers

@@ -12,11 +12,6 @@
 # others to use.
 DEPS_BASE := make g++ gcc binutils
 
-# The peers (other allocators and the FreeRTOS kernel, unmodified, built by
-# path for the benchmarks and the RTOS demo): ../shared/peers beside the
-# repository, or the machine's copy when the clone lives elsewhere (CI's
-# clean clone). PEERS=<dir> on the command line overrides both.
-PEERS ?= $(firstword $(wildcard $(abspath ../shared/peers) /work/shared/peers) ../shared/peers)
 # The cross toolchain, newlib, the C++ headers for it, and the emulator.
 DEPS_ARM := gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
 DEPS_GTEST := googletest libgtest-dev

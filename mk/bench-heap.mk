@@ -15,20 +15,22 @@
 #   make test-bench-heap-smoke  (in make test) the firmware with 400 operations
 #                               per run and the host harness: every run
 #                               completes and reads back the same bytes
-# The peers are built unmodified from ../shared/peers (PEERS) by path; only
-# the glue in bench/heap/ is ours. The compilers, QEMU and valgrind come from
+# The peers are built unmodified, by path, from O1HEAP_DIR, TLSF_DIR, UMM_DIR
+# and FREERTOS_DIR (mk/peers.mk: given, $(PEERS)/<name>, or the pinned
+# download; every target below first checks them, HB_PEERS); only the glue
+# in bench/heap/ is ours. The compilers, QEMU and valgrind come from
 # mk/target.mk's and mk/bench.mk's packages; lua5.4 (the trace) from
 # mk/malloc.mk's.
 TEST_TARGETS += test-bench-heap-smoke
 DEPS_test-bench-heap-smoke := $(DEPS_ARM) libjemalloc-dev libmimalloc-dev
 DEPS_PKGS += $(DEPS_test-bench-heap-smoke)
 
-# PEERS: mk/apt-deps.mk.
+HB_PEERS := peer-o1heap peer-tlsf peer-umm_malloc peer-freertos-kernel
 HB_OUT := build/bench-heap
-HB_CFG_INC := -Ibench/heap -Ibench/heap/umm -Ibench/heap/freertos -I$(PEERS)/o1heap -I$(PEERS)/tlsf \
-	-I$(PEERS)/umm_malloc/src -I$(PEERS)/freertos-kernel/include -Ihooks/buffer_pages
-HB_PEER_SRCS := $(PEERS)/o1heap/o1heap.c $(PEERS)/tlsf/tlsf.c $(PEERS)/umm_malloc/src/umm_malloc.c \
-	$(PEERS)/freertos-kernel/portable/MemMang/heap_4.c
+HB_CFG_INC := -Ibench/heap -Ibench/heap/umm -Ibench/heap/freertos -I$(O1HEAP_DIR) -I$(TLSF_DIR) \
+	-I$(UMM_DIR)/src -I$(FREERTOS_DIR)/include -Ihooks/buffer_pages
+HB_PEER_SRCS := $(O1HEAP_DIR)/o1heap.c $(TLSF_DIR)/tlsf.c $(UMM_DIR)/src/umm_malloc.c \
+	$(FREERTOS_DIR)/portable/MemMang/heap_4.c
 HB_SHARED := workload.c pages.c alloc_slab.c alloc_o1heap.c alloc_tlsf.c alloc_umm.c alloc_heap4.c
 HB_HDRS := $(wildcard bench/heap/*.h bench/heap/*/*.h bench/heap/freertos/host/*.h) $(LIB_HDRS)
 HB_FW_HDRS := $(wildcard firmware/*.h bench/target/*.h)
@@ -54,7 +56,7 @@ $(HB_TRACE): bench/heap/trace/script.lua $(HB_OUT)/trace_preload.so $(HB_OUT)/co
 # Timing, then memory with 4 KiB slabs (the library as built), and with
 # 1 KiB and 512 B slabs (libraries built with SLAB_DEFAULT_SLAB_SIZE).
 hb_slabs = BUILD=build/arm-none-eabi-cortex-m3-s$(1) SLAB_DEFS=-DSLAB_DEFAULT_SLAB_SIZE=$(1)
-bench-heap-target: $(HB_TRACE)
+bench-heap-target: $(HB_PEERS) $(HB_TRACE)
 	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-run hb-fw-mem
 	@$(ARM_MAKE) CPU=cortex-m3 $(call hb_slabs,1024) lib hb-fw-mem
 	@$(ARM_MAKE) CPU=cortex-m3 $(call hb_slabs,512) lib hb-fw-mem
@@ -62,7 +64,7 @@ bench-heap-target: $(HB_TRACE)
 	@cat $(HB_OUT)/target.md
 	@echo "bench-heap-target: wrote $(HB_OUT)/target.md"
 
-test-bench-heap-smoke: hb-host-smoke
+test-bench-heap-smoke: $(HB_PEERS) hb-host-smoke
 	@$(ARM_MAKE) CPU=cortex-m3 lib hb-fw-smoke
 
 ifeq ($(TOOLCHAIN),arm-none-eabi)
@@ -71,7 +73,7 @@ HB_FW := $(HB_OUT)/$(CPU)$(HB_TAG)
 HB_FW_BASE := firmware/startup.c firmware/semihost.c firmware/console.c bench/target/counter.c \
 	hooks/buffer_pages/buffer_pages.c
 HB_FW_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,$(HB_SHARED) alloc_newlib.c syscalls.c measure_target.c)
-HB_FW_INC := $(HB_CFG_INC) -Ibench/heap/freertos -I$(PEERS)/freertos-kernel/portable/GCC/ARM_CM3 -Ibench/target
+HB_FW_INC := $(HB_CFG_INC) -Ibench/heap/freertos -I$(FREERTOS_DIR)/portable/GCC/ARM_CM3 -Ibench/target
 # Ours: the firmware's warnings, errors. The peers: as published, warnings off.
 HB_FW_CFLAGS = $(FW_CFLAGS) $(HB_FW_INC)
 HB_PEER_CFLAGS = -std=gnu11 $(ARM_ARCH_FLAGS) -Os -g -ffunction-sections -fdata-sections -DNDEBUG -w $(HB_FW_INC)
@@ -109,7 +111,7 @@ HB_MEM_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,workload.c pages.c replay.c
 HB_MEM_OBJS := $(foreach s,$(HB_MEM_SRCS),$(call hb_fw_obj,$(s))) \
 	$(filter-out %/heap_4.c.o,$(HB_PEER_OBJS)) $(addprefix $(HB_FW)/mem/,heap_4.o alloc_heap4.o alloc_slab.o)
 $(foreach s,$(filter-out $(HB_FW_SRCS),$(HB_MEM_SRCS)),$(eval $(call hb_fw_rule,$(s),$$(HB_FW_CFLAGS),)))
-$(HB_FW)/mem/heap_4.o: $(PEERS)/freertos-kernel/portable/MemMang/heap_4.c $(HB_HDRS)
+$(HB_FW)/mem/heap_4.o: $(FREERTOS_DIR)/portable/MemMang/heap_4.c $(HB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HB_PEER_CFLAGS) $(HB_MEM_DEFS) -c $< -o $@
 $(HB_FW)/mem/alloc_%.o: bench/heap/alloc_%.c $(HB_HDRS)
@@ -130,7 +132,7 @@ $(HB_FW)/mem_random.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_random.o $(LIB)
 $(HB_FW)/mem_lua.elf: $(HB_MEM_OBJS) $(HB_FW)/mem/main_lua.o $(HB_FW)/mem/lua_trace.o $(LIB)
 	$(HB_LINK)
 
-hb-fw-mem: $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf
+hb-fw-mem: $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf | $(HB_PEERS)
 	@for w in random lua; do \
 		echo "== $(CPU) on QEMU mps2-an385, slab size $(if $(SLAB_DEFS),$(lastword $(subst =, ,$(SLAB_DEFS))),4096): bench-heap memory, $$w"; \
 		timeout $(HB_TIMEOUT) qemu-system-arm $(call QEMU_ARGS,mps2-an385,$(HB_FW)/mem_$$w.elf) \
@@ -140,12 +142,12 @@ hb-fw-mem: $(HB_FW)/mem_random.elf $(HB_FW)/mem_lua.elf
 	done
 
 HB_DONE := bench-heap: done
-hb-fw-run: $(HB_FW)/bench_heap.elf
+hb-fw-run: $(HB_FW)/bench_heap.elf | $(HB_PEERS)
 	@echo "== $(CPU) on QEMU mps2-an385 -icount shift=10: bench-heap"
 	@$(call HB_QEMU,$<) > $(HB_FW)/bench.log 2>&1; status=$$?; cat $(HB_FW)/bench.log; \
 	if [ $$status -ne 0 ] || ! grep -q "^$(HB_DONE)" $(HB_FW)/bench.log; then echo "bench-heap-target: exit status $$status"; exit 1; fi
 
-hb-fw-smoke: $(HB_FW)/bench_heap_smoke.elf
+hb-fw-smoke: $(HB_FW)/bench_heap_smoke.elf | $(HB_PEERS)
 	@$(call HB_QEMU,$<) > $(HB_FW)/smoke.log 2>&1; status=$$?; \
 	if [ $$status -ne 0 ] || ! grep -q "^$(HB_DONE)" $(HB_FW)/smoke.log; then cat $(HB_FW)/smoke.log; \
 		echo "test-bench-heap-smoke: firmware exit status $$status"; exit 1; fi; \
@@ -183,14 +185,14 @@ $(foreach f,$(HB_HOST_FLAVOURS),$(eval $(call hb_host_flavour,$(f))))
 endif
 HB_HOST_BINS := $(HB_HOST_FLAVOURS:%=$(HB_HOST_DIR)/hb_host_%)
 
-bench-heap-host: $(HB_HOST_BINS)
+bench-heap-host: $(HB_PEERS) $(HB_HOST_BINS)
 	@bench/heap/report_host.sh $(HB_HOST_DIR) > $(HB_OUT)/host.md
 	@cat $(HB_OUT)/host.md
 	@echo "bench-heap-host: wrote $(HB_OUT)/host.md"
 
 # The host half of the smoke suite: every allocator of every binary runs
 # 400 operations of the workload, and all read back the same bytes.
-hb-host-smoke: $(HB_HOST_BINS)
+hb-host-smoke: $(HB_PEERS) $(HB_HOST_BINS)
 	@set -e; rm -f $(HB_HOST_DIR)/smoke.log; \
 	for a in libslab o1heap TLSF umm_malloc heap_4 malloc; do $(HB_HOST_DIR)/hb_host_glibc $$a smoke >> $(HB_HOST_DIR)/smoke.log; done; \
 	for m in jemalloc mimalloc; do $(HB_HOST_DIR)/hb_host_$$m malloc smoke >> $(HB_HOST_DIR)/smoke.log; done; \

@@ -15,11 +15,12 @@
 # The kernel is built unmodified, by path, from FREERTOS_DIR: tasks.c,
 # queue.c, list.c and the GCC/ARM_CM3 port; its heap_4.c only in the bench.
 # Everything else (FreeRTOSConfig.h, start-up, MPU guard, timer) is ours.
+# FREERTOS_DIR: mk/peers.mk (given, $(PEERS)/freertos-kernel, or the pinned
+# download); each target below first checks it with peer-freertos-kernel.
 DEPS_test-freertos := $(DEPS_ARM) diffutils
 DEPS_PKGS += $(DEPS_test-freertos)
 TEST_TARGETS += test-freertos
 
-FREERTOS_DIR ?= $(PEERS)/freertos-kernel
 RTOS_CPU := cortex-m3
 RTOS_MACHINE := mps2-an385
 # 1 ns of virtual time per instruction: every run takes the same
@@ -29,11 +30,11 @@ RTOS_TIMEOUT ?= 30
 
 .PHONY: run-freertos test-freertos bench-freertos rtos-run rtos-test rtos-bench
 
-run-freertos:
+run-freertos: peer-freertos-kernel
 	@$(ARM_MAKE) CPU=$(RTOS_CPU) lib rtos-run
-test-freertos:
+test-freertos: peer-freertos-kernel
 	@$(ARM_MAKE) CPU=$(RTOS_CPU) lib rtos-test
-bench-freertos:
+bench-freertos: peer-freertos-kernel
 	@$(ARM_MAKE) CPU=$(RTOS_CPU) lib rtos-bench
 
 ifeq ($(TOOLCHAIN),arm-none-eabi)
@@ -101,14 +102,14 @@ $(RTOS)/bench-na.elf: $(patsubst %.c,$(RTOS)/bench-na/kernel/%.o,$(RTOS_BKSRCS))
 RTOS_QEMU = timeout $(RTOS_TIMEOUT) qemu-system-arm $(1) $(call QEMU_ARGS,$(RTOS_MACHINE),$(2))
 RTOS_DEMO_DONE := freertos-demo: PASS
 
-rtos-run: $(RTOS)/demo.elf
+rtos-run: $(RTOS)/demo.elf | peer-freertos-kernel
 	@echo "== FreeRTOS demo on QEMU $(RTOS_MACHINE) $(RTOS_ICOUNT)"
 	@$(call RTOS_QEMU,$(RTOS_ICOUNT),$<)
 
 # The demo twice: each must exit 0 and end with the closing line, and the
 # two outputs must be the same bytes (the tick counts and the statistics
 # they print included). Then the adapter tests: exit 0, "N passed, 0 failed".
-rtos-test: $(RTOS)/demo.elf $(RTOS)/tests.elf
+rtos-test: $(RTOS)/demo.elf $(RTOS)/tests.elf | peer-freertos-kernel
 	@for run in 1 2; do \
 		$(call RTOS_QEMU,$(RTOS_ICOUNT),$<) > $(RTOS)/demo.$$run.log 2>&1; status=$$?; \
 		if [ $$status -ne 0 ]; then cat $(RTOS)/demo.$$run.log; \
@@ -130,7 +131,7 @@ rtos-test: $(RTOS)/demo.elf $(RTOS)/tests.elf
 RTOS_BENCH_SHIFT := 10
 RTOS_BENCH_OUT := build/freertos-bench.md
 RTOS_BENCH_QEMU = timeout 300 qemu-system-arm -icount shift=$(RTOS_BENCH_SHIFT) $(call QEMU_ARGS,$(RTOS_MACHINE),$(1))
-rtos-bench: $(RTOS)/bench.elf $(RTOS)/bench-na.elf
+rtos-bench: $(RTOS)/bench.elf $(RTOS)/bench-na.elf | peer-freertos-kernel
 	@echo "== FreeRTOS bench on QEMU $(RTOS_MACHINE) -icount shift=$(RTOS_BENCH_SHIFT)"
 	@for b in bench bench-na; do \
 		$(call RTOS_BENCH_QEMU,$(RTOS)/$$b.elf) > $(RTOS)/$$b.log 2>&1; status=$$?; \

@@ -31,8 +31,8 @@ hard_lib = $(HARD_MAKE) lib TOOLCHAIN=$(1) BUILD=$(2) CHECKS=$(3) TC_FLAGS='$(4)
 .PHONY: lint test-lint test-fault
 
 # ---------------------------------------------------------------- lint
-lint test-lint:
-	CLANG_TIDY=$(CLANG_TIDY) PEERS=$(PEERS) tools/lint.sh $(CLANG_TIDY) cppcheck
+lint test-lint: peer-freertos-kernel
+	CLANG_TIDY=$(CLANG_TIDY) FREERTOS_DIR=$(FREERTOS_DIR) tools/lint.sh $(CLANG_TIDY) cppcheck
 
 # ---------------------------------------------------------------- fault
 # One binary per library build: build/fault/<variant>/fault_test.

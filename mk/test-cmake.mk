@@ -16,6 +16,12 @@
 #                   for the Cortex-M3 finds that package and gets its CPU
 #                   flags: its firmware links hard-float and passes on the
 #                   M4 board; pkg-config's Cflags do the same to an object
+#     freertos-kernel  cmake/FetchFreeRTOSKernel.cmake: the kernel taken from
+#                   FETCHCONTENT_SOURCE_DIR_FREERTOS_KERNEL (the machine's
+#                   copy, FREERTOS_DIR of mk/peers.mk), from -DFREERTOS_DIR,
+#                   and as a file:// archive checked against its sha256,
+#                   builds for the Cortex-M3; a wrong hash and a folder with
+#                   no kernel fail the configure
 # Every build uses non-default options (checked mode, 8 KiB default slabs):
 # the consumers check that the definitions reached them and that the library
 # behaves as built with them (test/cmake/checks.c).
@@ -55,10 +61,12 @@ define tcm_diff_trees
 		{ diff $(1).symbols $(2).symbols; echo "test-cmake: FAILED: $(3): libslab.a symbols differ"; exit 1; }
 endef
 
-.PHONY: test-cmake tcm-firmware tcm-fetch-content tcm-host-install tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross
-test-cmake: tcm-firmware tcm-fetch-content tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross
+.PHONY: test-cmake tcm-firmware tcm-fetch-content tcm-host-install tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross \
+	tcm-freertos-kernel
+test-cmake: tcm-firmware tcm-fetch-content tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross tcm-freertos-kernel
 	@echo "test-cmake: add_subdirectory firmware on QEMU mps2-an386, FetchContent, find_package and pkg-config consumers," \
-		"make install and cmake --install trees equal (host and Cortex-M4), CPU flags carried by the package"
+		"make install and cmake --install trees equal (host and Cortex-M4), CPU flags carried by the package," \
+		"the FreeRTOS kernel by FetchContent"
 
 # ---------------------------------------------------------------- firmware
 tcm-firmware:
@@ -137,3 +145,46 @@ tcm-cross:
 		{ echo "test-cmake: FAILED: cross: pkg-config's Cflags did not give the M4 float ABI"; exit 1; }
 	@echo "test-cmake: Cortex-M4: make install and cmake --install write the same tree; a Cortex-M3 project" \
 		"gets the package's M4 flags (find_package firmware passes on QEMU $(QEMU_MACHINE_cortex-m4), pkg-config object hard-float)"
+
+# ---------------------------------------------------------------- FreeRTOS kernel
+# cmake/FetchFreeRTOSKernel.cmake, offline: the machine's kernel (FREERTOS_DIR)
+# through FetchContent's source-dir override and through -DFREERTOS_DIR, then
+# packed into a file:// archive standing for the pinned download, with its
+# sha256 (the real archive's is not pinned: docs/freertos.md).
+TCM_RTOS := $(TCM_DIR)/freertos-kernel
+TCM_RTOS_CONFIGURE = $(TCM_CONFIGURE) -S test/cmake/freertos-kernel $(TCM_TOOLCHAIN) -DARM_CPU_FLAGS="$(TCM_M3_FLAGS)"
+TCM_RTOS_SRC := $(abspath $(FREERTOS_DIR))
+TCM_RTOS_FOUND := libslab: FreeRTOS-Kernel V11.1.0+ (4269c69a) from
+# $(call tcm_rtos_built,build dir,what): the kernel library has the kernel's and the port's functions.
+tcm_rtos_built = arm-none-eabi-nm $(1)/libfreertos_kernel_m3.a | grep -q ' T xTaskCreateStatic' && \
+	arm-none-eabi-nm $(1)/libfreertos_kernel_m3.a | grep -q ' T vPortSVCHandler' || \
+	{ echo "test-cmake: FAILED: freertos-kernel: $(2): the kernel library lacks xTaskCreateStatic or vPortSVCHandler"; exit 1; }
+tcm-freertos-kernel: peer-freertos-kernel
+	@rm -rf $(TCM_RTOS) && mkdir -p $(TCM_RTOS)/archive/FreeRTOS-Kernel-x
+	@$(call tcm_step,$(TCM_RTOS_CONFIGURE) -B $(TCM_RTOS)/source-dir \
+		-DFETCHCONTENT_SOURCE_DIR_FREERTOS_KERNEL=$(TCM_RTOS_SRC),$(TCM_RTOS)/source-dir.log,freertos-kernel: source dir: configure)
+	@grep -qF '$(TCM_RTOS_FOUND) $(TCM_RTOS_SRC)' $(TCM_RTOS)/source-dir.log || \
+		{ cat $(TCM_RTOS)/source-dir.log; echo "test-cmake: FAILED: freertos-kernel: source dir not used"; exit 1; }
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_RTOS)/source-dir -j 2,$(TCM_RTOS)/source-dir-build.log,freertos-kernel: source dir: build)
+	@$(call tcm_rtos_built,$(TCM_RTOS)/source-dir,source dir)
+	@$(call tcm_step,$(TCM_RTOS_CONFIGURE) -B $(TCM_RTOS)/freertos-dir -DFREERTOS_DIR=$(TCM_RTOS_SRC),$(TCM_RTOS)/freertos-dir.log,freertos-kernel: FREERTOS_DIR: configure)
+	@grep -qF '$(TCM_RTOS_FOUND) $(TCM_RTOS_SRC)' $(TCM_RTOS)/freertos-dir.log || \
+		{ cat $(TCM_RTOS)/freertos-dir.log; echo "test-cmake: FAILED: freertos-kernel: FREERTOS_DIR not used"; exit 1; }
+	@cp -R $(TCM_RTOS_SRC)/. $(TCM_RTOS)/archive/FreeRTOS-Kernel-x && \
+		tar -czf $(TCM_RTOS)/kernel.tar.gz -C $(TCM_RTOS)/archive FreeRTOS-Kernel-x && rm -rf $(TCM_RTOS)/archive
+	@$(call tcm_step,$(TCM_RTOS_CONFIGURE) -B $(TCM_RTOS)/download -DSLAB_FREERTOS_KERNEL_URL=file://$(abspath $(TCM_RTOS))/kernel.tar.gz \
+		-DSLAB_FREERTOS_KERNEL_SHA256=$$(sha256sum $(TCM_RTOS)/kernel.tar.gz | cut -d' ' -f1),$(TCM_RTOS)/download.log,freertos-kernel: archive: configure)
+	@grep -qF '$(TCM_RTOS_FOUND) $(abspath $(TCM_RTOS))/download/_deps/freertos_kernel-src' $(TCM_RTOS)/download.log || \
+		{ cat $(TCM_RTOS)/download.log; echo "test-cmake: FAILED: freertos-kernel: the archive was not unpacked into _deps"; exit 1; }
+	@$(call tcm_step,$(TCM_CMAKE) --build $(TCM_RTOS)/download -j 2,$(TCM_RTOS)/download-build.log,freertos-kernel: archive: build)
+	@$(call tcm_rtos_built,$(TCM_RTOS)/download,archive)
+	@if $(TCM_RTOS_CONFIGURE) -B $(TCM_RTOS)/bad-hash -DSLAB_FREERTOS_KERNEL_URL=file://$(abspath $(TCM_RTOS))/kernel.tar.gz \
+		-DSLAB_FREERTOS_KERNEL_SHA256=$$(printf '%064d' 0) > $(TCM_RTOS)/bad-hash.log 2>&1 || \
+		! grep -q 'does not match expected value' $(TCM_RTOS)/bad-hash.log; then \
+		tail -n 30 $(TCM_RTOS)/bad-hash.log; echo "test-cmake: FAILED: freertos-kernel: a wrong SLAB_FREERTOS_KERNEL_SHA256 was not refused"; exit 1; fi
+	@mkdir -p $(TCM_RTOS)/empty
+	@if $(TCM_RTOS_CONFIGURE) -B $(TCM_RTOS)/no-kernel -DFREERTOS_DIR=$(abspath $(TCM_RTOS))/empty > $(TCM_RTOS)/no-kernel.log 2>&1 || \
+		! grep -qF 'libslab: FreeRTOS-Kernel V11.1.0+ (4269c69a) not found' $(TCM_RTOS)/no-kernel.log; then \
+		cat $(TCM_RTOS)/no-kernel.log; echo "test-cmake: FAILED: freertos-kernel: FREERTOS_DIR without a kernel: no clear error"; exit 1; fi
+	@echo "test-cmake: FreeRTOS kernel by FetchContent (source-dir override, FREERTOS_DIR, file:// archive with its sha256)" \
+		"built for the Cortex-M3; a wrong hash and a folder without the kernel refused"

@@ -39,7 +39,8 @@ done
 for f in hooks/*/*.c; do
 	extra=""
 	[ -f "$(dirname "$f")/lint-flags.txt" ] &&
-		extra=$(grep -v '^#' "$(dirname "$f")/lint-flags.txt" | sed "s|@PEERS@|${PEERS:-../shared/peers}|g" | tr '\n' ' ')
+		extra=$(grep -v '^#' "$(dirname "$f")/lint-flags.txt" |
+			sed "s|@FREERTOS_DIR@|${FREERTOS_DIR:-../shared/peers/freertos-kernel}|g" | tr '\n' ' ')
 	jobs+=("$f|-std=c11 -Iinclude -I$(dirname "$f") $extra")
 done
 printf '%s\n' "${jobs[@]}" | xargs -P 2 -I{} bash -c \
