@@ -1,11 +1,11 @@
-/* What main.c needs from the board: its name and the secret's seed. */
+/* What ../common/demo.c needs from the board: its name and the secret's seed. */
 #ifndef EXAMPLE_BOARD_H
 #define EXAMPLE_BOARD_H
 
 #define BOARD_NAME "nrf51-microbit"
 
 /* Bytes of RAM handed to libslab as pages (DEFINE_SLAB_BUFFER_HOOKS in
- * main.c): half of the part's 16 KiB. With 1 KiB slabs (CMakeLists.txt sets
+ * ../common/demo.c): half of the part's 16 KiB. With 1 KiB slabs (CMakeLists.txt sets
  * SLAB_DEFAULT_SLAB_SIZE) that is 7 slabs and the pool's own state. */
 #define BOARD_PAGE_BYTES (8u * 1024u)
 

@@ -1,11 +1,11 @@
-/* What main.c needs from the board: its name and the secret's seed. */
+/* What ../common/demo.c needs from the board: its name and the secret's seed. */
 #ifndef EXAMPLE_BOARD_H
 #define EXAMPLE_BOARD_H
 
 #define BOARD_NAME "stm32f4-netduinoplus2"
 
 /* Bytes of SRAM handed to libslab as pages (DEFINE_SLAB_BUFFER_HOOKS in
- * main.c): half of the part's 128 KiB, in 4 KiB slabs (libslab's default). */
+ * ../common/demo.c): half of the part's 128 KiB, in 4 KiB slabs (libslab's default). */
 #define BOARD_PAGE_BYTES (64u * 1024u)
 
 /* Seeds slab_secret (slab/hooks.h) from the board's random source, if it
