@@ -744,8 +744,8 @@ INSTANTIATE_TEST_SUITE_P(Misuse, EveryAddress, ::testing::ValuesIn(geometries())
 // A core bug this suite found after the merge of main at 8451b68, fixed in
 // main at 7b76f1d (the magic keyed again): with slab_magic(hdr, cache, S) =
 // (hdr + S) ^ cache ^ slab_secret and page_valid accepting a difference of 0
-// or 1, with slab_secret == 0 (DEFINE_SLAB_HOOKS' value, and that of every
-// program that does not seed it) ordinary data passed for a slab header: any
+// or 1, with slab_secret == 0 (then DEFINE_SLAB_HOOKS' value; now a program's
+// explicit choice) ordinary data passed for a slab header: any
 // S-aligned block whose third word points at its own end (hdr + S) and whose
 // fourth word is 0 or 1 -- a record {.., .., end, flag}, an arena page's
 // header {prev, next, end, used}. hooks.h promises: "Left at 0 the magic
@@ -774,13 +774,32 @@ void end_pointer_then_zero(void *page, size_t size)
     static_cast<uintptr_t *>(page)[3] = 0;
 }
 
+// The two cases below are about a secret of 0, a program's explicit choice
+// (-DSLAB_SECRET_INIT=0; DEFINE_SLAB_HOOKS leaves the build's random value):
+// set before the fixture's cache is made, the build's value back after.
+class MisuseZeroSecret : public Codes {
+protected:
+    void SetUp() override
+    {
+        saved_ = slab_secret;
+        slab_secret = 0;
+        Codes::SetUp();
+    }
+    void TearDown() override
+    {
+        Codes::TearDown();
+        slab_secret = saved_;
+    }
+    uintptr_t saved_ = 0;
+};
+
 // A fresh page is not a live slab whatever bytes it holds: the growth must
 // use it (slab.h: SLAB_EHOOKDUP is for "a page that is a live slab"). If it
 // does not, the page it refused is taken back, so that the leak fails only
 // this test.
-TEST_F(Misuse, FreshPageWhoseThirdWordPointsAtItsEndIsUsed)
+TEST_F(MisuseZeroSecret, FreshPageWhoseThirdWordPointsAtItsEndIsUsed)
 {
-    ASSERT_EQ(slab_secret, uintptr_t(0)) << "this case is about the default secret";
+    ASSERT_EQ(slab_secret, uintptr_t(0)) << "this case is about a secret of 0";
     for (auto prefill : {end_pointer_then_true, end_pointer_then_zero}) {
         SCOPED_TRACE(prefill == end_pointer_then_true ? "{.., .., page + S, 1}" : "{.., .., page + S, 0}");
         // A growth (a new slave: the master full, no spare) on such a page.
@@ -823,9 +842,9 @@ TEST_F(Misuse, FreshPageWhoseThirdWordPointsAtItsEndIsUsed)
 // SLAB_EBADPTR, whatever the block holds (slab.h, hooks.h), here an arena
 // page {prev, next, end = A + 4096, 0 or 1}. Run in a child process first,
 // so that a crash fails this test only.
-TEST_F(Misuse, ForeignBlockWithAnEndPointerInItsThirdWordIsRefused)
+TEST_F(MisuseZeroSecret, ForeignBlockWithAnEndPointerInItsThirdWordIsRefused)
 {
-    ASSERT_EQ(slab_secret, uintptr_t(0)) << "this case is about the default secret";
+    ASSERT_EQ(slab_secret, uintptr_t(0)) << "this case is about a secret of 0";
     alignas(SLAB_DEFAULT_SLAB_SIZE) static unsigned char arena[SLAB_DEFAULT_SLAB_SIZE];
     for (auto prefill : {end_pointer_then_true, end_pointer_then_zero}) {
         SCOPED_TRACE(prefill == end_pointer_then_true ? "{.., .., A + 4096, 1}" : "{.., .., A + 4096, 0}");
