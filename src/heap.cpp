@@ -200,16 +200,17 @@ void heap_report(slab_heap *h, slab_status status, void *ptr) { heap_class_repor
 
 size_t page_bytes_now(const slab_heap *h)
 {
-    return h->class_slabs * kD + h->large_bytes + h->page_size + h->table.page_size;
+    return h->class_slabs * kD + h->large_bytes + h->page_size + h->table.page_size + h->table.kept_bytes;
 }
 
-void note_pages(slab_heap *h)
+void note_peak_bytes(slab_heap *h, size_t bytes)
 {
-    size_t now = page_bytes_now(h);
-    if (now > h->page_bytes_peak) {
-        h->page_bytes_peak = now;
+    if (bytes > h->page_bytes_peak) {
+        h->page_bytes_peak = bytes;
     }
 }
+
+void note_pages(slab_heap *h) { note_peak_bytes(h, page_bytes_now(h)); }
 
 SLAB_INLINE void note_alloc(slab_heap *h, size_t bytes)
 {
@@ -416,6 +417,17 @@ SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
     if (!plan_large(size, align, &plan)) {
         return nullptr;
     }
+    // Room in the table first, so that the block's page is the last one
+    // asked for, and a table that cannot grow costs no page of the block.
+    size_t table_before = h->table.page_size;
+    size_t kept_before = h->table.kept_bytes;
+    if (!table_reserve(&h->table, &h->class_source, &h->failures)) {
+        h->failures++;
+        return nullptr;
+    }
+    if (h->table.page_size != table_before) { // both tables were held for a moment (unless the old is kept)
+        note_peak_bytes(h, page_bytes_now(h) + (h->table.kept_bytes == kept_before ? table_before : 0u));
+    }
     char *base = static_cast<char *>(take_page(h, plan.page));
     if (base == nullptr) {
         return nullptr;
@@ -423,13 +435,7 @@ SLAB_COLD void *large_alloc(slab_heap *h, size_t size, size_t align)
     large_hdr *l = static_cast<large_hdr *>(static_cast<void *>(base + plan.hdr_off));
     uintptr_t geo = uintptr_t(floor_log2(plan.page)) | (plan.off >= kD ? kGeoAligned : 0u) |
                     (uintptr_t(floor_log2(plan.off)) << 6);
-    if (!table_insert(&h->table, &h->class_source, base + plan.off, geo, &h->failures)) {
-        if (source_free(h->source, base, plan.page) != 0) {
-            h->failures++;
-        }
-        h->failures++;
-        return nullptr;
-    }
+    table_insert(&h->table, base + plan.off, geo);
     l->heap = h;
     l->tag = large_tag(l, h, kLargeLive, geo);
     h->large_live++;
@@ -491,16 +497,17 @@ slab_status large_free(slab_heap *h, large_slot *e)
 {
     large_hdr *l = entry_header(e);
     uintptr_t geo = e->geo;
-    table_remove(&h->table, e);
-    if (!table_release(&h->table, &h->class_source)) { // its page, once empty
-        h->failures++;
-    }
+    table_remove(&h->table, e); // (its page, once empty, goes back at trim or destroy)
     l->heap = h;
     l->tag = large_tag(l, h, kLargeFreed, geo);
     note_free(h, large_usable(l));
     h->large_live--;
     return give_large_page(h, l) ? SLAB_OK : SLAB_EHOOKFREE;
 }
+
+// Gives the large table's page back when no large block lives (the table
+// returns to the control page's slots). False when the hook refused it.
+bool release_table(slab_heap *h) { return table_release(&h->table, &h->class_source, &h->failures); }
 
 // Offers every retained page back again. False when one is still refused.
 bool give_retained(slab_heap *h)
@@ -883,12 +890,11 @@ slab_status slab_heap_destroy(slab_heap *heap)
     if (with_lock(h, [&] { return live_blocks(h); }) != 0) {
         return SLAB_EBUSY;
     }
-    bool ok = true;
+    bool ok = release_table(h);
     for (size_t i = 0; i < kClasses; i++) {
         ok &= class_end(h, i);
     }
     ok &= give_retained(h);
-    ok &= table_release(&h->table, &h->class_source);
     if (!ok) {
         return SLAB_EHOOKFREE;
     }
@@ -1080,7 +1086,7 @@ slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
         out->bytes_in_use = h->bytes_in_use;
         out->bytes_peak = h->bytes_peak;
         out->blocks_in_use = h->allocs - h->frees;
-        out->pages = 1u + h->class_slabs + h->large_pages + (h->table.page != nullptr ? 1u : 0u);
+        out->pages = 1u + h->class_slabs + h->large_pages + (h->table.page != nullptr ? 1u : 0u) + h->table.kept_pages;
         out->page_bytes = page_bytes_now(h);
         out->page_bytes_peak = h->page_bytes_peak;
         size_t failures = h->failures;
@@ -1134,12 +1140,11 @@ slab_status slab_heap_trim(slab_heap *heap)
         return st;
     }
     bool ok = with_lock(h, [&] {
-        bool all = true;
+        bool all = release_table(h);
         for (size_t i = 0; i < kClasses; i++) {
             all &= class_end(h, i);
         }
         all &= give_retained(h);
-        all &= table_release(&h->table, &h->class_source);
         return all;
     });
     return ok ? SLAB_OK : SLAB_EHOOKFREE;

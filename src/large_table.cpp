@@ -32,6 +32,17 @@ void place(large_slot *slots, size_t cap, uintptr_t user, uintptr_t geo)
     slots[i].geo = geo;
 }
 
+// An old page the source refused: kept, its size in its first word (no
+// secret), linked through its second.
+void keep(large_table *t, uintptr_t *page, size_t size)
+{
+    page[0] = size;
+    page[1] = reinterpret_cast<uintptr_t>(t->kept);
+    t->kept = page;
+    t->kept_pages++;
+    t->kept_bytes += size;
+}
+
 // Moves every entry into a page of twice the size (the first: the smallest
 // page that holds twice the control page's slots). False: no page.
 bool grow(large_table *t, const slab_page_source *src, size_t *failures)
@@ -61,6 +72,7 @@ bool grow(large_table *t, const slab_page_source *src, size_t *failures)
         t->page[0] = 0; // no secret-derived word stays in a page given back
         if (src->free(src->ctx, t->page, t->page_size, t->page_size) != 0) {
             (*failures)++;
+            keep(t, t->page, t->page_size);
         }
     }
     page[0] = table_magic(page);
@@ -86,6 +98,9 @@ void table_init(large_table *t, large_slot *slots, size_t cap)
     t->page_size = 0;
     t->home_slots = slots;
     t->home_cap = cap;
+    t->kept = nullptr;
+    t->kept_pages = 0;
+    t->kept_bytes = 0;
 }
 
 large_slot *table_find(const large_table *t, const void *user)
@@ -105,17 +120,17 @@ large_slot *table_find(const large_table *t, const void *user)
     }
 }
 
-bool table_insert(large_table *t, const slab_page_source *src, const void *user, uintptr_t geo, size_t *failures)
+bool table_reserve(large_table *t, const slab_page_source *src, size_t *failures)
 {
-    SLAB_ASSERT(user != nullptr && table_find(t, user) == nullptr);
     bool full = t->page != nullptr ? (t->count + 1u) * 4u > t->cap * 3u : t->count + 1u >= t->cap;
-    if (full && !grow(t, src, failures)) {
-        return false;
-    }
+    return !full || grow(t, src, failures);
+}
+
+void table_insert(large_table *t, const void *user, uintptr_t geo)
+{
+    SLAB_ASSERT(user != nullptr && table_find(t, user) == nullptr && t->count + 1u < t->cap);
     place(t->slots, t->cap, reinterpret_cast<uintptr_t>(user), geo);
     t->count++;
-    SLAB_ASSERT(t->count < t->cap);
-    return true;
 }
 
 void table_remove(large_table *t, const large_slot *slot)
@@ -139,20 +154,42 @@ void table_remove(large_table *t, const large_slot *slot)
     t->count--;
 }
 
-bool table_release(large_table *t, const slab_page_source *src)
+bool table_release(large_table *t, const slab_page_source *src, size_t *failures)
 {
-    if (t->page == nullptr || t->count != 0) {
-        return true;
+    bool ok = true;
+    uintptr_t *page = t->kept;
+    t->kept = nullptr;
+    t->kept_pages = 0;
+    t->kept_bytes = 0;
+    while (page != nullptr) {
+        auto *next = reinterpret_cast<uintptr_t *>(page[1]);
+        size_t size = page[0];
+        if (src->free(src->ctx, page, size, size) != 0) {
+            (*failures)++;
+            keep(t, page, size);
+            ok = false;
+        }
+        page = next;
     }
-    uintptr_t *page = t->page;
+    if (t->page == nullptr || t->count != 0) {
+        return ok;
+    }
+    page = t->page;
     uintptr_t magic = page[0];
     page[0] = 0;
     if (src->free(src->ctx, page, t->page_size, t->page_size) != 0) {
+        (*failures)++;
         page[0] = magic;
         return false;
     }
+    uintptr_t *kept = t->kept;
+    size_t kept_pages = t->kept_pages;
+    size_t kept_bytes = t->kept_bytes;
     table_init(t, t->home_slots, t->home_cap);
-    return true;
+    t->kept = kept;
+    t->kept_pages = kept_pages;
+    t->kept_bytes = kept_bytes;
+    return ok;
 }
 
 bool table_ok(const large_table *t)

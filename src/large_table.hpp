@@ -48,6 +48,10 @@ struct large_table {
     size_t page_size;  // its bytes (0 with no page)
     large_slot *home_slots; // the control page's slots
     size_t home_cap;        // how many
+    uintptr_t *kept;        // old table pages whose give-back the source refused, linked
+                            // through their second word; offered again by table_release
+    size_t kept_pages;      // how many
+    size_t kept_bytes;      // their bytes
 };
 
 SLAB_INLINE uintptr_t table_magic(const void *page) { return heap_magic_at(page) ^ kTableKey; }
@@ -56,16 +60,21 @@ SLAB_INLINE uintptr_t table_magic(const void *page) { return heap_magic_at(page)
 void table_init(large_table *t, large_slot *slots, size_t cap);
 // The entry of block `user`, or NULL.
 large_slot *table_find(const large_table *t, const void *user);
-// Adds block `user`; grows the table first when it is 3/4 full. False when
-// no page could be had for it (nothing changed). A refused give-back of the
-// old page when it grows counts one in *failures (the page is then lost to
-// the heap, not to the source).
-bool table_insert(large_table *t, const slab_page_source *src, const void *user, uintptr_t geo, size_t *failures);
+// Makes room for one more entry: grows the table when it is full (3/4 in a
+// page; all but one slot in the control page). False when no page could be
+// had (nothing changed). A refused give-back of the old page when it grows
+// counts one in *failures and keeps the page (kept), offered again by
+// table_release.
+bool table_reserve(large_table *t, const slab_page_source *src, size_t *failures);
+// Adds block `user`. Precondition: table_reserve succeeded since the last
+// insert.
+void table_insert(large_table *t, const void *user, uintptr_t geo);
 // Removes a slot table_find returned.
 void table_remove(large_table *t, const large_slot *slot);
-// Gives the page back when the table is empty (back to the control page's
-// slots). False when the source refused it (kept, still valid).
-bool table_release(large_table *t, const slab_page_source *src);
+// Offers the kept old pages back, and the table's page when the table is
+// empty (back to the control page's slots). False when the source refused
+// one (kept, the table still valid); each refusal counts in *failures.
+bool table_release(large_table *t, const slab_page_source *src, size_t *failures);
 // The invariants above, walked: O(cap).
 bool table_ok(const large_table *t);
 

@@ -140,7 +140,10 @@ void *slab_heap_calloc(slab_heap *heap, size_t n, size_t size);
  *                          then keeps ptr and returns it
  *   size 0                 as size 1: a minimal block (never frees-and-NULL)
  *   ptr not a live block   NULL, ptr untouched, reported as slab_heap_free
- *   of this heap           would (SLAB_EWRONGCACHE when it is another heap's)
+ *   of this heap           would (SLAB_EWRONGCACHE when it is another heap's;
+ *                          SLAB_EBADPTR for an address shaped like a large
+ *                          block that this heap's table does not hold: its
+ *                          page is not read, as slab_heap_free_in())
  */
 void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size);
 

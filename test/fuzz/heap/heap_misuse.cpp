@@ -215,8 +215,14 @@ void op_misuse(int i, Reader &r)
     slab_status got;
     begin(hpages::kNoOwner); // no page may move
     if (how == 2) {
-        // As free would say, to the heap called; another heap's block: EWRONGCACHE.
-        slab_status want = t.other_live || (t.slab_heap >= 0 && t.slab_heap != i) ? SLAB_EWRONGCACHE : t.st;
+        // As free would say, to the heap called; another heap's block:
+        // EWRONGCACHE. A pointer shaped like a large block (its offset in
+        // its D-block below a slab header's size: heap.h) is looked up in
+        // the called heap's table only, its page never read: EBADPTR.
+        bool large_shaped = (t.q & (kD - 1)) < kSlabHeader;
+        slab_status want = large_shaped ? SLAB_EBADPTR
+                           : t.other_live || (t.slab_heap >= 0 && t.slab_heap != i) ? SLAB_EWRONGCACHE
+                                                                                     : t.st;
         CHECK(slab_heap_realloc(g_heap[i].h, q, r.u8()) == nullptr);
         expect_report(i, want, t.q);
         got = want;

@@ -17,6 +17,7 @@ constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
 constexpr size_t kA = alignof(max_align_t) > alignof(void *) ? alignof(max_align_t) : alignof(void *);
 constexpr size_t kRedzone = SLAB_CHECKS ? SLAB_REDZONE : 0;
 constexpr size_t kLargeHeader = 2 * sizeof(void *);
+constexpr size_t kSlabHeader = 4 * sizeof(void *) + 8; // a slab's header (docs/heap.md)
 constexpr size_t kMaxPage = SLAB_MAX_SLAB_SIZE;
 constexpr size_t kNoClass = ~size_t(0);
 
@@ -41,8 +42,8 @@ struct Plan {
 // align up to kA is plain slab_heap_alloc): the first class at least
 // max(size, align) whose stride is a multiple of align, else a page of the
 // smallest power of two, at least D, holding the header and the block (the
-// block at the alignment, its header in the D bytes below, for an alignment
-// of D or more).
+// block D above its header when right after it would be a slab header's
+// size or more into its D-block).
 inline Plan plan(size_t size, size_t align)
 {
     Plan p{};
@@ -66,8 +67,15 @@ inline Plan plan(size_t size, size_t align)
         return p;
     }
     p.large = true;
-    p.off = align < kD ? round_up(kLargeHeader, align) : align;
-    p.hdr_off = align < kD ? 0 : align - kD;
+    // The block right after its header, unless that puts it at or past a
+    // slab header's size into its D-block: then D above its header (at the
+    // alignment, for D and more), as docs/heap.md says.
+    p.off = round_up(kLargeHeader, align);
+    p.hdr_off = 0;
+    if (p.off >= kSlabHeader) {
+        p.off = align < kD ? kD : align;
+        p.hdr_off = p.off - kD;
+    }
     size_t need = p.off + (size == 0 ? 1 : size);
     if (need < p.off || need > kMaxPage) {
         return p;
