@@ -122,8 +122,13 @@ grep -rnoE 'NOLINT(NEXTLINE|BEGIN|END)?(\([^)]*\))?' src include/slab hooks tool
 # (defects to fix in the code), one (id, glob, rule) triple per pair.
 reg_id=() reg_glob=() reg_rule=()
 set -f # the globs are patterns for the findings' paths, not for the disk
-while IFS='|' read -r _ rid globs rules _; do
+while IFS='|' read -r _ rid globs rules reason _; do
 	rid=$(echo "$rid" | tr -d ' ')
+	# Every row needs paths, rules and a reason.
+	if [ -z "${globs// /}" ] || [ -z "${rules// /}" ] || [ -z "${reason// /}" ]; then
+		echo "lint: $REGISTER: row $rid lacks paths, rules or a reason"
+		fail=1
+	fi
 	for g in $(echo "$globs" | tr -d '`' | tr ',' ' '); do
 		for r in $(echo "$rules" | tr -d '`' | tr ',' ' '); do
 			reg_id+=("$rid") reg_glob+=("$g") reg_rule+=("$r")
