@@ -20,7 +20,7 @@ inline namespace SLAB_ABI_TAG {
 // Counters (avail, cap, head, handed) are 16-bit: a wide map holds at most
 // 65534 slots, so they fit, and the in-use count (32-bit) too.
 static_assert(kMaxSlots<uint16_t> + 1u <= 0xFFFFu, "slot counts must fit the header's 16-bit fields");
-constexpr unsigned long long kSlotNumberLimit = 1ull << 30; // slot_number is exact for S up to here
+constexpr unsigned long long kSlotNumberLimit = 1ULL << 30; // slot_number is exact for S up to here
 static_assert(SLAB_MAX_SLAB_SIZE <= kSlotNumberLimit, "slot_number needs S <= 2^30");
 
 namespace {

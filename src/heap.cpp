@@ -33,7 +33,7 @@ namespace {
 // its address alone, with no bit of the secret and no heap pointer (the page
 // is not the heap's any more: issue 18). Anyone can write it; all it does
 // is make a free of the block it names a refusal (SLAB_EDOUBLEFREE).
-constexpr uintptr_t kGoneKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x5851F42D4C957F2Dull) : uintptr_t(0x5851F42Du);
+constexpr uintptr_t kGoneKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x5851F42D4C957F2DULL) : uintptr_t(0x5851F42Du);
 SLAB_INLINE uintptr_t gone_tag(const large_hdr *l, uintptr_t geo)
 {
     return (((reinterpret_cast<uintptr_t>(l) + kD) ^ kGoneKey) & ~kGeoMask) | geo;

@@ -15,7 +15,7 @@ size_t cap_of(size_t page_size) { return (page_size / sizeof(uintptr_t) - kHeadW
 // address, scaled to [0, cap) by a multiply (cap need not be a power of two).
 size_t home(size_t cap, uintptr_t user)
 {
-    uint64_t h = uint64_t(user >> 3) * 0x9E3779B97F4A7C15ull;
+    uint64_t h = uint64_t(user >> 3) * 0x9E3779B97F4A7C15ULL;
     return static_cast<size_t>(((h >> 32) * uint64_t(cap)) >> 32);
 }
 

@@ -48,8 +48,8 @@ constexpr uintptr_t kGeoMask = 0x7FF;
 constexpr uintptr_t kGeoAligned = 0x20;
 constexpr uintptr_t kLargeLive = uintptr_t(0x35) << 11;  // tweak of a live block's magic
 constexpr uintptr_t kLargeFreed = uintptr_t(0x4B) << 11; // tweak of a freed block's page the heap keeps (retained)
-constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4Full) : uintptr_t(0xC2B2AE3Du);
-constexpr uintptr_t kTableKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x165667B19E3779F9ull) : uintptr_t(0x165667B1u);
+constexpr uintptr_t kHeapKey = sizeof(uintptr_t) == 8 ? uintptr_t(0xC2B2AE3D27D4EB4FULL) : uintptr_t(0xC2B2AE3Du);
+constexpr uintptr_t kTableKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x165667B19E3779F9ULL) : uintptr_t(0x165667B1u);
 
 SLAB_INLINE uintptr_t large_tag(const large_hdr *l, const ::slab_heap *h, uintptr_t tweak, uintptr_t geo)
 {

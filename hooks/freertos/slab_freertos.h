@@ -46,7 +46,7 @@ extern "C" {
 
 /* Token of the task path: above any BASEPRI value (0..255) the ISR path
  * returns, so unlock() knows which exit to take without reading IPSR. */
-#define SLAB_FREERTOS_TASK_TOKEN 0x100ul
+#define SLAB_FREERTOS_TASK_TOKEN 0x100UL
 
 unsigned long slab_freertos_lock(void *ctx);
 void slab_freertos_unlock(void *ctx, unsigned long token);

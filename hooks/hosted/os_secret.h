@@ -23,14 +23,14 @@
 static inline uintptr_t slab_os_random(void)
 {
     uintptr_t seed = 0;
-    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != (ssize_t)sizeof seed) {
+    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)(sizeof(seed))) {
         const unsigned char *at_random = (const unsigned char *)getauxval(AT_RANDOM); /* 16 random bytes */
         seed = 0;
-        for (size_t i = 0; at_random != NULL && i < sizeof seed; i++) {
-            seed = (seed << 8) | at_random[i];
+        for (size_t i = 0u; (at_random != NULL) && (i < sizeof(seed)); i++) {
+            seed = (seed << 8u) | (uintptr_t)at_random[i];
         }
     }
-    return seed != 0 ? seed : (uintptr_t)0x6A09E667F3BCC909ull ^ (uintptr_t)&seed;
+    return (seed != 0u) ? seed : ((uintptr_t)0x6A09E667F3BCC909ULL ^ (uintptr_t)&seed);
 }
 
 /* Replaces slab_secret's value `from` (the build's default, or 0 for the
@@ -40,13 +40,12 @@ static inline uintptr_t slab_os_random(void)
 static inline void slab_os_secret_replace(uintptr_t from)
 {
     static int done;
-    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE) != 0) {
-        return;
+    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE) == 0) {
+        uintptr_t expected = from;
+        (void)__atomic_compare_exchange_n(&slab_secret, &expected, slab_os_random(), 0, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE);
+        __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
     }
-    uintptr_t expected = from;
-    (void)__atomic_compare_exchange_n(&slab_secret, &expected, slab_os_random(), 0, __ATOMIC_ACQ_REL,
-                                      __ATOMIC_ACQUIRE);
-    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }
 
 /* What the providers call at every page: a load and a branch after the

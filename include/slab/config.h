@@ -19,7 +19,7 @@
 #define SLAB_MIN_SLAB_SIZE 256u
 #endif
 #ifndef SLAB_MAX_SLAB_SIZE
-#define SLAB_MAX_SLAB_SIZE (1ul << 30)
+#define SLAB_MAX_SLAB_SIZE (1UL << 30)
 #endif
 
 /* The high-water mark of objects in use, kept by every allocation. 0 removes
@@ -87,9 +87,9 @@
 #endif
 #ifndef SLAB_ADDR_END
 #if defined(__linux__) && defined(__x86_64__)
-#define SLAB_ADDR_END (1ull << 47)
+#define SLAB_ADDR_END (1ULL << 47)
 #elif defined(__linux__) && defined(__aarch64__)
-#define SLAB_ADDR_END (1ull << 48)
+#define SLAB_ADDR_END (1ULL << 48)
 #else
 #define SLAB_ADDR_END 0u
 #endif

@@ -86,14 +86,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-void *slab_page_alloc(size_t size, size_t align);
-int slab_page_free(void *page, size_t size, size_t align);
-extern uintptr_t slab_secret;
-
 /* The secret's first value (see above). */
 #ifdef SLAB_SECRET_INIT
 #define SLAB_SECRET_CHOSEN 1
@@ -110,6 +102,14 @@ extern uintptr_t slab_secret;
 #define SLAB_SECRET_INIT slab_no_build_secret__run_make_or_cmake_or_define_SLAB_SECRET_INIT
 #endif /* SLAB_BUILD_SECRET */
 #endif /* SLAB_SECRET_INIT */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void *slab_page_alloc(size_t size, size_t align);
+int slab_page_free(void *page, size_t size, size_t align);
+extern uintptr_t slab_secret;
 
 #ifdef __cplusplus
 } /* extern "C" */

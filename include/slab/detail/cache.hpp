@@ -121,7 +121,7 @@ SLAB_INLINE slab_page *master_of(const slab_cache *c) { return c->master; }
 // The control block's magic: the slab magic of its own address, with a key
 // of its own, so that it is never 0 for zeroed memory (whose magic, address
 // and cache fields would otherwise agree) and never a slab header's.
-constexpr uintptr_t kCacheKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ull) : uintptr_t(0x9E3779B1u);
+constexpr uintptr_t kCacheKey = sizeof(uintptr_t) == 8 ? uintptr_t(0x9E3779B97F4A7C15ULL) : uintptr_t(0x9E3779B1u);
 SLAB_INLINE uintptr_t cache_magic(const slab_cache *c, size_t slab_size)
 {
     return slab_magic(c, c, slab_size) ^ kCacheKey;
