@@ -52,9 +52,14 @@ TCM_INSTALL = $(MAKE) --no-print-directory -s install $(TCM_MAKE_OPTS) PREFIX=$(
 # failure shows the log's end and fails naming the step.
 tcm_step = $(1) >$(2) 2>&1 || { tail -n 40 $(2); echo "test-cmake: FAILED: $(3) (log: $(2))"; exit 1; }
 # $(call tcm_diff_trees,tree A,tree B,what,nm): same files; same content
-# except libslab.a, whose defined symbols must be the same.
+# except libslab.a, whose defined symbols must be the same, and
+# slab/build_secret.h, each build's own random secret: both trees must hold
+# one that defines a non-zero SLAB_BUILD_SECRET.
+TCM_SECRET_RE := ^\#define SLAB_BUILD_SECRET ..uintptr_t.0x[0-9a-f]{16}ull.$$
 define tcm_diff_trees
-	@diff -r -x libslab.a $(1) $(2) || { echo "test-cmake: FAILED: $(3): the installed files differ"; exit 1; }
+	@diff -r -x libslab.a -x build_secret.h $(1) $(2) || { echo "test-cmake: FAILED: $(3): the installed files differ"; exit 1; }
+	@for t in $(1) $(2); do grep -E '$(TCM_SECRET_RE)' $$t$(TCM_PREFIX)/include/slab/build_secret.h | grep -qv 0x0000000000000000ull || \
+		{ echo "test-cmake: FAILED: $(3): $$t has no slab/build_secret.h with a non-zero SLAB_BUILD_SECRET"; exit 1; }; done
 	@for t in $(1) $(2); do $(4) -g --defined-only $$t$(TCM_PREFIX)/lib/libslab.a | \
 		awk 'NF == 3 && $$2 ~ /^[TDRB]$$/ { print $$3 }' | sort -u > $$t.symbols; done
 	@test -s $(1).symbols && cmp -s $(1).symbols $(2).symbols || \
