@@ -11,7 +11,7 @@
 #                   finds it with find_package(slab CONFIG), builds and runs
 #     pkg-config    the same tree through pkg-config --cflags --libs slab
 #     host-trees    cmake --install writes the same tree as make install
-#                   (generated files equal, same symbols in libslab.a)
+#                   (generated files equal, same symbols in each archive)
 #     cross         the same for a Cortex-M4 install; a project configured
 #                   for the Cortex-M3 finds that package and gets its CPU
 #                   flags: its firmware links hard-float and passes on the
@@ -51,19 +51,23 @@ TCM_INSTALL = $(MAKE) --no-print-directory -s install $(TCM_MAKE_OPTS) PREFIX=$(
 # $(call tcm_step,command,log,what): runs the command into the log; on
 # failure shows the log's end and fails naming the step.
 tcm_step = $(1) >$(2) 2>&1 || { tail -n 40 $(2); echo "test-cmake: FAILED: $(3) (log: $(2))"; exit 1; }
-# $(call tcm_diff_trees,tree A,tree B,what,nm): same files; same content
-# except libslab.a, whose defined symbols must be the same, and
+# $(call tcm_diff_trees,tree A,tree B,what,nm): the same files; the same
+# content except the archives, whose defined symbols must be the same, and
 # slab/build_secret.h, each build's own random secret: both trees must hold
 # one that defines a non-zero SLAB_BUILD_SECRET.
 TCM_SECRET_RE := ^\#define SLAB_BUILD_SECRET ..uintptr_t.0x[0-9a-f]{16}ull.$$
+TCM_ARCHIVES := libslab.a libslab_buffer_pages.a libslab_static_pages.a libslab_malloc.a
 define tcm_diff_trees
-	@diff -r -x libslab.a -x build_secret.h $(1) $(2) || { echo "test-cmake: FAILED: $(3): the installed files differ"; exit 1; }
+	@diff <(cd $(1) && find . | sort) <(cd $(2) && find . | sort) || \
+		{ echo "test-cmake: FAILED: $(3): the installed trees hold other files"; exit 1; }
+	@diff -r -x '*.a' -x build_secret.h $(1) $(2) || { echo "test-cmake: FAILED: $(3): the installed files differ"; exit 1; }
 	@for t in $(1) $(2); do grep -E '$(TCM_SECRET_RE)' $$t$(TCM_PREFIX)/include/slab/build_secret.h | grep -qv 0x0000000000000000ull || \
 		{ echo "test-cmake: FAILED: $(3): $$t has no slab/build_secret.h with a non-zero SLAB_BUILD_SECRET"; exit 1; }; done
-	@for t in $(1) $(2); do $(4) -g --defined-only $$t$(TCM_PREFIX)/lib/libslab.a | \
-		awk 'NF == 3 && $$2 ~ /^[TDRB]$$/ { print $$3 }' | sort -u > $$t.symbols; done
-	@test -s $(1).symbols && cmp -s $(1).symbols $(2).symbols || \
-		{ diff $(1).symbols $(2).symbols; echo "test-cmake: FAILED: $(3): libslab.a symbols differ"; exit 1; }
+	@for a in $(TCM_ARCHIVES); do \
+		for t in $(1) $(2); do $(4) -g --defined-only $$t$(TCM_PREFIX)/lib/$$a | \
+			awk 'NF == 3 && $$2 ~ /^[TDRB]$$/ { print $$3 }' | sort -u > $$t.$$a.symbols; done; \
+		test -s $(1).$$a.symbols && cmp -s $(1).$$a.symbols $(2).$$a.symbols || \
+			{ diff $(1).$$a.symbols $(2).$$a.symbols; echo "test-cmake: FAILED: $(3): $$a symbols differ"; exit 1; }; done
 endef
 
 .PHONY: test-cmake tcm-firmware tcm-fetch-content tcm-host-install tcm-find-package tcm-pkg-config tcm-host-trees tcm-cross \
