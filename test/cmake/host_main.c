@@ -1,34 +1,22 @@
 /*
- * make test-cmake: the host consumer, built once through find_package(slab
- * CONFIG) (find-package/CMakeLists.txt) and once through pkg-config
- * (mk/test-cmake.mk), both against the tree make install wrote. Exits 0 when
- * every check of checks.c held.
+ * make test-cmake: the host consumer, built through FetchContent
+ * (fetch-content/CMakeLists.txt), find_package(slab CONFIG)
+ * (find-package/CMakeLists.txt) and pkg-config (mk/test-cmake.mk), the last
+ * two against the tree make install wrote. Its pages come from the page
+ * provider slab::buffer_pages (pkg-config: slab-buffer-pages), included as
+ * in libslab's tree. Exits 0 when every check of checks.c held and the
+ * pages came from the provider.
  */
 #include <stdio.h>
-#include <stdlib.h>
 
+#include "buffer_pages.h"
 #include "checks.h"
-#include "slab/hooks.h"
 
 #ifndef CONSUMER_NAME
 #define CONSUMER_NAME "test-cmake host consumer"
 #endif
 
-/* Pages from the C library: aligned_alloc takes (alignment, size). */
-static void *page_alloc(size_t size, size_t align)
-{
-    return aligned_alloc(align, size);
-}
-
-static int page_free(void *page, size_t size, size_t align)
-{
-    (void)size;
-    (void)align;
-    free(page);
-    return 0;
-}
-
-DEFINE_SLAB_HOOKS(page_alloc, page_free);
+DEFINE_SLAB_BUFFER_HOOKS(pages, 256 * 1024);
 
 int main(void)
 {
@@ -43,6 +31,15 @@ int main(void)
         fprintf(stderr, "%s: FAILED: %s\n", CONSUMER_NAME, failed);
         return 1;
     }
-    printf("%s: create, alloc, free, destroy OK; options agree with the library\n", CONSUMER_NAME);
+    buffer_pool_stats stats;
+    buffer_pool_get_stats(pages(), &stats);
+    if (stats.allocs == 0 || stats.frees != stats.allocs) {
+        fprintf(stderr, "%s: FAILED: buffer pages: %lu allocs, %lu frees\n", CONSUMER_NAME, stats.allocs,
+                stats.frees);
+        return 1;
+    }
+    printf("%s: create, alloc, free, destroy OK; options agree with the library; "
+           "pages from slab::buffer_pages: %lu, all back\n",
+           CONSUMER_NAME, stats.allocs);
     return 0;
 }
