@@ -170,7 +170,7 @@ private:
 /// ends it). Usable from C too (raw()), whatever its lock type.
 /// @tparam T         the objects' type
 /// @tparam Lock      the lock policy (slab/lock.hpp): NoLock, SpinLock, IrqLock,
-///                   BasepriLock<P>, or the program's own type
+///                   `BasepriLock<P>`, or the program's own type
 /// @tparam SlabSize  a power of two in [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE]
 template <class T, class Lock = NoLock, size_t SlabSize = SLAB_DEFAULT_SLAB_SIZE>
 class Cache {
