@@ -1,14 +1,16 @@
-/*
- * Page provider over any buffer: a buddy allocator over a plain array or any
+/**
+ * @file
+ * @brief Page provider over any buffer: a buddy allocator over a plain array or any
  * address range the program names (internal SRAM, DMA-capable RAM, external
  * PSRAM, ...), one pool per range, no linker-script symbols, no map section.
+ *
  * See docs/buffer-pages.md.
  *
  * One region, one line (file scope, one file of the program):
- *
+ * @code
  *   #include "buffer_pages.h"
  *   DEFINE_SLAB_BUFFER_HOOKS(slab_ram, 64 * 1024);
- *
+ * @endcode
  * defines a static 64 KiB array (aligned to BUFFER_POOL_MIN_PAGE), the pool
  * over it (built on the first call, with interrupts masked), slab_page_alloc,
  * slab_page_free and slab_secret (through DEFINE_SLAB_HOOKS, so exactly once),
@@ -16,7 +18,7 @@
  *
  * Several regions: one buffer_pool per region through the explicit API, and
  * the program's own hooks route (libslab has one global hook pair):
- *
+ * @code
  *   static buffer_pool *sram, *psram;   // buffer_pool_init() at boot
  *   static void *pages_alloc(size_t size, size_t align) {
  *       void *p = buffer_pool_alloc(sram, size, align);
@@ -27,6 +29,9 @@
  *                                        : buffer_pool_free(psram, p, size, align);
  *   }
  *   DEFINE_SLAB_HOOKS(pages_alloc, pages_free);
+ * @endcode
+ * A cache may also take its pages from one pool, beside the global hooks:
+ * buffer_pool_page_alloc() and buffer_pool_page_free() as a slab_page_source.
  *
  * Pool state lives inside the buffer (at its end): the provider has no
  * static RAM of its own. A pool over [buf, buf + size) spends:
@@ -37,6 +42,7 @@
  *     byte per min_page of pages (the block map: 1/256 of the pages at
  *     256-byte pages), placed after the pages;
  *   - tail: at most min_page bytes that no whole page fits in.
+ *
  * In all: overhead <= (min_page - 1) + state + min_page. On ARM, min_page
  * 256 and max_page 64 KiB over an aligned 256 KiB array: 40 + 9 * 4 + 1019
  * bytes of state and 185 of tail, 1280 B in all (0.49 %), 260864 B of pages
@@ -81,83 +87,151 @@
 extern "C" {
 #endif
 
-/* The macro's smallest page: SLAB_MIN_SLAB_SIZE, libslab's smallest slab. */
+/** @brief The macro's smallest page: SLAB_MIN_SLAB_SIZE, libslab's smallest slab. */
 #ifndef BUFFER_POOL_MIN_PAGE
 #define BUFFER_POOL_MIN_PAGE 256u
 #endif
-/* Orders a pool may have: blocks of min_page .. min_page << 31. */
+/** @brief Orders a pool may have: blocks of min_page .. min_page << 31. */
 #define BUFFER_POOL_MAX_ORDERS 32u
 
+/** @brief A pool. Opaque; its state lives at the end of its buffer. */
 typedef struct buffer_pool buffer_pool;
 
-/*
- * Builds a pool over [buf, buf + size) and returns it (its state is inside
- * the buffer), or NULL when: buf is NULL; min_page is not a power of two or
+/**
+ * @brief Builds a pool over [buf, buf + size) (its state is inside the buffer).
+ *
+ * The buffer belongs to the pool from then on. O(size / min_page), once.
+ * @param buf       the buffer
+ * @param size      its bytes
+ * @param min_page  smallest block: a power of two, at least two pointers
+ * @param max_page  largest block: 0 (as large as the buffer allows) or a power
+ *                  of two >= min_page, at most min_page * 2^31
+ * @return the pool, or NULL when: buf is NULL; min_page is not a power of two or
  * smaller than two pointers; max_page is neither 0 nor a power of two
  * >= min_page; max_page / min_page > 2^31; or the buffer holds no min_page
- * page beside the state. max_page 0 means as large as the buffer allows.
- * The buffer belongs to the pool from then on. O(size / min_page), once.
+ * page beside the state.
  */
 buffer_pool *buffer_pool_init(void *buf, size_t size, size_t min_page, size_t max_page);
 
-/*
- * Lazy, interrupt-safe form for pools built on first use: when *slot is NULL,
+/**
+ * @brief Lazy, interrupt-safe form for pools built on first use.
+ *
+ * When *slot is NULL,
  * masks interrupts, builds the pool (buffer_pool_init) and stores it in
- * *slot. Returns *slot (NULL when the arguments are refused). O(1) once built.
+ * *slot. O(1) once built.
+ * @param slot      where the pool is kept
+ * @param buf       as buffer_pool_init()
+ * @param size      as buffer_pool_init()
+ * @param min_page  as buffer_pool_init()
+ * @param max_page  as buffer_pool_init()
+ * @return *slot (NULL when the arguments are refused, or slot is NULL).
  */
 buffer_pool *buffer_pool_once(buffer_pool **slot, void *buf, size_t size, size_t min_page, size_t max_page);
 
-/* A block of `size` bytes aligned to `size` (so to `align` <= size), or NULL
- * (see above). O(orders). */
+/**
+ * @brief A block of `size` bytes aligned to `size` (so to `align` <= size).
+ *
+ * O(orders).
+ * @param pool   the pool
+ * @param size   bytes: a power of two up to max_page (below min_page: a
+ *               min_page block)
+ * @param align  a power of two, at most size
+ * @return the block, or NULL (see the file's description: exhausted, bad
+ *         arguments, NULL pool).
+ */
 void *buffer_pool_alloc(buffer_pool *pool, size_t size, size_t align);
 
-/* 0 when the block went back to the pool, non-zero when refused. O(orders). */
+/**
+ * @brief Gives a block back. O(orders).
+ * @param pool   the pool
+ * @param page   the block
+ * @param size   as given to buffer_pool_alloc()
+ * @param align  as given to buffer_pool_alloc()
+ * @return 0 when the block went back to the pool, non-zero when refused
+ *         (nothing changes).
+ */
 int buffer_pool_free(buffer_pool *pool, void *page, size_t size, size_t align);
 
-/* 1 when `page` lies in the pool's pages (whether allocated or not), else 0:
- * for hooks that route a free to the pool of its region. O(1). */
+/**
+ * @brief Whether `page` lies in the pool's pages (whether allocated or not):
+ * for hooks that route a free to the pool of its region. O(1).
+ * @param pool  the pool
+ * @param page  any address
+ * @return 1 when it does, else 0.
+ */
 int buffer_pool_owns(const buffer_pool *pool, const void *page);
 
-/* Usage, for tests and reports. */
+/** @brief Usage of a pool, for tests and reports (buffer_pool_get_stats()). */
 typedef struct {
-    size_t pool_bytes;     /* bytes of pages (the buffer less the overhead) */
-    size_t overhead_bytes; /* the buffer's other bytes: alignment, state, tail */
-    size_t free_bytes;     /* bytes in free blocks */
-    size_t largest_free;   /* largest free block, bytes (0 when exhausted) */
-    size_t min_page;       /* smallest block */
-    size_t max_page;       /* largest block */
-    unsigned long allocs;  /* successful allocs (grows only) */
-    unsigned long frees;   /* successful frees (grows only) */
-    unsigned long refused; /* refused frees (grows only) */
+    size_t pool_bytes;     /**< bytes of pages (the buffer less the overhead) */
+    size_t overhead_bytes; /**< the buffer's other bytes: alignment, state, tail */
+    size_t free_bytes;     /**< bytes in free blocks */
+    size_t largest_free;   /**< largest free block, bytes (0 when exhausted) */
+    size_t min_page;       /**< smallest block */
+    size_t max_page;       /**< largest block */
+    unsigned long allocs;  /**< successful allocs (grows only) */
+    unsigned long frees;   /**< successful frees (grows only) */
+    unsigned long refused; /**< refused frees (grows only) */
 } buffer_pool_stats;
 
-/* Fills *out (all 0 for a NULL pool). O(1). */
+/**
+ * @brief Fills *out (all 0 for a NULL pool). O(1).
+ * @param pool      the pool, or NULL
+ * @param[out] out  its usage
+ */
 void buffer_pool_get_stats(const buffer_pool *pool, buffer_pool_stats *out);
 /* Shorthands of the stats. O(1). */
+/**
+ * @brief Bytes in free blocks (buffer_pool_stats.free_bytes). O(1).
+ * @param pool  the pool, or NULL
+ * @return the bytes (0 for a NULL pool).
+ */
 size_t buffer_pool_free_bytes(const buffer_pool *pool);
+/**
+ * @brief Largest free block (buffer_pool_stats.largest_free). O(1).
+ * @param pool  the pool, or NULL
+ * @return its bytes (0 when exhausted, or for a NULL pool).
+ */
 size_t buffer_pool_largest_free(const buffer_pool *pool);
 
-/*
- * The pool as the page source of one cache (slab_page_source in slab/slab.h),
- * for a program with several regions: each cache takes its pages from the
- * pool of its region, beside (or instead of) the global hooks.
+/**
+ * @brief The pool as the page source of one cache (slab_page_source in slab/slab.h):
+ * buffer_pool_alloc() with the pool as a `void *` ctx.
  *
+ * For a program with several regions: each cache takes its pages from the
+ * pool of its region, beside (or instead of) the global hooks.
+ * @code
  *   static slab_page_source dma_pages;      // must outlive the cache
  *   dma_pages.alloc = buffer_pool_page_alloc;
  *   dma_pages.free = buffer_pool_page_free;
  *   dma_pages.ctx = buffer_pool_init(dma_buf, sizeof dma_buf, 256, 0);
  *   slab_cache_config cfg = {256, 32, 0, SLAB_LOCK_IRQ, NULL, &dma_pages};
  *   slab_cache_create_ex(&rx_bufs, &cfg);
+ * @endcode
+ * @param pool   the buffer_pool
+ * @param size   as buffer_pool_alloc()
+ * @param align  as buffer_pool_alloc()
+ * @return as buffer_pool_alloc().
  */
 void *buffer_pool_page_alloc(void *pool, size_t size, size_t align);
+/**
+ * @brief buffer_pool_free() with the pool as a `void *` ctx: the free half of
+ * the page source (buffer_pool_page_alloc()).
+ * @param pool   the buffer_pool
+ * @param page   as buffer_pool_free()
+ * @param size   as buffer_pool_free()
+ * @param align  as buffer_pool_free()
+ * @return as buffer_pool_free().
+ */
 int buffer_pool_page_free(void *pool, void *page, size_t size, size_t align);
 
 #ifdef __cplusplus
 }
 #endif
 
-/*
- * DEFINE_SLAB_BUFFER_HOOKS(name, bytes): the single-region case in one line.
+/**
+ * @brief DEFINE_SLAB_BUFFER_HOOKS(name, bytes): the single-region case in one line.
+ *
  * Defines a static array of `bytes` bytes aligned to BUFFER_POOL_MIN_PAGE, a
  * pool over it with min_page BUFFER_POOL_MIN_PAGE and max_page as large as it
  * allows (built on first use by buffer_pool_once: O(1) after that),
@@ -165,6 +239,8 @@ int buffer_pool_page_free(void *pool, void *page, size_t size, size_t align);
  * hooks and slab_secret through DEFINE_SLAB_HOOKS: use it once per program,
  * at file scope, instead of DEFINE_SLAB_HOOKS (the semicolon is required).
  * Works in C and in C++.
+ * @param name   the name of the pool's accessor, `static inline buffer_pool *name(void)`
+ * @param bytes  size of the array
  */
 /* The expansion is definitions, which cannot be parenthesized. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */

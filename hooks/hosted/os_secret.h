@@ -1,5 +1,8 @@
-/*
- * The hosted providers' secret (slab/hooks.h, slab_secret): at their first
+/**
+ * @file
+ * @brief The hosted providers' secret (slab/hooks.h, slab_secret).
+ *
+ * At their first
  * page, before the first cache or heap has computed a magic with it, they
  * replace the build's default with 64 random bits from the OS: getrandom(),
  * else the kernel's AT_RANDOM bytes of this process. A value the program
@@ -19,7 +22,10 @@
 
 #include "slab/hooks.h"
 
-/* 64 bits from the OS, never 0. */
+/**
+ * @brief 64 bits from the OS, never 0.
+ * @return the bits.
+ */
 static inline uintptr_t slab_os_random(void)
 {
     uintptr_t seed = 0;
@@ -33,10 +39,16 @@ static inline uintptr_t slab_os_random(void)
     return (seed != 0u) ? seed : ((uintptr_t)0x6A09E667F3BCC909ULL ^ (uintptr_t)&seed);
 }
 
-/* Replaces slab_secret's value `from` (the build's default, or 0 for the
- * LD_PRELOAD malloc) with one from the OS, once per process: only the first
+/**
+ * @brief Replaces slab_secret's value `from` with one from the OS, once per
+ * process.
+ *
+ * Only the first
  * caller's exchange can succeed, and every caller returns after it, so no
- * magic is ever computed with the old value. */
+ * magic is ever computed with the old value.
+ * @param from  the value to replace: the build's default, or 0 for the
+ *              LD_PRELOAD malloc
+ */
 static inline void slab_os_secret_replace(uintptr_t from)
 {
     static int done;
@@ -48,8 +60,8 @@ static inline void slab_os_secret_replace(uintptr_t from)
     }
 }
 
-/* What the providers call at every page: a load and a branch after the
- * first. Nothing when the program chose its value (SLAB_SECRET_INIT). */
+/** @brief What the providers call at every page: a load and a branch after the
+ *  first. Nothing when the program chose its value (SLAB_SECRET_INIT). */
 static inline void slab_os_secret_seed(void)
 {
 #if !SLAB_SECRET_CHOSEN

@@ -1,10 +1,13 @@
-/*
- * Page provider for hosted programs that must not call malloc: the pages of
- * the LD_PRELOAD malloc (hooks/malloc/). Linux (mmap), thread-safe, no
- * static constructor.
+/**
+ * @file
+ * @brief Page provider for hosted programs that must not call malloc: the pages of
+ * the LD_PRELOAD malloc (hooks/malloc/).
  *
+ * Linux (mmap), thread-safe, no static constructor.
+ * @code
  *   #include "mmap_pages.h"
  *   DEFINE_SLAB_HOOKS(mmap_page_alloc, mmap_page_free);
+ * @endcode
  *
  * Pages of at least MMAP_PAGES_DIRECT bytes are their own mapping: mapped
  * with room to align, trimmed to the page, unmapped when given back. Smaller
@@ -27,23 +30,39 @@
 extern "C" {
 #endif
 
+/** @brief Smallest page the provider hands out, bytes (a smaller size: NULL). */
 #define MMAP_PAGES_MIN ((size_t)256)
+/** @brief Pages of at least this many bytes are their own mapping; smaller
+ *  ones are carved from 4 MiB chunks. */
 #define MMAP_PAGES_DIRECT ((size_t)1 << 20)
 
-/* A page of `size` bytes aligned to `align` (== size, a power of two), or
- * NULL (not a power of two, align != size, or no memory). */
+/**
+ * @brief A page of `size` bytes aligned to `align`.
+ * @param size   bytes, a power of two, at least MMAP_PAGES_MIN
+ * @param align  == size
+ * @return the page, or NULL (not a power of two, align != size, below
+ *         MMAP_PAGES_MIN, or no memory).
+ */
 void *mmap_page_alloc(size_t size, size_t align);
 
-/* 0 on success; non-zero (and nothing done) for NULL, a misaligned page or a
- * size that is not one this provider hands out. */
+/**
+ * @brief Gives a page back.
+ * @param page   the page
+ * @param size   as given to mmap_page_alloc()
+ * @param align  as given to mmap_page_alloc()
+ * @return 0 on success; non-zero (and nothing done) for NULL, a misaligned page or a
+ *         size that is not one this provider hands out.
+ */
 int mmap_page_free(void *page, size_t size, size_t align);
 
-/* Pages handed out and not given back, and their bytes. */
+/** @brief Pages handed out and not given back. @return their count. */
 size_t mmap_pages_outstanding(void);
+/** @brief Bytes of the pages handed out and not given back. @return the bytes. */
 size_t mmap_pages_outstanding_bytes(void);
 
-/* Hold / release the provider's lock (around fork(): pthread_atfork). */
+/** @brief Holds the provider's lock (around fork(): pthread_atfork). */
 void mmap_pages_lock(void);
+/** @brief Releases the provider's lock (mmap_pages_lock()). */
 void mmap_pages_unlock(void);
 
 #ifdef __cplusplus

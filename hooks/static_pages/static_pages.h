@@ -1,12 +1,17 @@
-/*
- * Page provider for firmware with no heap: a buddy allocator over one region
- * reserved by the linker script (linker/sections.ld: .slab_pages, bounds
+/**
+ * @file
+ * @brief Page provider for firmware with no heap: a buddy allocator over one region
+ * reserved by the linker script.
+ *
+ * The region: linker/sections.ld: .slab_pages, bounds
  * __slab_pages_start/__slab_pages_end, and its map .slab_pages_map with one
- * byte per SLAB_POOL_UNIT bytes of pool).
+ * byte per SLAB_POOL_UNIT bytes of pool.
  *
  * Use it from one file of the board support package:
+ * @code
  *   #include "static_pages.h"
  *   DEFINE_SLAB_HOOKS(static_page_alloc, static_page_free);
+ * @endcode
  *
  * Why a buddy system (and not one free list per size): libslab asks for
  * power-of-two blocks aligned to their size, of whatever slab sizes the
@@ -42,27 +47,44 @@
 extern "C" {
 #endif
 
-/* Smallest block, bytes: must equal SLAB_POOL_UNIT of the linker script. */
+/** @brief Smallest block, bytes: must equal SLAB_POOL_UNIT of the linker script. */
 #define STATIC_PAGES_UNIT 256u
-/* Orders 0 .. STATIC_PAGES_ORDERS-1: blocks of 256 B .. 128 MiB. */
+/** @brief Orders 0 .. STATIC_PAGES_ORDERS-1: blocks of 256 B .. 128 MiB. */
 #define STATIC_PAGES_ORDERS 20u
 
-/* A block of `size` bytes aligned to `size`, or NULL (see above). O(1). */
+/**
+ * @brief A block of `size` bytes aligned to `size`. O(1).
+ * @param size   bytes, a power of two (below STATIC_PAGES_UNIT: a unit)
+ * @param align  at most size
+ * @return the block, or NULL (see the file's description: exhausted, bad
+ *         arguments).
+ */
 void *static_page_alloc(size_t size, size_t align);
 
-/* 0 when the block went back to the pool, non-zero when refused. O(1). */
+/**
+ * @brief Gives a block back. O(1).
+ * @param page   the block
+ * @param size   as given to static_page_alloc()
+ * @param align  as given to static_page_alloc()
+ * @return 0 when the block went back to the pool, non-zero when refused
+ *         (nothing changes).
+ */
 int static_page_free(void *page, size_t size, size_t align);
 
-/* Usage, for tests and reports. */
+/** @brief Usage of the pool, for tests and reports (static_pages_get_stats()). */
 typedef struct {
-    size_t pool_bytes;   /* size of the region */
-    size_t free_bytes;   /* bytes in free blocks */
-    size_t largest_free; /* largest free block, bytes (0 when exhausted) */
-    unsigned long allocs;  /* successful static_page_alloc() calls (grows only) */
-    unsigned long frees;   /* successful static_page_free() calls (grows only) */
-    unsigned long refused; /* failed static_page_free() calls (grows only) */
+    size_t pool_bytes;   /**< size of the region */
+    size_t free_bytes;   /**< bytes in free blocks */
+    size_t largest_free; /**< largest free block, bytes (0 when exhausted) */
+    unsigned long allocs;  /**< successful static_page_alloc() calls (grows only) */
+    unsigned long frees;   /**< successful static_page_free() calls (grows only) */
+    unsigned long refused; /**< failed static_page_free() calls (grows only) */
 } static_pages_stats;
 
+/**
+ * @brief Fills *out with the pool's usage.
+ * @param[out] out  the usage
+ */
 void static_pages_get_stats(static_pages_stats *out);
 
 #ifdef __cplusplus

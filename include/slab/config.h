@@ -1,40 +1,56 @@
-/*
- * libslab build-time options. Each has a default here, a comment, and a row in
+/**
+ * @file
+ * @brief libslab build-time options.
+ *
+ * Each has a default here, a comment, and a row in
  * README.md ("Options"). Set them on the compiler command line (-DNAME=value)
  * for the library and for every file that includes slab.hpp: the C++ front
- * inlines the fast path, so both sides must agree.
+ * inlines the fast path, so both sides must agree (SLAB_ABI_TAG).
  */
 #ifndef SLAB_CONFIG_H
 #define SLAB_CONFIG_H
 
-/* Slab size of caches created with slab_size == 0, and the only slab size that
- * the cache-less slab_free() accepts. A power of two. */
+/**
+ * @brief Slab size of caches created with slab_size == 0, and the only slab
+ * size that the cache-less slab_free() accepts. A power of two.
+ */
 #ifndef SLAB_DEFAULT_SLAB_SIZE
 #define SLAB_DEFAULT_SLAB_SIZE 4096u
 #endif
 
-/* Smallest and largest slab size a cache may ask for. The smallest must hold
- * the master's header, control block and lock plus one slot. */
+/**
+ * @brief Smallest slab size a cache may ask for. It must hold the master's
+ * header, control block and lock plus one slot.
+ */
 #ifndef SLAB_MIN_SLAB_SIZE
 #define SLAB_MIN_SLAB_SIZE 256u
 #endif
+/** @brief Largest slab size a cache may ask for. */
 #ifndef SLAB_MAX_SLAB_SIZE
 #define SLAB_MAX_SLAB_SIZE (1UL << 30)
 #endif
 
-/* The high-water mark of objects in use, kept by every allocation. 0 removes
+/**
+ * @brief 1: the high-water mark of objects in use, kept by every allocation.
+ *
+ * 0 removes
  * its compare (one instruction per pair on x86-64); slab_cache_stats() then
  * reports 0 for objs_peak. Objects in use and the page counters are always
- * kept: destroy needs the first, and the others are off the fast path. */
+ * kept: destroy needs the first, and the others are off the fast path.
+ */
 #ifndef SLAB_STATS
 #define SLAB_STATS 1
 #endif
 
-/* Checked mode: what costs more than the always-on refusals of the default
- * build (see slab.h, "What every build refuses"): poisoning of free slots
+/**
+ * @brief Checked mode: 0 (the default) or 1.
+ *
+ * What costs more than the always-on refusals of the default
+ * build (see slab.h, @ref slab_refusals "What every build refuses"): poisoning of free slots
  * (a use-after-free write is reported by the next alloc of that slot) and red
  * zones (an overrun is reported by free). Costs memory (the red zones) and
- * time on every operation. See src/checked.cpp. 0 (the default) or 1. */
+ * time on every operation. See src/checked.cpp.
+ */
 #ifndef SLAB_CHECKS
 #define SLAB_CHECKS 0
 #endif
@@ -42,9 +58,13 @@
 #error "SLAB_CHECKS must be 0 or 1"
 #endif
 
-/* Trace hooks (slab/trace.h): 1 makes every alloc, free, page taken or given
- * back, refusal and wait call the program's slab_trace(). 0 (the default):
- * no trace code at all. */
+/**
+ * @brief Trace hooks (slab/trace.h): 0 (the default) or 1.
+ *
+ * 1 makes every alloc, free, page taken or given
+ * back, refusal and wait call the program's slab_trace(). 0:
+ * no trace code at all.
+ */
 #ifndef SLAB_TRACE
 #define SLAB_TRACE 0
 #endif
@@ -52,16 +72,27 @@
 #error "SLAB_TRACE must be 0 or 1"
 #endif
 
-/* Checked mode only: bytes of red zone behind every object (rounded up with
- * the object to its alignment), filled on alloc and verified on free. 0 turns
- * red zones off; checked mode keeps its poisoning. */
+/**
+ * @brief Checked mode only: bytes of red zone behind every object.
+ *
+ * Rounded up with
+ * the object to its alignment, filled on alloc and verified on free. 0 turns
+ * red zones off; checked mode keeps its poisoning. Default: 8 in checked
+ * mode (SLAB_CHECKS 1), else 0.
+ */
 #ifndef SLAB_REDZONE
 #define SLAB_REDZONE (SLAB_CHECKS ? 8u : 0u)
 #endif
 
-/* Internal precondition checks. The library never aborts on its own: by
+/**
+ * @def SLAB_ASSERT
+ * @brief Internal precondition checks.
+ *
+ * The library never aborts on its own: by
  * default SLAB_ASSERT compiles to nothing. Test builds set SLAB_ASSERT_TRAP=1
- * (trap on a broken precondition) or define SLAB_ASSERT themselves. */
+ * (trap on a broken precondition) or define SLAB_ASSERT themselves.
+ * @param x  the precondition
+ */
 #ifndef SLAB_ASSERT
 #if defined(SLAB_ASSERT_TRAP) && SLAB_ASSERT_TRAP
 #define SLAB_ASSERT(x) ((x) ? (void)0 : __builtin_trap())
@@ -70,14 +101,19 @@
 #endif /* SLAB_ASSERT_TRAP */
 #endif /* SLAB_ASSERT */
 
-/* The range of addresses where a page can lie, [SLAB_ADDR_MIN, SLAB_ADDR_END):
- * a free of a pointer outside it is refused (SLAB_EBADPTR) before anything
+/**
+ * @def SLAB_ADDR_MIN
+ * @brief Start of the range of addresses where a page can lie,
+ * [SLAB_ADDR_MIN, SLAB_ADDR_END).
+ *
+ * A free of a pointer outside it is refused (SLAB_EBADPTR) before anything
  * is read (docs/hardening.md, "Pointers that may fault"). 0 and 0: no check,
  * no instruction. Defaults: on Linux user space, 64 KiB (vm.mmap_min_addr's
  * default: nothing is mapped below it) up to the end of the user half of a
  * 48-bit (x86-64) or 49-bit (AArch64) address space, so that NULL-page and
  * non-canonical pointers never fault; elsewhere (bare metal, where address 0
- * is often flash or TCM) no check. */
+ * is often flash or TCM) no check.
+ */
 #ifndef SLAB_ADDR_MIN
 #if defined(__linux__)
 #define SLAB_ADDR_MIN 0x10000u
@@ -85,6 +121,11 @@
 #define SLAB_ADDR_MIN 0u
 #endif
 #endif
+/**
+ * @def SLAB_ADDR_END
+ * @brief End (excluded) of the range of addresses where a page can lie: see
+ * SLAB_ADDR_MIN.
+ */
 #ifndef SLAB_ADDR_END
 #if defined(__linux__) && defined(__x86_64__)
 #define SLAB_ADDR_END (1ULL << 47)
@@ -102,7 +143,11 @@
 #error "SLAB_DEFAULT_SLAB_SIZE must lie in [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE]"
 #endif
 
-/* The build's option set, as one name. The options above change inline code
+/**
+ * @def SLAB_ABI_TAG
+ * @brief The build's option set, as one name.
+ *
+ * The options above change inline code
  * and layouts (the C++ front inlines the fast path; slab_free masks with the
  * default size), so a file compiled with other values than libslab.a would
  * corrupt it silently. Instead, the names the headers make a file link
@@ -111,10 +156,13 @@
  * every inlined fast path references it), and slab_cache_create's symbol
  * ends with it (slab.h). A mismatch is a link error naming the tag the file
  * expected, e.g.
+ * @code{.unparsed}
  *   undefined reference to `slab_cache_create__slab_abi_v3_s4096_c1_t1_r8'
+ * @endcode
  * (v: layout version, s: SLAB_DEFAULT_SLAB_SIZE, c: SLAB_CHECKS,
  *  t: SLAB_STATS, r: SLAB_REDZONE; a traced build, SLAB_TRACE 1, ends
- *  with _e1). */
+ *  with _e1).
+ */
 #define SLAB_CAT2_(a, b) a##b
 #define SLAB_CAT_(a, b) SLAB_CAT2_(a, b)
 #define SLAB_STR2_(x) #x

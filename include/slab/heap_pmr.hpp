@@ -1,13 +1,16 @@
-// std::pmr over a libslab heap (hosted C++17 only: <memory_resource> is not
-// freestanding).
-//
-//   slab::Heap<> heap = slab::Heap<>::create().take();
-//   slab::HeapResource res(heap);               // does not own the heap
-//   std::pmr::vector<std::pmr::string> v(&res); // every block from the heap
-//
-// Any size and alignment is served by the heap (small classes or a page);
-// what it cannot serve throws std::bad_alloc, as pmr requires. Deallocation
-// needs neither size nor alignment: slab_heap_free finds the block.
+/// @file
+/// @brief std::pmr over a libslab heap (hosted C++17 only: `<memory_resource>` is not
+/// freestanding).
+///
+/// @code
+///   slab::Heap<> heap = slab::Heap<>::create().take();
+///   slab::HeapResource res(heap);               // does not own the heap
+///   std::pmr::vector<std::pmr::string> v(&res); // every block from the heap
+/// @endcode
+///
+/// Any size and alignment is served by the heap (small classes or a page);
+/// what it cannot serve throws std::bad_alloc, as pmr requires. Deallocation
+/// needs neither size nor alignment: slab_heap_free finds the block.
 #ifndef SLAB_HEAP_PMR_HPP
 #define SLAB_HEAP_PMR_HPP
 
@@ -18,14 +21,19 @@
 
 namespace slab {
 
+/// @brief A std::pmr::memory_resource over a heap (not owned): see the file's
+/// description.
 class HeapResource : public std::pmr::memory_resource {
 public:
+    /// @brief A resource over `heap`. @param heap  the heap (not owned)
     explicit HeapResource(slab_heap *heap) noexcept : heap_(heap) {}
+    /// @brief A resource over heap's heap. @param heap  the handle (not owned)
     template <class Lock>
     explicit HeapResource(const Heap<Lock> &heap) noexcept : heap_(heap.raw())
     {
     }
 
+    /// @brief The heap. @return it
     slab_heap *heap() const noexcept { return heap_; }
 
 private:

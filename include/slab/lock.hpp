@@ -1,14 +1,18 @@
-// Lock policies. A cache's lock lives in its master slab, beside the control
-// block, and is taken once per operation around the whole of it.
-//
-// A policy is a small default-constructible type with
-//   token lock() noexcept;          // returns what unlock needs (e.g. PRIMASK)
-//   void unlock(token) noexcept;
-//   static constexpr uint8_t kind;  // SLAB_LOCK_KIND_CUSTOM for your own types
-// and nothing virtual: the C++ front calls it directly, so with NoLock the
-// lock vanishes from the inlined fast path. A custom type is stored behind a
-// slab_lock_ops of thunks (lock_box below), so that C calls can take it too;
-// its token must fit an unsigned long.
+/// @file
+/// @brief Lock policies. A cache's lock lives in its master slab, beside the control
+/// block, and is taken once per operation around the whole of it.
+///
+/// A policy is a small default-constructible type with
+/// @code
+///   using token = ...;              // an integer type
+///   token lock() noexcept;          // returns what unlock needs (e.g. PRIMASK)
+///   void unlock(token) noexcept;
+///   static constexpr uint8_t kind;  // SLAB_LOCK_KIND_CUSTOM for your own types
+/// @endcode
+/// and nothing virtual: the C++ front calls it directly, so with NoLock the
+/// lock vanishes from the inlined fast path. A custom type is stored behind a
+/// slab_lock_ops of thunks (lock_box below), so that C calls can take it too;
+/// its token must fit an unsigned long.
 #ifndef SLAB_LOCK_HPP
 #define SLAB_LOCK_HPP
 
@@ -19,22 +23,27 @@
 
 #include "slab/detail/cache.hpp"
 
-// ARMv6-M (Cortex-M0/M0+/M1) has no LDREX/STREX: no atomic exchange exists.
+/// @def SLAB_HAVE_ATOMIC_EXCHANGE
+/// @brief 1 where slab::SpinLock exists. ARMv6-M (Cortex-M0/M0+/M1) has no
+/// LDREX/STREX: no atomic exchange exists (0).
 #if defined(__ARM_ARCH_6M__)
 #define SLAB_HAVE_ATOMIC_EXCHANGE 0
 #else
 #define SLAB_HAVE_ATOMIC_EXCHANGE 1
 #endif
 
-// Interrupt masking through PRIMASK exists on M-profile ARM cores.
+/// @def SLAB_HAVE_IRQ_LOCK
+/// @brief 1 where slab::IrqLock exists: interrupt masking through PRIMASK
+/// exists on M-profile ARM cores.
 #if defined(__ARM_ARCH_PROFILE) && (__ARM_ARCH_PROFILE == 'M')
 #define SLAB_HAVE_IRQ_LOCK 1
 #else
 #define SLAB_HAVE_IRQ_LOCK 0
 #endif
 
-// BASEPRI exists on ARMv7-M and ARMv8-M Mainline, not on ARMv6-M or ARMv8-M
-// Baseline (Cortex-M0/M0+/M23).
+/// @def SLAB_HAVE_BASEPRI_LOCK
+/// @brief 1 where slab::BasepriLock exists: BASEPRI exists on ARMv7-M and
+/// ARMv8-M Mainline, not on ARMv6-M or ARMv8-M Baseline (Cortex-M0/M0+/M23).
 #if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__) || \
     defined(__ARM_ARCH_8_1M_MAIN__)
 #define SLAB_HAVE_BASEPRI_LOCK 1
@@ -42,25 +51,31 @@
 #define SLAB_HAVE_BASEPRI_LOCK 0
 #endif
 
+/// The C++ front of libslab.
 namespace slab {
 
-// No lock: the caller serializes every call on the cache (one thread, or one
-// context at a time). Costs nothing.
+/// @brief No lock: the caller serializes every call on the cache (one thread, or one
+/// context at a time). Costs nothing.
 struct NoLock {
-    using token = int;
-    static constexpr uint8_t kind = SLAB_LOCK_KIND_NONE;
+    using token = int;                                   ///< nothing to carry
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_NONE; ///< the kind recorded in the cache
+    /// @brief Does nothing. @return 0.
     SLAB_INLINE token lock() noexcept { return 0; }
+    /// @brief Does nothing.
     SLAB_INLINE void unlock(token) noexcept {}
 };
 
-// Test-and-test-and-set spin lock on one byte, for several cores or threads.
-// Not for sharing with an interrupt handler on the same core (it would spin
-// forever on a lock its own core holds): use IrqLock there.
+/// @brief Test-and-test-and-set spin lock on one byte, for several cores or threads.
+///
+/// Not for sharing with an interrupt handler on the same core (it would spin
+/// forever on a lock its own core holds): use IrqLock there. Not on ARMv6-M
+/// (SLAB_HAVE_ATOMIC_EXCHANGE 0): lock() is a compile error there.
 struct SpinLock {
-    using token = int;
-    static constexpr uint8_t kind = SLAB_LOCK_KIND_SPIN;
-    unsigned char held = 0;
+    using token = int;                                   ///< nothing to carry
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_SPIN; ///< the kind recorded in the cache
+    unsigned char held = 0;                              ///< 1 while held
 
+    /// @brief Spins until it holds the lock (acquire order). @return 0.
     template <bool Available = SLAB_HAVE_ATOMIC_EXCHANGE>
     SLAB_INLINE token lock() noexcept
     {
@@ -75,48 +90,65 @@ struct SpinLock {
         }
         return 0;
     }
+    /// @brief Releases the lock (release order).
     SLAB_INLINE void unlock(token) noexcept { __atomic_store_n(&held, 0, __ATOMIC_RELEASE); }
 };
 
 #if SLAB_HAVE_IRQ_LOCK
-// Masks interrupts on a Cortex-M core for the length of one operation and
-// restores the previous PRIMASK, so it nests inside code that already masked
-// them. Safe between threads and handlers of one core; not across cores.
+/// @brief Masks interrupts on a Cortex-M core for the length of one operation and
+/// restores the previous PRIMASK, so it nests inside code that already masked
+/// them.
+///
+/// Safe between threads and handlers of one core; not across cores.
+/// M-profile ARM only (SLAB_HAVE_IRQ_LOCK). The C front's SLAB_LOCK_IRQ is
+/// the same lock.
 struct IrqLock {
-    using token = uint32_t;
-    static constexpr uint8_t kind = SLAB_LOCK_KIND_IRQ;
+    using token = uint32_t;                             ///< the saved PRIMASK
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_IRQ; ///< the kind recorded in the cache
+    /// @brief Saves PRIMASK and masks interrupts (cpsid i). @return the saved PRIMASK.
     SLAB_INLINE token lock() noexcept
     {
         uint32_t primask;
         __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
         return primask;
     }
+    /// @brief Restores PRIMASK. @param primask what lock() returned
     SLAB_INLINE void unlock(token primask) noexcept { __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory"); }
 };
 #endif  // SLAB_HAVE_IRQ_LOCK
 
 #if SLAB_HAVE_BASEPRI_LOCK
-// Masks the interrupts whose priority value is numerically >= Prio (the
-// BASEPRI byte, as FreeRTOS's configMAX_SYSCALL_INTERRUPT_PRIORITY), for the
-// length of one operation, leaving more urgent ones running; restores the
-// previous BASEPRI, so it nests. BASEPRI_MAX only ever raises the mask: taken
-// inside a stricter mask, it keeps that one. Interrupts above Prio must not
-// use the cache. The C front's SLAB_LOCK_BASEPRI(prio) is the same lock.
+/// @brief Masks the interrupts whose priority value is numerically >= Prio (the
+/// BASEPRI byte, as FreeRTOS's configMAX_SYSCALL_INTERRUPT_PRIORITY), for the
+/// length of one operation, leaving more urgent ones running.
+///
+/// Restores the
+/// previous BASEPRI, so it nests. BASEPRI_MAX only ever raises the mask: taken
+/// inside a stricter mask, it keeps that one. Interrupts above Prio must not
+/// use the cache. The C front's SLAB_LOCK_BASEPRI(prio) is the same lock.
+/// ARMv7-M and ARMv8-M Mainline only (SLAB_HAVE_BASEPRI_LOCK).
+/// @tparam Prio  1..255 (0 masks nothing: a compile error)
 template <uint8_t Prio>
 struct BasepriLock {
     static_assert(Prio != 0, "BASEPRI 0 masks nothing");
-    using token = uint32_t;
-    static constexpr uint8_t kind = SLAB_LOCK_KIND_BASEPRI;
-    uint8_t prio = Prio; // read by C calls, which know the kind but not Prio
+    using token = uint32_t;                                 ///< the saved BASEPRI
+    static constexpr uint8_t kind = SLAB_LOCK_KIND_BASEPRI; ///< the kind recorded in the cache
+    uint8_t prio = Prio; ///< Prio: read by C calls, which know the kind but not Prio
+    /// @brief Raises BASEPRI to Prio. @return the previous BASEPRI.
     SLAB_INLINE token lock() noexcept { return basepri_raise(Prio); }
+    /// @brief Restores BASEPRI. @param old what lock() returned
     SLAB_INLINE void unlock(token old) noexcept { basepri_set(old); }
 
+    /// @brief Raises BASEPRI to prio (BASEPRI_MAX: never lowers it).
+    /// @param prio  the priority value to mask at
+    /// @return the previous BASEPRI.
     static SLAB_INLINE uint32_t basepri_raise(uint32_t prio) noexcept
     {
         uint32_t old;
         __asm__ volatile("mrs %0, basepri\n\tmsr basepri_max, %1" : "=&r"(old) : "r"(prio) : "memory");
         return old;
     }
+    /// @brief Sets BASEPRI. @param old  a value basepri_raise() returned
     static SLAB_INLINE void basepri_set(uint32_t old) noexcept
     {
         __asm__ volatile("msr basepri, %0" ::"r"(old) : "memory");
@@ -216,11 +248,14 @@ inline slab_status lock_choice(unsigned flags, const slab_lock_ops *ops, const s
 }
 }  // namespace detail
 
-// Holds a policy's lock for one scope.
+/// @brief Holds a policy's lock for one scope.
+/// @tparam Lock  a lock policy
 template <class Lock>
 class Guard {
 public:
+    /// @brief Takes the lock. @param lock  the lock, held until the Guard goes
     SLAB_INLINE explicit Guard(Lock &lock) noexcept : lock_(lock), token_(lock.lock()) {}
+    /// @brief Releases the lock.
     SLAB_INLINE ~Guard() { lock_.unlock(token_); }
     Guard(const Guard &) = delete;
     Guard &operator=(const Guard &) = delete;

@@ -1,19 +1,21 @@
-// std::pmr adapter (hosted C++17 only: <memory_resource> is not freestanding).
-//
-// slab::PoolResource<Size, Align, Lock, SlabSize> is a memory_resource that
-// serves every request of at most Size bytes and alignment at most Align from
-// one slab cache, and forwards the rest to an upstream resource. It suits
-// node-based containers whose nodes all have one size:
-//
-//   slab::PoolResource<sizeof(Node)> pool;         // upstream: new_delete_resource()
-//   std::pmr::list<int> l(&pool);                  // each node is one slot
-//
-// The virtual calls are std::pmr's; under them the slab fast path is inlined.
-// A resource that could not take its master page is !ok(): every request then
-// goes upstream, so the containers still work. Once it has its cache, a
-// fitting request is served by the cache or fails as pmr says (bad_alloc,
-// through null_memory_resource): it never goes upstream, so deallocate knows
-// where a block came from by its size alone and never masks a foreign pointer.
+/// @file
+/// @brief std::pmr adapter (hosted C++17 only: `<memory_resource>` is not freestanding).
+///
+/// slab::PoolResource<Size, Align, Lock, SlabSize> is a memory_resource that
+/// serves every request of at most Size bytes and alignment at most Align from
+/// one slab cache, and forwards the rest to an upstream resource. It suits
+/// node-based containers whose nodes all have one size:
+/// @code
+///   slab::PoolResource<sizeof(Node)> pool;         // upstream: new_delete_resource()
+///   std::pmr::list<int> l(&pool);                  // each node is one slot
+/// @endcode
+///
+/// The virtual calls are std::pmr's; under them the slab fast path is inlined.
+/// A resource that could not take its master page is !ok(): every request then
+/// goes upstream, so the containers still work. Once it has its cache, a
+/// fitting request is served by the cache or fails as pmr says (bad_alloc,
+/// through null_memory_resource): it never goes upstream, so deallocate knows
+/// where a block came from by its size alone and never masks a foreign pointer.
 #ifndef SLAB_PMR_HPP
 #define SLAB_PMR_HPP
 
@@ -23,6 +25,13 @@
 
 namespace slab {
 
+/// @brief A memory_resource that serves every request of at most Size bytes
+/// and alignment at most Align from one slab cache, and forwards the rest to
+/// an upstream resource (see the file's description).
+/// @tparam Size      largest request served by the cache, bytes
+/// @tparam Align     largest alignment served by the cache
+/// @tparam Lock      the cache's lock policy
+/// @tparam SlabSize  the cache's slab size
 template <size_t Size, size_t Align = alignof(void *), class Lock = NoLock,
           size_t SlabSize = SLAB_DEFAULT_SLAB_SIZE>
 class PoolResource : public std::pmr::memory_resource {
@@ -31,6 +40,9 @@ class PoolResource : public std::pmr::memory_resource {
     };
 
 public:
+    /// @brief Creates the cache (its master page from the hook).
+    /// @param upstream  where larger or more aligned requests go, and every
+    ///                  request when the cache could not be created
     explicit PoolResource(std::pmr::memory_resource *upstream = std::pmr::new_delete_resource()) noexcept
         : upstream_(upstream)
     {
@@ -41,8 +53,11 @@ public:
         }
     }
 
+    /// @brief Whether the resource has its cache. @return status() == SLAB_OK
     bool ok() const noexcept { return status_ == SLAB_OK; }
+    /// @brief SLAB_OK, or why the cache could not be created. @return the status
     slab_status status() const noexcept { return status_; }
+    /// @brief The cache's counters (Cache::stats()). @return them
     slab_stats stats() const noexcept { return cache_.stats(); }
 
 private:

@@ -1,14 +1,18 @@
-/*
- * Caches defined at compile time, in a section of your choice: no page hook
+/**
+ * @file
+ * @brief Caches defined at compile time, in a section of your choice.
+ *
+ * No page hook
  * is ever called for them, nothing runs before main, and their first use
  * costs one O(1) step (K_MEM_SLAB_DEFINE_IN_SECT in Zephyr's terms).
- *
+ * @code
  *   SLAB_CACHE_DEFINE(rx_bufs, 256, 32, 24, ".dma_pool");   // file scope
  *   SLAB_CACHE_DEFINE_STATIC(timers, sizeof(struct timer), _Alignof(struct timer), 16);
  *
  *   void *b = slab_alloc(rx_bufs);       // rx_bufs is a slab_cache *
  *   slab_free(b);                        // found by masking, as for any cache
  *   slab_cache_stats(rx_bufs, &s);
+ * @endcode
  *
  * What the macros define (static, so one per translation unit and name):
  *   - the pages: `count` objects' worth of SLAB_DEFAULT_SLAB_SIZE pages,
@@ -26,6 +30,7 @@
  *     no constructor, nothing to call at boot.
  *   - `static slab_cache *const name`, usable wherever the C API takes a
  *     cache.
+ *
  * The geometry is computed at compile time: a size or alignment that no page
  * can hold is a compile error, as is a count of 0.
  *
@@ -43,6 +48,8 @@
  * SLAB_LOCK_BASEPRI(prio)); the two forms above have no lock (flags 0), as
  * slab_cache_create with flags 0. A statically defined cache cannot take a
  * slab_lock_ops lock.
+ *
+ * The typed C++ form is SLAB_CACHE_DEFINE_TYPED (slab/static.hpp).
  */
 #ifndef SLAB_STATIC_H
 #define SLAB_STATIC_H
@@ -72,12 +79,21 @@ extern "C" {
 #define SLAB_ST_CAP_(st) \
     (SLAB_ST_CAP1_(st) <= 254u ? SLAB_ST_CAP1_(st) : SLAB_ST_MIN_(SLAB_ST_ROOM_ / ((st) + 2u), (size_t)65534u))
 
-/* Objects one SLAB_DEFAULT_SLAB_SIZE page of a static cache holds (0: none). */
+/**
+ * @brief Objects one SLAB_DEFAULT_SLAB_SIZE page of a static cache holds (0: none).
+ * @param size   object size
+ * @param align  object alignment
+ */
 #define SLAB_STATIC_PER_PAGE(size, align)                                                        \
     ((size) > 0 && SLAB_ST_ALIGN_(align) < SLAB_ST_S_ && SLAB_ST_STRIDE_(size, align) <= SLAB_ST_ROOM_ \
          ? SLAB_ST_CAP_(SLAB_ST_STRIDE_(size, align))                                             \
          : 0u)
-/* Pages a static cache of `count` objects takes. */
+/**
+ * @brief Pages a static cache of `count` objects takes.
+ * @param size   object size
+ * @param align  object alignment
+ * @param count  objects
+ */
 #define SLAB_STATIC_PAGES(size, align, count) \
     (((size_t)(count) + SLAB_STATIC_PER_PAGE(size, align) - 1u) / SLAB_ST_MAX_(SLAB_STATIC_PER_PAGE(size, align), 1u))
 
@@ -112,6 +128,8 @@ typedef struct slab_static_cache_ {
     struct slab_static_info_ info;
 } slab_static_cache_;
 
+/** @brief Bytes of a static cache's control block in .data: the control
+ *  block, the lock and what its first use needs. */
 #define SLAB_STATIC_CONTROL_BYTES sizeof(slab_static_cache_)
 
 /* The page source of every static cache (src/static_cache.cpp), under names
@@ -158,9 +176,38 @@ int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align);
     static slab_cache *const name __attribute__((unused)) = (slab_cache *)(void *)&name##_control_
 /* NOLINTEND(bugprone-macro-parentheses) */
 
+/**
+ * @brief Defines a static cache `name` whose pages lie in section `sect`,
+ * with a lock.
+ * @param name   the `static slab_cache *const` to define
+ * @param size   object size
+ * @param align  object alignment
+ * @param count  objects, at least 1
+ * @param sect   the pages' section, a string (it may be NOLOAD)
+ * @param flags  as slab_cache_create(): 0, SLAB_LOCK_SPIN, SLAB_LOCK_IRQ,
+ *               SLAB_LOCK_BASEPRI(prio)
+ */
 #define SLAB_CACHE_DEFINE_LOCKED(name, size, align, count, sect, flags) \
     SLAB_CACHE_DEFINE_IN_(name, size, align, count, flags, __attribute__((section(sect))))
+
+/**
+ * @brief Defines a static cache `name`, with no lock, whose pages lie in
+ * section `sect`.
+ * @param name   the `static slab_cache *const` to define
+ * @param size   object size
+ * @param align  object alignment
+ * @param count  objects, at least 1
+ * @param sect   the pages' section, a string (it may be NOLOAD)
+ */
 #define SLAB_CACHE_DEFINE(name, size, align, count, sect) SLAB_CACHE_DEFINE_LOCKED(name, size, align, count, sect, 0)
+
+/**
+ * @brief Defines a static cache `name`, with no lock, whose pages lie in .bss.
+ * @param name   the `static slab_cache *const` to define
+ * @param size   object size
+ * @param align  object alignment
+ * @param count  objects, at least 1
+ */
 #define SLAB_CACHE_DEFINE_STATIC(name, size, align, count) SLAB_CACHE_DEFINE_IN_(name, size, align, count, 0, )
 
 #endif /* SLAB_STATIC_H */

@@ -1,14 +1,17 @@
-// The typed C++ form of a statically defined cache (slab/static.h):
-//
-//   SLAB_CACHE_DEFINE_TYPED(frames, Frame, slab::IrqLock, 32, ".dma_pool");
-//   auto f = frames.make(args...);      // Result<Box<Frame, slab::IrqLock>>
-//   slab_alloc(frames.raw());           // the same cache from C
-//
-// `name` is a constexpr view of the image the C macro defines: no
-// constructor runs, and its first use puts the cache in service as the C
-// form's does. Lock: NoLock, SpinLock, IrqLock or BasepriLock<P> (the
-// built-in kinds a static image can hold). Boxes free by masking, as for
-// any cache of the default slab size.
+/// @file
+/// @brief The typed C++ form of a statically defined cache (slab/static.h).
+///
+/// @code
+///   SLAB_CACHE_DEFINE_TYPED(frames, Frame, slab::IrqLock, 32, ".dma_pool");
+///   auto f = frames.make(args...);      // Result<Box<Frame, slab::IrqLock>>
+///   slab_alloc(frames.raw());           // the same cache from C
+/// @endcode
+///
+/// `name` is a constexpr view of the image the C macro defines: no
+/// constructor runs, and its first use puts the cache in service as the C
+/// form's does. Lock: NoLock, SpinLock, IrqLock or `BasepriLock<P>` (the
+/// built-in kinds a static image can hold). Boxes free by masking, as for
+/// any cache of the default slab size.
 #ifndef SLAB_STATIC_HPP
 #define SLAB_STATIC_HPP
 
@@ -44,15 +47,23 @@ struct static_flags<BasepriLock<P>> {
 
 }  // namespace detail
 
+/// @brief A constexpr view of a statically defined cache's image
+/// (SLAB_CACHE_DEFINE_TYPED defines one).
+/// @tparam T     the objects' type
+/// @tparam Lock  NoLock, SpinLock, IrqLock or `BasepriLock<P>`
 template <class T, class Lock = NoLock>
 class StaticCache {
 public:
-    using box_type = Box<T, Lock, SLAB_DEFAULT_SLAB_SIZE>;
+    using box_type = Box<T, Lock, SLAB_DEFAULT_SLAB_SIZE>; ///< the owner of one object of this cache
 
+    /// @brief The view of an image that SLAB_CACHE_DEFINE_LOCKED defined.
+    /// @param image  the image
     constexpr explicit StaticCache(slab_static_cache_ *image) noexcept : image_(image) {}
 
-    // A T built in a slot, owned by a Box; or the status (SLAB_ENOMEM when
-    // every page of the pool is full).
+    /// @brief A T built in a slot, owned by a Box.
+    /// @param args  T's constructor arguments
+    /// @return the Box, or the status (SLAB_ENOMEM when every page of the
+    ///         pool is full)
     template <class... Args>
     Result<box_type> make(Args &&...args) const noexcept
     {
@@ -64,6 +75,7 @@ public:
         return box_type(new (p) T(detail::forward<Args>(args)...));
     }
 
+    /// @brief The same cache, for the C API. @return it
     slab_cache *raw() const noexcept { return reinterpret_cast<slab_cache *>(image_); }
 
 private:
@@ -72,6 +84,13 @@ private:
 
 }  // namespace slab
 
+/// @brief Defines a static cache of `count` objects of type T, whose pages lie
+/// in section `sect`, and `static constexpr slab::StaticCache<T, Lock> name`.
+/// @param name   the StaticCache to define
+/// @param T      the objects' type
+/// @param Lock   NoLock, SpinLock, IrqLock or `BasepriLock<P>`
+/// @param count  objects, at least 1
+/// @param sect   the pages' section, a string
 // NOLINTBEGIN(bugprone-macro-parentheses)
 #define SLAB_CACHE_DEFINE_TYPED(name, T, Lock, count, sect)                                                 \
     SLAB_CACHE_DEFINE_LOCKED(name##_raw_, sizeof(T), alignof(T), count, sect,                               \
