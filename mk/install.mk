@@ -30,8 +30,8 @@ INSTALL_ROOT = $(DESTDIR)$(PREFIX)
 INSTALL_ARCH_PATTERNS := -mcpu=% -march=% -mfloat-abi=% -mfpu=% -mabi=% -mthumb -marm -mbig-endian -mlittle-endian
 INSTALL_DEFS = $(patsubst -D%,%,$(filter -D%,$(LIB_CXXFLAGS)))
 INSTALL_ARCH = $(filter $(INSTALL_ARCH_PATTERNS),$(LIB_CXXFLAGS))
-# The version is the one of project() in CMakeLists.txt.
-INSTALL_VERSION = $(shell sed -n 's/^project.slab VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+# The version is include/slab/version.h's, as CMakeLists.txt reads it.
+INSTALL_VERSION = $(shell sed -n 's/^\#define SLAB_VERSION_STRING "\([0-9.]*\)".*/\1/p' include/slab/version.h)
 INSTALL_SIZEOF_VOID_P = $(shell $(CC) $(TC_FLAGS) -dM -E -x c /dev/null | awk '$$2 == "__SIZEOF_POINTER__" { print $$3 }')
 INSTALL_HDRS = $(shell find include/slab -type f \( -name '*.h' -o -name '*.hpp' \) | sort)
 
@@ -88,7 +88,7 @@ install_configure = $(INSTALL_SUBST) awk -f tools/configure_file.awk $(1) > $(2)
 
 .PHONY: install
 install: $(LIB) $(HOOK_LIBS)
-	@test -n "$(INSTALL_VERSION)" || { echo "make install: no 'project(slab VERSION x.y.z' line in CMakeLists.txt"; exit 1; }
+	@test -n "$(INSTALL_VERSION)" || { echo "make install: no SLAB_VERSION_STRING in include/slab/version.h"; exit 1; }
 	@test -n "$(INSTALL_SIZEOF_VOID_P)" || { echo "make install: $(CC) does not tell its pointer size"; exit 1; }
 	@test -z "$(filter-out -D%,$(SLAB_DEFS))" || { echo "make install: SLAB_DEFS may hold only -D flags, not: $(filter-out -D%,$(SLAB_DEFS))"; exit 1; }
 	@case "$(PREFIX)" in /*) ;; *) echo "make install: PREFIX=$(PREFIX) must be an absolute path"; exit 1;; esac

@@ -161,8 +161,9 @@ tcm-pkg-config: tcm-host-install
 	@rm -rf $(TCM_DIR)/pkg-config && mkdir -p $(TCM_DIR)/pkg-config
 	@flags=$$($(TCM_PKG_CONFIG_HOST) --cflags --libs slab-buffer-pages) || \
 		{ echo "test-cmake: FAILED: pkg-config: slab-buffer-pages not found"; exit 1; }; \
+	version=$$($(TCM_PKG_CONFIG_HOST) --modversion slab); \
 	$(TCM_HOST_CC) -std=c11 -Wall -Wextra -Werror $(addprefix -D,$(TCM_EXPECT)) '-DCONSUMER_NAME="pkg-config consumer"' \
-		test/cmake/host_main.c test/cmake/checks.c $$flags -o $(TCM_DIR)/pkg-config/consumer || \
+		"-DEXPECT_VERSION=\"$$version\"" test/cmake/host_main.c test/cmake/checks.c $$flags -o $(TCM_DIR)/pkg-config/consumer || \
 		{ echo "test-cmake: FAILED: pkg-config: the consumer does not build"; exit 1; }
 	@./$(TCM_DIR)/pkg-config/consumer || { echo "test-cmake: FAILED: pkg-config: the consumer failed"; exit 1; }
 	@flags=$$($(TCM_PKG_CONFIG_HOST) --cflags --libs slab-malloc slab-buffer-pages) || \

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C front: argument checks before the lock, one lock acquisition per
 // call, then the shared core (slab/detail/cache.hpp). No logic of its own.
 #include "c_dispatch.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C front's lock-kind dispatch and handle check, shared by its files
 // (c_api.cpp, wait.cpp): a C call knows a cache's lock only by the kind
 // recorded in its control block.

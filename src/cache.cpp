@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cache's slab lists: creation in a master slab, growth into slaves,
 // return of empty slaves, teardown. The O(1) fast paths that these back up are
 // inline in slab/detail/cache.hpp. The caller holds the cache's lock, except

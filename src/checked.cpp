@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checked mode (SLAB_CHECKS=1): what costs more than the refusals every build
 // makes (double free, interior and header pointers, never-used slots, wrong
 // cache: slab/detail/cache.hpp, cache_free_map). Since the free list is out

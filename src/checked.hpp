@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Checked mode's helper for validate (src/checked.cpp).
 #ifndef SLAB_SRC_CHECKED_HPP
 #define SLAB_SRC_CHECKED_HPP

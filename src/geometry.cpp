@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Slab geometry. Sizing formula (README "Sizing"), with H = sizeof(slab_page):
 //   stride     = round_up(max(obj_size + R, sizeof(void *)), align)
 //   byte map   M = S / stride bytes (an entry for every k a pointer can give),

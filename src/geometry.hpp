@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Slab geometry: from what a user asks (object size, alignment, slab size) to
 // the slot stride, the slot map's width and the slots per slab, refusing what
 // cannot work. Pure arithmetic, no memory touched, so every refusal leaves

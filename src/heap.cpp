@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The heap (include/slab/heap.h, docs/heap.md): size-class caches on slabs of
 // SLAB_DEFAULT_SLAB_SIZE (D) for small blocks, one page per large block.
 //

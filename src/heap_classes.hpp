@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The heap's size classes (docs/heap.md), as compile-time arithmetic on the
 // build's options: no table in RAM, no search at run time.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The heap's table of live large blocks (large_table.hpp).
 #include "large_table.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The heap's table of its live large blocks: what a large free is checked
 // against, so that no free reads a large page before the heap knows the
 // page is still its own (issue 18, item 3), and an in-band header, even one

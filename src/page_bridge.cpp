@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page-hook bridge. See slab/hooks.h for the contract it enforces.
 #include "page_bridge.hpp"
 #include "page_marks.hpp"

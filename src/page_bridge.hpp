@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The page-hook bridge: the only code that calls a page source (a cache's own,
 // slab_page_source, or the global slab_page_alloc() and slab_page_free()). It
 // enforces the half of the contract the library relies on (align == size,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The check of a page from a source against the marks of ours (see
 // page_marks.hpp): used by the page bridge for every slab and by the heap
 // for its large pages.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The marks a page of ours carries, and the one check every page from a
 // source goes through before the library writes into it (issue 18, item 5):
 // a page the source hands out while it still holds a live slab (of any

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Refusals: why a pointer handed to a free is not a live slot of the cache
 // it names, told with a distinct status and through the cache's report hook,
 // with nothing changed. Off the fast path: the fast path only sees that the

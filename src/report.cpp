@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reports of misuse. report() hands a detected misuse to the cache's report
 // hook (slab_cache_set_error_handler), with the lock held. report_bad_free()
 // is for a C++ Box or free_slot() freeing a pointer whose slab header is not

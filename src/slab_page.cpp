@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One slab's slot bookkeeping: taking a page into service and out of it.
 // The per-slot take and give are inline in slab/detail/slab_page.hpp.
 #include "slab/detail/cache.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Statically defined caches (slab/static.h): the layout the macros' image
 // shares with struct slab_cache, the dormant test, and the page source that
 // hands out a static cache's pages. cache_wake (src/cache.cpp) does the rest.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Statically defined caches (slab/static.h): the image the macros write in
 // .data, as the core reads it. Internal.
 #ifndef SLAB_SRC_STATIC_CACHE_HPP

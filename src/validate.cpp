@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Invariant checks a user or a test can run at any moment (no lock taken):
 // cache_check is O(1) on the control block; cache_validate walks every slab
 // with a free slot (full slaves are on no list: it counts them) and every

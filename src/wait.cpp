@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Blocking allocation: slab_alloc_wait() and the cache's wait interface.
 //
 // A caller that finds no slot (every slab full, the page source empty) counts

@@ -176,6 +176,16 @@ for i in "${!reg_id[@]}"; do
 		[ -n "${used[$key]:-}" ] || { echo "lint: note: register $key matches no finding any more: delete it"; used[$key]=noted; }
 	done
 done
+# Every source and header of the library, its providers and examples names
+# its license (SPDX), but the build's generated secret header.
+nospdx=$(find src include hooks examples tools/lint -type f \( -name '*.c' -o -name '*.h' -o -name '*.cpp' -o -name '*.hpp' \) \
+	! -name build_secret.h | sort | xargs grep -L 'SPDX-License-Identifier: MIT' || true)
+if [ -n "$nospdx" ]; then
+	echo "lint: no SPDX-License-Identifier line in:" $nospdx
+	fail=1
+else
+	echo "lint: every source and header has its SPDX-License-Identifier line"
+fi
 if [ $fail != 0 ]; then
 	echo "lint: FAILED (details in $OUT/; list a deviation in $REGISTER only with a reason)"
 	exit 1

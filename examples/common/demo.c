@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libslab on a board: one cache of 64-byte packets over pages cut from a
  * static buffer. It seeds the secret, fills three slabs, checks the cache's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ARM semihosting over BKPT 0xAB (the M-profile trap): see semihost.h. */
 #include "semihost.h"
 

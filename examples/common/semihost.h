@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ARM semihosting: the demo's whole I/O. Two calls: write a string on the
  * host's console (SYS_WRITE0) and end the program with an exit status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * make run: a host program using libslab through its page hooks. A packet
  * pool under a message-queue pattern: a producer allocates bursts of packets,

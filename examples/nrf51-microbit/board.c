@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nRF51822: slab_secret from the RNG peripheral (nRF51 Reference Manual,
  * "RNG": a thermal-noise generator, one byte per VALRDY event, bias

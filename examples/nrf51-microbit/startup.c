@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nRF51822 start-up (Cortex-M0): the vector table and the reset handler.
  * No libc, no CMSIS: the symbols come from nrf51822.ld.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * STM32F405: slab_secret from the RNG (RM0090, "True random number
  * generator"), the part's TRNG at 0x50060800 on AHB2. It is clocked by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What ../common/demo.c needs from the board: its name and the secret's seed. */
 #ifndef EXAMPLE_BOARD_H
 #define EXAMPLE_BOARD_H

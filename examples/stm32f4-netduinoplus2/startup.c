@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * STM32F405 start-up (Cortex-M4F): the vector table and the reset handler.
  * No libc, no CMSIS: the symbols come from stm32f405rg.ld.

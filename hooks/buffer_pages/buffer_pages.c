@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Buddy page provider over any buffer (see buffer_pages.h for the contract,
  * the overhead and the costs; docs/buffer-pages.md for the routing of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief Page provider over any buffer: a buddy allocator over a plain array or any

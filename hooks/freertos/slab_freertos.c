@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* FreeRTOS lock and wait interface for libslab (see slab_freertos.h). */
 #include "slab_freertos.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief libslab on FreeRTOS (ARMv7-M ports: GCC/ARM_CM3, ARM_CM4F): the kernel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page provider over aligned_alloc()/free() for hosted builds. Its first
  * page seeds slab_secret from the OS (os_secret.h). */
 #include "hosted_pages.h"

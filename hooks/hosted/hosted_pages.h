@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief Page provider for hosted builds (Linux, tests, benchmarks): pages come from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief The hosted providers' secret (slab/hooks.h, slab_secret).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The host side of the LD_PRELOAD malloc (make malloc-preload,
  * build/host-gcc/libslab_malloc.so = this file + slab_malloc.c +

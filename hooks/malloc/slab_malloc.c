@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Drop-in malloc over a libslab heap (docs/heap.md, "The drop-in malloc").
  *

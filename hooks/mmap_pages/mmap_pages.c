@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page provider over mmap for hosted programs (mmap_pages.h). */
 #define _GNU_SOURCE
 #include "mmap_pages.h"

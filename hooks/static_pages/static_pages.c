@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Buddy page provider over the linker's .slab_pages region (see
  * static_pages.h for the contract and why a buddy system).

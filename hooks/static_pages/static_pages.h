@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief Page provider for firmware with no heap: a buddy allocator over one region

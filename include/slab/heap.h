@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief libslab heap: malloc over size-class slab caches (docs/heap.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// @file
 /// @brief libslab heap, C++ front (docs/heap.md): thin types over the C core of
 /// slab/heap.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// @file
 /// @brief std::pmr over a libslab heap (hosted C++17 only: `<memory_resource>` is not
 /// freestanding).

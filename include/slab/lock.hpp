@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// @file
 /// @brief Lock policies. A cache's lock lives in its master slab, beside the control
 /// block, and is taken once per operation around the whole of it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// @file
 /// @brief std::pmr adapter (hosted C++17 only: `<memory_resource>` is not freestanding).
 ///

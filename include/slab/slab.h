@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief libslab C API: fixed-size object caches over self-aligned pages.
@@ -43,6 +44,7 @@
 
 #include "slab/config.h"
 #include "slab/hooks.h"
+#include "slab/version.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// @file
 /// @brief libslab C++ API: typed caches and RAII boxes, thin templates over the core.
 ///

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief Caches defined at compile time, in a section of your choice.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// @file
 /// @brief The typed C++ form of a statically defined cache (slab/static.h).
 ///

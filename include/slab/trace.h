@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /**
  * @file
  * @brief Trace hooks: one call per event, for a tracing tool (Segger SystemView,

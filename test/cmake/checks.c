@@ -2,7 +2,8 @@
  * make test-cmake (mk/test-cmake.mk): the C API checks every consumer runs.
  *
  * The test builds libslab with non-default options and tells the consumer,
- * on its own command line, what to expect (EXPECT_CHECKS, EXPECT_SLAB_SIZE).
+ * on its own command line, what to expect (EXPECT_CHECKS, EXPECT_SLAB_SIZE,
+ * and where the package says it, EXPECT_VERSION).
  * The SLAB_* macros seen here can only come from the package's usage
  * requirements (the target's PUBLIC definitions, slabConfig.cmake, slab.pc):
  * the #if lines check that they arrived. The library's behaviour shows what
@@ -10,6 +11,7 @@
  * refused as such only in checked mode.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "checks.h"
 #include "slab/slab.h"
@@ -31,6 +33,13 @@ typedef struct {
 
 const char *consumer_checks(void)
 {
+#ifdef EXPECT_VERSION
+    /* slab/version.h and the package (slabConfigVersion.cmake, slab.pc)
+     * carry one version. */
+    if (strcmp(SLAB_VERSION_STRING, EXPECT_VERSION) != 0) {
+        return "SLAB_VERSION_STRING is not the package's version";
+    }
+#endif
     slab_cache *cache = NULL;
     if (slab_cache_create(&cache, sizeof(record), _Alignof(record), 0, 0) != SLAB_OK) {
         return "slab_cache_create";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lint-only translation unit (tools/lint.sh): instantiates the C++ front's
 // templates so that clang-tidy analyses their bodies (an uninstantiated
 // template is only parsed, never checked). Never compiled into a program.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lint-only translation unit (tools/lint.sh), as instantiate.cpp, for the
 // C++ front's hosted headers: the std::pmr resources (pmr.hpp, heap_pmr.hpp),
 // which need the hosted library, exceptions and RTTI. Never compiled into a

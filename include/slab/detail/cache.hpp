@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The cache's control block and its slab lists, with the inline O(1) fast
 // paths shared by the C front (src/c_api.cpp) and the C++ front (slab.hpp).
 // The slow paths (taking and giving back slabs) are compiled once, in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One slab's slot bookkeeping: the header at the base of every slab, the
 // address-bound magic that lets a masked pointer trust it, and the O(1) pop and
 // push of one slot. Internal: included by the core (src/) and by slab.hpp so
