@@ -14,7 +14,11 @@
 #                           the rows matching ERE, verbatim.
 #   <!--measured TARGET-->  the line holds a date (YYYY-MM-DD) and
 #                           `make TARGET`, and TARGET is a make target
-#                           (ENVIRON DC_TARGETS, space-separated).
+#                           (ENVIRON DC_TARGETS, space-separated). For a
+#                           recorded source, the date is its recording's
+#                           (ENVIRON DC_RECDATES: "SRC=DATE ...").
+#
+# Marks inside fenced code blocks are text, not marks.
 #
 # MODE=check prints one line per disagreement and a summary; exit 1 if any.
 # MODE=update writes FILE.docs-new for every FILE it changed, and lists them
@@ -146,14 +150,20 @@ BEGIN {
     for (i = 1; i <= ns; i++) { load_keys(srcs[i]); load_tables(srcs[i]) }
     nt = split(ENVIRON["DC_TARGETS"], tg, " ")
     for (i = 1; i <= nt; i++) is_target[tg[i]] = 1
+    nr = split(ENVIRON["DC_RECDATES"], rd, " ")
+    for (i = 1; i <= nr; i++) { eq = index(rd[i], "="); recdate[substr(rd[i], 1, eq - 1)] = substr(rd[i], eq + 1) }
     cur = ""; state = 0
 }
 
 FNR == 1 {
     if (state == 2) finish_table()
     else if (state == 1) problem("<!--table " tsrc " " tn "--> is not followed by a table")
-    flush_file(); cur = FILENAME; state = 0
+    flush_file(); cur = FILENAME; state = 0; infence = 0
 }
+
+# Fenced code blocks are quoted text: no marks there.
+/^[ \t]*```/ && state == 0 { infence = !infence; emit($0); next }
+infence { emit($0); next }
 
 {
     line = $0
@@ -161,7 +171,13 @@ FNR == 1 {
     # allowed), state 2 reads it.
     if (state == 1 && line == "" && !blank_seen) { blank_seen = 1; emit(line); next }
     if (state == 1 && line !~ /^\|/) {
-        problem("<!--table " tsrc " " tn "--> is not followed by a table")
+        # A new mark: update puts its table in.
+        if (MODE == "update" && (k = expect_table(tsrc, tn, tere)) > 0) {
+            if (!blank_seen) emit("")
+            for (i = 1; i <= k; i++) emit(want[i])
+            if (line != "") emit("")
+            ntab++; changed = 1; nupd++
+        } else problem("<!--table " tsrc " " tn "--> is not followed by a table")
         state = 0
     } else if (state >= 1 && line ~ /^\|/) {
         state = 2; got[++ngot] = line; next
@@ -183,8 +199,14 @@ FNR == 1 {
         t = line; sub(/.*<!--measured /, "", t); sub(/-->.*/, "", t)
         nmeas++
         if (!(t in is_target)) problem("<!--measured " t "-->: no make target " t)
-        else if (line !~ /[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]/ || index(line, "`make " t) == 0)
+        else if (!match(line, /[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]/) || index(line, "`make " t) == 0)
             problem("<!--measured " t "-->: the line must give a date (YYYY-MM-DD) and `make " t "`")
+        else if ((t in recdate) && substr(line, RSTART, RLENGTH) != recdate[t]) {
+            if (MODE == "update") {
+                line = substr(line, 1, RSTART - 1) recdate[t] substr(line, RSTART + RLENGTH); changed = 1; nupd++
+            } else problem("<!--measured " t "-->: measured on " substr(line, RSTART, RLENGTH) \
+                " but docs/data/" t ".md was recorded on " recdate[t])
+        }
     }
     if (index(line, "<!--fig ")) line = do_figs(line)
     emit(line)

@@ -205,6 +205,14 @@ make_targets() {
 		awk -F: '/^# Not a target/ { skip = 1; next } /^[a-zA-Z0-9][a-zA-Z0-9_.-]*:/ && !skip { print $1 } { skip = 0 }' | sort -u | tr '\n' ' '
 }
 
+# SRC=DATE for every recorded source kept in docs/data/.
+recorded_dates() {
+	local src
+	for src in $RECORDED; do
+		[ -s "$DATA/$src.md" ] && head -n 1 "$DATA/$src.md" | sed -n "s/^<!-- measured on \([0-9-]*\), .*/$src=\1/p"
+	done | tr '\n' ' '
+}
+
 machine() {
 	local cpu
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
@@ -218,7 +226,7 @@ marks() {
 	prepare $sources
 	: >"$OUT/changed"
 	# shellcheck disable=SC2086
-	DC_MODE=$mode DC_OUT=$OUT DC_SOURCES="$sources" DC_TARGETS="$(make_targets)" \
+	DC_MODE=$mode DC_OUT=$OUT DC_SOURCES="$sources" DC_TARGETS="$(make_targets)" DC_RECDATES="$(recorded_dates)" \
 		awk -f tools/docs-check.awk $DOCS >"$OUT/report" && status=0 || status=$?
 	read -r nfig ntab nmeas nbad nupd <"$OUT/summary"
 	echo "$sources" >"$OUT/sources"
