@@ -187,7 +187,7 @@ infence { emit($0); next }
     }
 
     if (line ~ /^<!--table [^ ]+ [0-9]+( .*)?-->[ \t]*$/) {
-        spec = line; sub(/^<!--table /, "", spec); sub(/-->[ \t]*$/, "", spec)
+        spec = line; sub(/^<!--table /, "", spec); sub(/[ \t]*-->[ \t]*$/, "", spec)
         tsrc = spec; sub(/ .*/, "", tsrc)
         spec = substr(spec, length(tsrc) + 2)
         tn = spec; sub(/ .*/, "", tn)
