@@ -23,11 +23,13 @@
 #             line "<!-- measured on DATE, MACHINE, by make SRC -->", and the
 #             marks are checked against it; `make docs-record
 #             DOCS_RECORD=SRC` runs the benchmark again and rewrites it.
-#             bench-instr, bench-heap-target, bench-heap-host, bench-freertos
+#             bench (also its chart, docs/bench-chart.png), bench-instr,
+#             bench-latency, bench-heap-target, bench-heap-host,
+#             bench-freertos, test-malloc-preload (its peak RSS table)
 set -euo pipefail
 
 LIVE="size bench-target bench-overhead"
-RECORDED="bench-instr bench-heap-target bench-heap-host bench-freertos"
+RECORDED="bench bench-instr bench-latency bench-heap-target bench-heap-host bench-freertos test-malloc-preload"
 DOCS=${DOCS:-"README.md $(echo docs/*.md)"}
 OUT=${DC_OUT:-build/docs-check}
 DATA=docs/data
@@ -44,11 +46,21 @@ output_of() {
 	size) echo "$OUT/size.out" ;;
 	bench-target) echo build/bench-target/results.md ;;
 	bench-overhead) echo build/bench/overhead.md ;;
+	bench) echo build/bench/results.md ;;
 	bench-instr) echo build/bench/instr.md ;;
+	bench-latency) echo build/bench/latency.md ;;
+	test-malloc-preload) echo build/malloc-preload/rss.md ;;
 	bench-heap-target) echo build/bench-heap/target.md ;;
 	bench-heap-host) echo build/bench-heap/host.md ;;
 	bench-freertos) echo build/freertos-bench.md ;;
 	*) return 1 ;;
+	esac
+}
+# Other files a recorded source's command writes that the documents show:
+# "output kept-as" pairs.
+extras_of() {
+	case $1 in
+	bench) echo "build/bench/results.png docs/bench-chart.png" ;;
 	esac
 }
 is_live() { case " $LIVE " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -113,6 +125,7 @@ keys_of() {
 		if (x ~ /spare/) return "spare"; if (x ~ /alone/) return "alone"; if (x ~ /hook/) return "hook"; return x
 	}
 	{ sub(/\r$/, "") }
+	/^#+ [0-9]+-byte objects/ { size = $2; sub(/-byte/, "", size) }
 	/^\|/ {
 		if (!intab) { t++; intab = 1; r = -1 }
 		r++
@@ -148,6 +161,12 @@ keys_of() {
 			else if (w ~ /header/) key("header", cell(2)); else if (w ~ /control block \(/) key("cache", cell(2))
 			else if (w ~ /^per cache: lock/) { v = cell(2); sub(/ .*/, "", v); key("lock", v) }
 			else if (w ~ /static RAM/) key("static", cell(2))
+		}
+		if (src == "bench" && head[2] == "hot") for (i = 2; i <= ncell; i++) key("ns." size "." cell(1) "." head[i], cell(i))
+		if (src == "bench-latency" && head[2] ~ /^L = /) for (i = 2; i <= ncell; i++) {
+			if (split(cell(i), q, " / ") != 4) continue
+			k = (t == 1 ? "fill" : t == 2 ? "alloc" : "free") "." cell(1) "." substr(head[i], 5)
+			key(k ".p50", q[1]); key(k ".p99", q[2]); key(k ".p999", q[3]); key(k ".max", q[4])
 		}
 		if (src == "bench-instr" && head[3] == "hot pair") { key("hot." cell(1), cell(3)); key("batch." cell(1), cell(4)) }
 		if (src == "bench-instr" && head[3] == "instructions") { key("mix." cell(1), cell(3)); key("mixl1." cell(1), cell(4)) }
@@ -260,6 +279,11 @@ record)
 		mkdir -p "$DATA"
 		{ echo "<!-- measured on $(date +%F), $(machine), by make $src -->"; cat "$(output_of "$src")"; } >"$DATA/$src.md"
 		echo "docs-record: wrote $DATA/$src.md"
+		read -r -a extras <<<"$(extras_of "$src")"
+		for ((i = 0; i + 1 < ${#extras[@]}; i += 2)); do
+			cp "${extras[i]}" "${extras[i + 1]}"
+			echo "docs-record: wrote ${extras[i + 1]}"
+		done
 	done
 	exec "$0" update
 	;;
