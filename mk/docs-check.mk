@@ -12,7 +12,9 @@
 #   make docs-record DOCS_RECORD='bench-instr ...'
 #                        runs those slow benchmarks again, keeps their output
 #                        in docs/data/ (dated, with the machine), then updates
-# test-docs-check is docs-check as a suite of make test.
+# test-docs-check is docs-check as a suite of make test, and a self-test:
+# the checker must find a wrong figure and a wrong table planted in a
+# scratch document (so a checker that matches nothing cannot pass).
 DEPS_test-docs-check := $(DEPS_ARM) mawk
 DEPS_docs-check := $(DEPS_test-docs-check)
 DEPS_docs-update := $(DEPS_test-docs-check)
@@ -21,8 +23,11 @@ TEST_TARGETS += test-docs-check
 DOCS_RECORD ?=
 
 .PHONY: docs-check test-docs-check docs-update docs-record
-docs-check test-docs-check:
+docs-check:
 	@MAKE="$(MAKE)" tools/docs-check.sh check
+test-docs-check:
+	@MAKE="$(MAKE)" tools/docs-check.sh check
+	@MAKE="$(MAKE)" tools/docs-check.sh selftest
 docs-update:
 	@MAKE="$(MAKE)" tools/docs-check.sh update
 docs-record:

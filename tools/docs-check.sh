@@ -7,6 +7,7 @@
 #   tools/docs-check.sh record SRC...  run a recorded source's benchmark, keep its output
 #                                      in docs/data/SRC.md, then update
 #   tools/docs-check.sh keys SRC       print a source's figures (key, value)
+#   tools/docs-check.sh selftest       the checker finds planted errors (make test-docs-check)
 #
 # A figure is marked where it is quoted, with an HTML comment that does not
 # render (tools/docs-check.awk has the grammar):
@@ -248,7 +249,7 @@ marks() {
 	DC_MODE=$mode DC_OUT=$OUT DC_SOURCES="$sources" DC_TARGETS="$(make_targets)" DC_RECDATES="$(recorded_dates)" \
 		awk -f tools/docs-check.awk $DOCS >"$OUT/report" && status=0 || status=$?
 	read -r nfig ntab nmeas nbad nupd <"$OUT/summary"
-	echo "$sources" >"$OUT/sources"
+	echo "${sources% }" >"$OUT/sources"
 }
 
 start=$(date +%s)
@@ -287,13 +288,41 @@ record)
 	done
 	exec "$0" update
 	;;
+selftest)
+	# The checker against a document with known errors, on the figures the
+	# last check prepared: it must flag exactly the wrong figure and the
+	# wrong table, and docs-update must mend both.
+	[ -s "$OUT/size.keys" ] && [ -s "$OUT/size.md" ] || prepare size
+	t=$OUT/selftest.md
+	v=$(awk -F'\t' '$1 == "m3.text" { print $2 }' "$OUT/size.keys")
+	{
+		echo "right <!--fig size:m3.text-->$v B, wrong <!--fig size:m3.text-->$((v + 1)) B."
+		echo "<!--table size 1-->"; echo; awk '/^\|/ { print } /^$/ { exit }' "$OUT/size.md"; echo
+		echo "<!--table size 1-->"; echo; echo "| CPU | x |"; echo "|---|---|"; echo
+	} >"$t"
+	run_awk() { DC_MODE=$1 DC_OUT=$OUT DC_SOURCES=size DC_TARGETS= DC_RECDATES= awk -f tools/docs-check.awk "$t" >"$OUT/selftest.report" 2>&1 || true; }
+	: >"$OUT/changed"
+	run_awk check
+	read -r nfig ntab nmeas nbad nupd <"$OUT/summary"
+	if [ "$nfig $ntab $nbad" != "2 2 2" ] || ! grep -q "selftest.md:1: figure $((v + 1)) but" "$OUT/selftest.report"; then
+		cat "$OUT/selftest.report"
+		echo "docs-check selftest: FAILED: expected 2 figures and 2 tables, 2 of them wrong; got $nfig, $ntab, $nbad"
+		exit 1
+	fi
+	run_awk update
+	while read -r f; do mv "$f.docs-new" "$f"; done <"$OUT/changed"
+	run_awk check
+	read -r nfig ntab nmeas nbad nupd <"$OUT/summary"
+	[ "$nbad" = 0 ] || { cat "$OUT/selftest.report"; echo "docs-check selftest: FAILED: update did not mend the document"; exit 1; }
+	echo "docs-check selftest: a wrong figure and a wrong table are found, and update mends them"
+	;;
 keys)
 	shift
 	prepare "$@"
 	for src in "$@"; do sed "s/^/$src:/" "$OUT/$src.keys"; done
 	;;
 *)
-	echo "usage: $0 check | update | record SRC... | keys SRC..." >&2
+	echo "usage: $0 check | update | record SRC... | keys SRC... | selftest" >&2
 	exit 2
 	;;
 esac
