@@ -17,7 +17,7 @@
 #   <!--measured bench-latency-->      (the line says when, where, by `make bench-latency`)
 #
 # Sources, each named for the make target that measures it:
-#   live      run by every check (about 15 s from a clean tree; they share
+#   live      run by every check (about 20 s from a clean tree; they share
 #             the library builds): size, bench-target, bench-overhead
 #   recorded  too slow for every check (30 s and more, or peers outside the
 #             repository): their output is kept in docs/data/SRC.md, first
