@@ -83,7 +83,7 @@ include $(filter-out mk/peers.mk,$(sort $(wildcard mk/*.mk)))
 test-all: $(TEST_TARGETS)
 
 # make test's order: fast suites first, so a broken build fails in seconds.
-TEST_FAST_FIRST := test-c test-link test-unit test-model test-peers test-readme test-docs test-nm test-lint test-pmr test-trace test-heap \
+TEST_FAST_FIRST := test-c test-link test-unit test-model test-peers test-readme test-docs test-docs-check test-nm test-lint test-pmr test-trace test-heap \
 	test-cmake test-examples test-build-matrix test-bench-target-smoke test-bench-heap-smoke test-target test-rtos-target test-fault \
 	test-malloc-firmware test-freertos \
 	test-malloc-preload test-bench-smoke test-fuzz test-fuzz-heap test-sanitizers

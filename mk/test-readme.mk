@@ -1,5 +1,9 @@
-# The README's quick starts are what a new user copies first. For each of
-# the C and the C++ one:
+# The README's quick starts are what a new user copies first. The README
+# stays short (at most README_MAX_LINES lines) and both quick starts, each
+# program and its commands, end within its first README_QS_LINES lines,
+# where a newcomer reads. For each of the C and the C++ one:
+#   - the program sets slab_secret (from a random source: the README says
+#     why);
 #   - the program block builds -Werror clean (-Wall -Wextra) against the
 #     library and the buffer page provider, and runs (exit 0 only when every
 #     call succeeded);
@@ -20,6 +24,13 @@ README_DIR := build/test-readme
 readme_block = awk -v h='$(1)' -v f='$(2)' '$$0 == h {on=1; next} on && $$0 == f {body=1; next} \
 	body && $$0 == "```" {exit} body {print}' README.md
 
+# $(call readme_block_end,heading,fence): the line number where that block
+# closes (0 if there is none).
+readme_block_end = awk -v h="$(1)" -v f='$(2)' '$$0 == h {on=1; next} on && $$0 == f {body=1; next} \
+	body && $$0 == "```" {print NR; found=1; exit} END {if (!found) print 0}' README.md
+
+README_MAX_LINES := 200
+README_QS_LINES := 60
 README_WARN := -Wall -Wextra -Werror
 README_INC := -Iinclude -Ihooks/buffer_pages
 
@@ -53,6 +64,14 @@ test-readme: $(LIB)
 		{ echo "test-readme: FAILED, README.md has no block for $$f"; exit 1; }; done
 	@grep -q 'Save this as `app.c`' README.md && grep -q 'Save this as `app.cpp`' README.md || \
 		{ echo "test-readme: FAILED, README.md no longer names app.c and app.cpp"; exit 1; }
+	@for f in app.c app.cpp; do grep -q 'slab_secret' $(README_DIR)/$$f || \
+		{ echo "test-readme: FAILED, the quick start $$f does not set slab_secret"; exit 1; }; done
+	@n=$$(wc -l < README.md); [ $$n -le $(README_MAX_LINES) ] || \
+		{ echo "test-readme: FAILED, README.md has $$n lines, at most $(README_MAX_LINES): move the rest to docs/"; exit 1; }
+	@for h in '## Quick start in C' '## Quick start in C++'; do \
+		end=$$($(call readme_block_end,$$h,```sh)); \
+		if [ $$end -eq 0 ] || [ $$end -gt $(README_QS_LINES) ]; then \
+			echo "test-readme: FAILED, README.md's \"$$h\" ends on line $$end, not within its first $(README_QS_LINES)"; exit 1; fi; done
 	$(CC) -std=c11 $(README_WARN) $(README_INC) -c hooks/buffer_pages/buffer_pages.c -o $(README_DIR)/buffer_pages.o
 	$(CC) -std=c11 $(README_WARN) $(README_INC) $(README_DIR)/app.c $(README_DIR)/buffer_pages.o $(LIB) -o $(README_DIR)/app_c
 	$(CXX) -std=c++17 $(README_WARN) $(README_INC) $(README_DIR)/app.cpp $(README_DIR)/buffer_pages.o $(LIB) -o $(README_DIR)/app_cpp
