@@ -168,4 +168,31 @@ extern uintptr_t slab_secret;
     typedef int slab_hooks_defined_here_
 /* NOLINTEND(bugprone-macro-parentheses) */
 
+/**
+ * @brief For a program whose caches are all static (slab/static.h), which
+ * takes no page: defines slab_page_alloc() to give none (NULL: a cache or
+ * heap created anyway gets SLAB_ENOMEM), slab_page_free() to refuse every
+ * page, and the secret (as DEFINE_SLAB_HOOKS). Use it once, at file scope,
+ * instead of DEFINE_SLAB_HOOKS (the semicolon is required):
+ *
+ *     DEFINE_SLAB_NO_PAGES();
+ */
+#define DEFINE_SLAB_NO_PAGES()                                                 \
+    SLAB_HOOKS_LINKAGE_ void *slab_page_alloc(size_t size, size_t align)       \
+    {                                                                          \
+        (void)size;                                                            \
+        (void)align;                                                           \
+        return NULL;                                                           \
+    }                                                                          \
+    SLAB_HOOKS_LINKAGE_ int slab_page_free(void *page, size_t size,            \
+                                           size_t align)                       \
+    {                                                                          \
+        (void)page;                                                            \
+        (void)size;                                                            \
+        (void)align;                                                           \
+        return 1;                                                              \
+    }                                                                          \
+    SLAB_SECRET_DEFINITION_                                                    \
+    typedef int slab_no_pages_defined_here_
+
 #endif /* SLAB_HOOKS_H */

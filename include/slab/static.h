@@ -5,7 +5,10 @@
  *
  * No page hook
  * is ever called for them, nothing runs before main, and their first use
- * costs one O(1) step (K_MEM_SLAB_DEFINE_IN_SECT in Zephyr's terms).
+ * costs one O(1) step (K_MEM_SLAB_DEFINE_IN_SECT in Zephyr's terms). The
+ * library still links the hooks' names: a program with only static caches
+ * says so with DEFINE_SLAB_NO_PAGES() (slab/hooks.h), which also defines
+ * the secret.
  * @code
  *   SLAB_CACHE_DEFINE(rx_bufs, 256, 32, 24, ".dma_pool");   // file scope
  *   SLAB_CACHE_DEFINE_STATIC(timers, sizeof(struct timer), _Alignof(struct timer), 16);
