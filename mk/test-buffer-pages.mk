@@ -51,6 +51,12 @@ test-buffer-pages:
 	$(call bp_count_defs,$(BP_DIR)/test_buffer_pages.o,C macro)
 	@g++ -std=c++17 $(BP_WARN) -Iinclude -Ihooks/buffer_pages -c test/buffer_pages/macro_cxx.cpp -o $(BP_DIR)/macro_cxx.o
 	$(call bp_count_defs,$(BP_DIR)/macro_cxx.o,C++ macro)
+	@printf '#include "buffer_pages.h"\nDEFINE_SLAB_BUFFER_HOOKS(tiny, 4096);\n' >$(BP_DIR)/too_small.c
+	@if gcc -std=c11 -Iinclude -Ihooks/buffer_pages -c $(BP_DIR)/too_small.c -o $(BP_DIR)/too_small.o \
+		>$(BP_DIR)/too_small.log 2>&1; then echo "test-buffer-pages: FAILED: a 4 KiB DEFINE_SLAB_BUFFER_HOOKS compiled"; exit 1; fi
+	@grep -q "holds no SLAB_DEFAULT_SLAB_SIZE page" $(BP_DIR)/too_small.log || \
+		{ cat $(BP_DIR)/too_small.log; echo "test-buffer-pages: FAILED: the 4 KiB buffer failed, but not on its size"; exit 1; }
+	@echo "test-buffer-pages: DEFINE_SLAB_BUFFER_HOOKS of 4 KiB (no 4 KiB slab fits) is a compile error naming the size"
 	./$(BP_DIR)/test_buffer_pages
 	@$(MAKE) --no-print-directory TOOLCHAIN=arm-none-eabi CPU=cortex-m3 lib fw-buffer
 

@@ -69,7 +69,10 @@ static void test_cache_on_macro(void)
 
 static void test_second_pool(void)
 {
-    buffer_pool *dma = buffer_pool_init(dma_ram + 3, sizeof dma_ram - 3, 256, 4096);
+    buffer_pool_status why = BUFFER_POOL_OK;
+    EXPECT(buffer_pool_init_status(dma_ram + 3, sizeof dma_ram - 3, 256, 4096, &why) == NULL); /* buf + 3 */
+    EXPECT(why == BUFFER_POOL_EALIGN);
+    buffer_pool *dma = buffer_pool_init(dma_ram + 4, sizeof dma_ram - 4, 256, 4096); /* not page-aligned */
     EXPECT(dma != NULL);
     size_t before = buffer_pool_free_bytes(dma);
     static void *pages[128];

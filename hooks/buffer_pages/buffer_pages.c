@@ -126,17 +126,42 @@ static void unlink_block(buffer_pool *p, uintptr_t a, unsigned k)
 
 buffer_pool *buffer_pool_init(void *buf, size_t size, size_t min_page, size_t max_page)
 {
+    return buffer_pool_init_status(buf, size, min_page, max_page, NULL);
+}
+
+/* NULL, with *why set when why is not NULL. */
+static buffer_pool *refuse_pool(buffer_pool_status *why, buffer_pool_status st)
+{
+    if (why != NULL) {
+        *why = st;
+    }
+    return NULL;
+}
+
+/* True when the pages [base, limit) hold an aligned block of `bytes`. */
+static int holds_block(uintptr_t base, uintptr_t limit, size_t bytes)
+{
+    uintptr_t first = (base + (bytes - 1u)) & ~(uintptr_t)(bytes - 1u);
+    return first >= base && first < limit && limit - first >= bytes;
+}
+
+buffer_pool *buffer_pool_init_status(void *buf, size_t size, size_t min_page, size_t max_page,
+                                     buffer_pool_status *why)
+{
     uintptr_t start = (uintptr_t)buf;
     if (buf == NULL || !is_pow2(min_page) || min_page < sizeof(free_block) || start + size < start) {
-        return NULL;
+        return refuse_pool(why, BUFFER_POOL_EARGS);
     }
     if (max_page != 0 && (!is_pow2(max_page) || max_page < min_page)) {
-        return NULL;
+        return refuse_pool(why, BUFFER_POOL_EARGS);
+    }
+    if ((start % sizeof(void *)) != 0u) {
+        return refuse_pool(why, BUFFER_POOL_EALIGN);
     }
     uintptr_t end = start + size;
     uintptr_t base = (start + (min_page - 1)) & ~(uintptr_t)(min_page - 1);
     if (base < start || base >= end) {
-        return NULL;
+        return refuse_pool(why, BUFFER_POOL_ESMALL);
     }
     size_t avail = (size_t)(end - base);
     unsigned shift = log2_of(min_page);
@@ -149,21 +174,27 @@ buffer_pool *buffer_pool_init(void *buf, size_t size, size_t min_page, size_t ma
             orders++;
         }
         if (orders == 0) {
-            return NULL;
+            return refuse_pool(why, BUFFER_POOL_ESMALL);
         }
     }
     if (orders > BUFFER_POOL_MAX_ORDERS) {
-        return NULL;
+        return refuse_pool(why, BUFFER_POOL_EARGS);
     }
     size_t state = sizeof(buffer_pool) + (size_t)orders * sizeof(free_block *);
     if (avail <= state) {
-        return NULL;
+        return refuse_pool(why, BUFFER_POOL_ESMALL);
     }
     size_t units = (avail - state) / (min_page + 1);
     if (units == 0) {
-        return NULL;
+        return refuse_pool(why, BUFFER_POOL_ESMALL);
     }
     uintptr_t limit = base + (uintptr_t)units * min_page;
+    if (max_page != 0 && !holds_block(base, limit, max_page)) {
+        return refuse_pool(why, BUFFER_POOL_ESMALL); /* the largest page asked for never fits */
+    }
+    if (why != NULL) {
+        *why = BUFFER_POOL_OK;
+    }
     buffer_pool *p = (buffer_pool *)limit;
     p->base = base;
     p->limit = limit;

@@ -82,6 +82,7 @@
 
 #include <stddef.h>
 
+#include "slab/config.h"
 #include "slab/hooks.h"
 
 #ifdef __cplusplus
@@ -98,21 +99,59 @@ extern "C" {
 /** @brief A pool. Opaque; its state lives at the end of its buffer. */
 typedef struct buffer_pool buffer_pool;
 
+/** @brief Why buffer_pool_init_status() refused a buffer (or BUFFER_POOL_OK). */
+typedef enum {
+    BUFFER_POOL_OK = 0,     /**< the pool was built */
+    BUFFER_POOL_EARGS = 1,  /**< buf NULL, min_page or max_page not as documented, size wraps around */
+    BUFFER_POOL_EALIGN = 2, /**< buf is not aligned to a pointer (buf + 3: a pointer arithmetic mistake) */
+    BUFFER_POOL_ESMALL = 3  /**< the buffer holds no block of max_page (or, with max_page 0, of min_page)
+                                 beside the pool's state: see BUFFER_POOL_BYTES_FOR() */
+} buffer_pool_status;
+
+/**
+ * @brief Bytes a min_page-aligned buffer needs so that its pool can always
+ * hand out one page of `page` bytes: the pages of a buddy pool hold an
+ * S-aligned block of S bytes once they span 2 S - min_page bytes, plus the
+ * pool's state (at most 42 pointers) and one map byte per min_page. With
+ * 4 KiB slabs and 256-byte pages: 8,135 bytes on 32-bit ARM (8,303 on a 64-bit
+ * host). A buffer that
+ * is not min_page-aligned needs up to min_page - 1 bytes more.
+ */
+#define BUFFER_POOL_BYTES_FOR(page)                                                                   \
+    (((2u * (size_t)(page) / BUFFER_POOL_MIN_PAGE) - 1u) * (BUFFER_POOL_MIN_PAGE + 1u) + 42u * sizeof(void *))
+
 /**
  * @brief Builds a pool over [buf, buf + size) (its state is inside the buffer).
  *
  * The buffer belongs to the pool from then on. O(size / min_page), once.
- * @param buf       the buffer
+ * @param buf       the buffer: aligned to a pointer at least (min_page-aligned
+ *                  wastes nothing in front)
  * @param size      its bytes
  * @param min_page  smallest block: a power of two, at least two pointers
  * @param max_page  largest block: 0 (as large as the buffer allows) or a power
  *                  of two >= min_page, at most min_page * 2^31
- * @return the pool, or NULL when: buf is NULL; min_page is not a power of two or
- * smaller than two pointers; max_page is neither 0 nor a power of two
- * >= min_page; max_page / min_page > 2^31; or the buffer holds no min_page
- * page beside the state.
+ * @return the pool, or NULL when buffer_pool_init_status() says why not.
  */
 buffer_pool *buffer_pool_init(void *buf, size_t size, size_t min_page, size_t max_page);
+
+/**
+ * @brief As buffer_pool_init(), saying why a buffer is refused: a setup
+ * mistake is caught at init, not as SLAB_ENOMEM at a later allocation.
+ * @param buf       as buffer_pool_init()
+ * @param size      as buffer_pool_init()
+ * @param min_page  as buffer_pool_init()
+ * @param max_page  as buffer_pool_init()
+ * @param why       if not NULL: BUFFER_POOL_OK, or why NULL is returned:
+ *                  BUFFER_POOL_EARGS (buf NULL; min_page not a power of two or
+ *                  smaller than two pointers; max_page neither 0 nor a power of
+ *                  two >= min_page; max_page / min_page > 2^31; size wraps),
+ *                  BUFFER_POOL_EALIGN (buf not aligned to a pointer),
+ *                  BUFFER_POOL_ESMALL (no block of max_page, or with max_page 0
+ *                  of min_page, fits beside the state)
+ * @return the pool, or NULL.
+ */
+buffer_pool *buffer_pool_init_status(void *buf, size_t size, size_t min_page, size_t max_page,
+                                     buffer_pool_status *why);
 
 /**
  * @brief Lazy, interrupt-safe form for pools built on first use.
@@ -246,6 +285,8 @@ int buffer_pool_page_free(void *pool, void *page, size_t size, size_t align);
 /* The expansion is definitions, which cannot be parenthesized. */
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define DEFINE_SLAB_BUFFER_HOOKS(name, bytes)                                  \
+    SLAB_BUFFER_ASSERT_((bytes) >= BUFFER_POOL_BYTES_FOR(SLAB_DEFAULT_SLAB_SIZE), \
+                        "DEFINE_SLAB_BUFFER_HOOKS: the buffer holds no SLAB_DEFAULT_SLAB_SIZE page (BUFFER_POOL_BYTES_FOR)"); \
     static unsigned char name##_buffer_[(bytes)]                               \
         __attribute__((aligned(BUFFER_POOL_MIN_PAGE)));                        \
     static buffer_pool *name##_pool_;                                          \
@@ -267,5 +308,13 @@ int buffer_pool_page_free(void *pool, void *page, size_t size, size_t align);
     }                                                                          \
     DEFINE_SLAB_HOOKS(name##_alloc_, name##_free_)
 /* NOLINTEND(bugprone-macro-parentheses) */
+
+/** @cond internal */
+#ifdef __cplusplus
+#define SLAB_BUFFER_ASSERT_(cond, msg) static_assert(cond, msg)
+#else
+#define SLAB_BUFFER_ASSERT_(cond, msg) _Static_assert(cond, msg)
+#endif
+/** @endcond */
 
 #endif /* SLAB_BUFFER_PAGES_H */

@@ -166,7 +166,6 @@ extern uintptr_t slab_secret;
     }                                                                          \
     SLAB_SECRET_DEFINITION_                                                    \
     typedef int slab_hooks_defined_here_
-/* NOLINTEND(bugprone-macro-parentheses) */
 
 /**
  * @brief For a program whose caches are all static (slab/static.h), which
@@ -194,5 +193,6 @@ extern uintptr_t slab_secret;
     }                                                                          \
     SLAB_SECRET_DEFINITION_                                                    \
     typedef int slab_no_pages_defined_here_
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 #endif /* SLAB_HOOKS_H */

@@ -51,9 +51,27 @@ static void init_refusals(void **state)
     assert_null(buffer_pool_init(buf, sizeof buf, MIN, 128));       /* max < min */
     assert_null(buffer_pool_init(buf, 0, MIN, 0));                  /* empty */
     assert_null(buffer_pool_init(buf, MIN, MIN, MIN));              /* no room for page + state */
-    assert_null(buffer_pool_init(buf + 1, MIN, MIN, MIN));          /* alignment eats it */
+    assert_null(buffer_pool_init(buf + 8, MIN, MIN, MIN));          /* alignment eats it */
     assert_null(buffer_pool_init(buf, SIZE_MAX, MIN, 0));           /* wraps around */
     assert_null(buffer_pool_init(buf, sizeof buf, 16, (size_t)16 << 32)); /* 33 orders */
+    /* buffer_pages.h: a setup mistake is caught at init, with its reason. */
+    buffer_pool_status why = BUFFER_POOL_OK;
+    assert_null(buffer_pool_init_status(buf + 3, sizeof buf - 3, MIN, 0, &why));
+    assert_int_equal(why, BUFFER_POOL_EALIGN); /* buf + 3: not even pointer-aligned */
+    assert_null(buffer_pool_init_status(buf, sizeof buf, 4096, 4096, &why));
+    assert_int_equal(why, BUFFER_POOL_ESMALL); /* a 4 KiB buffer holds no 4 KiB page beside the state */
+    assert_null(buffer_pool_init_status(buf, sizeof buf, 0, 0, &why));
+    assert_int_equal(why, BUFFER_POOL_EARGS);
+    assert_null(buffer_pool_init(buf + 3, sizeof buf - 3, MIN, 0));
+    /* BUFFER_POOL_BYTES_FOR(S) bytes, min_page-aligned, give a page of S
+     * wherever the S boundaries fall in them. */
+    static unsigned char room[BUFFER_POOL_BYTES_FOR(4096) + 4096] __attribute__((aligned(4096)));
+    for (size_t at = 0; at < 4096; at += MIN) {
+        buffer_pool *f = buffer_pool_init_status(room + at, BUFFER_POOL_BYTES_FOR(4096), MIN, 4096, &why);
+        assert_non_null(f);
+        assert_int_equal(why, BUFFER_POOL_OK);
+        assert_non_null(buffer_pool_alloc(f, 4096, 4096));
+    }
     /* The smallest that works: one page plus the state. */
     buffer_pool *p = buffer_pool_init(buf, 2 * MIN, MIN, MIN);
     assert_non_null(p);
@@ -93,8 +111,8 @@ static void overhead_is_state_and_map(void **state)
     }
     assert_null(buffer_pool_alloc(p, MAX, MAX));
     assert_int_equal(buffer_pool_largest_free(p), 32 * 1024);
-    /* Unaligned start: at most min_page - 1 more. */
-    buffer_pool *q = buffer_pool_init(big_a + 1, 256 * 1024 - 1, MIN, MAX);
+    /* A start aligned to a pointer but not to a page: at most min_page - 1 more. */
+    buffer_pool *q = buffer_pool_init(big_a + 8, 256 * 1024 - 8, MIN, MAX);
     assert_non_null(q);
     assert_true(stats_of(q).overhead_bytes <= state_max + map + 2 * MIN);
 }
@@ -129,8 +147,8 @@ static size_t sizes[MAXPAGES];
 static void alignment_exhaustion_merge(void **state)
 {
     (void)state;
-    unsigned char *buf = big_b + 7; /* unaligned on purpose */
-    size_t len = sizeof big_b - 7;
+    unsigned char *buf = big_b + 8; /* not page-aligned on purpose */
+    size_t len = sizeof big_b - 8;
     buffer_pool *p = buffer_pool_init(buf, len, MIN, MAX);
     assert_non_null(p);
     buffer_pool_stats full = stats_of(p);
@@ -237,8 +255,8 @@ static int route_free(void *b, size_t size, size_t align)
 static void two_pools_unaligned(void **state)
 {
     (void)state;
-    sram = buffer_pool_init(big_a + 3, 40 * 1024, MIN, 8 * 1024);
-    psram = buffer_pool_init(big_b + 100, 200 * 1024, MIN, MAX);
+    sram = buffer_pool_init(big_a + 8, 40 * 1024, MIN, 8 * 1024);
+    psram = buffer_pool_init(big_b + 104, 200 * 1024, MIN, MAX);
     assert_non_null(sram);
     assert_non_null(psram);
     size_t fs = buffer_pool_free_bytes(sram), fp = buffer_pool_free_bytes(psram);
