@@ -293,7 +293,7 @@ const char *slab_status_str(slab_status status)
         "SLAB_ENOMEM",     "SLAB_EHOOKALIGN", "SLAB_EHOOKFREE",   "SLAB_EBUSY",        "SLAB_EBADPTR",
         "SLAB_EWRONGCACHE", "SLAB_ESLABSIZEFREE", "SLAB_EUNSUPPORTED", "SLAB_ENOTSLOT", "SLAB_EDOUBLEFREE",
         "SLAB_EPOISON",    "SLAB_EREDZONE", "SLAB_ECORRUPT", "SLAB_EHEADER",  "SLAB_ENEVERALLOC",
-        "SLAB_EHOOKDUP",   "SLAB_ETIMEDOUT", "SLAB_ESECRET",  "SLAB_EHEAPBLOCK",
+        "SLAB_EHOOKDUP",   "SLAB_ETIMEDOUT", "SLAB_ESECRET",  "SLAB_EHEAPBLOCK", "SLAB_EREENTERED",
     };
     static_assert(sizeof(names) / sizeof(names[0]) == SLAB_STATUS_COUNT_, "one name per status, in enum order");
     unsigned i = static_cast<unsigned>(status);

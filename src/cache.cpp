@@ -81,6 +81,7 @@ void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *m
     c->cxx_owned = 0;
     c->wide = g.wide;
     c->pinned = 0;
+    c->busy = 0;
     page_init(master, c, g.slab_size, cap_master);
     master->cap++; // the pin (see struct slab_cache): handles == 1
     // A master too small for any slot (huge objects) is full forever, and so
@@ -231,10 +232,48 @@ slab_status free_into(slab_cache *c, slab_page *s, void *obj)
 
 }  // namespace
 
+namespace {
+
+// Checked mode: an operation entered the cache while another was inside it
+// (between the two, the cache's lock was not held by both: it does not
+// exclude the context that came in). Reported, refused, nothing changed.
+// The busy bit is set only around the whole of one slow operation, which
+// in checked mode every alloc and free is.
+bool reentered(slab_cache *c, void *ptr)
+{
+    if (!SLAB_CHECKS || c->busy == 0) {
+        return false;
+    }
+    report(c, SLAB_EREENTERED, ptr);
+    return true;
+}
+
+void *alloc_whole(slab_cache *c, slab_status *status);
+
+}  // namespace
+
 void *cache_alloc_slow(slab_cache *c, slab_status *why)
 {
     slab_status ignored = SLAB_OK;
     slab_status *status = why != nullptr ? why : &ignored;
+    if (reentered(c, nullptr)) {
+        *status = SLAB_EREENTERED;
+        return nullptr;
+    }
+    if (SLAB_CHECKS) {
+        c->busy = 1;
+    }
+    void *p = alloc_whole(c, status);
+    if (SLAB_CHECKS) {
+        c->busy = 0;
+    }
+    return p;
+}
+
+namespace {
+
+void *alloc_whole(slab_cache *c, slab_status *status)
+{
     *status = SLAB_OK;
     if (SLAB_UNLIKELY(c->master == nullptr)) { // a static cache's first use
         *status = cache_wake(c);
@@ -265,10 +304,21 @@ void *cache_alloc_slow(slab_cache *c, slab_status *why)
     return p;
 }
 
+}  // namespace
+
 slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj)
 {
+    if (reentered(c, obj)) {
+        return SLAB_EREENTERED;
+    }
+    if (SLAB_CHECKS) {
+        c->busy = 1;
+    }
     slab_status st = c->wide ? free_into<uint16_t>(c, s, obj) : free_into<uint8_t>(c, s, obj);
     sync_fast(c);
+    if (SLAB_CHECKS) {
+        c->busy = 0;
+    }
     return st;
 }
 

@@ -97,6 +97,9 @@ typedef enum {
     SLAB_ETIMEDOUT = 21,   /**< slab_alloc_wait(): no slot came free within the timeout */
     SLAB_ESECRET = 22,     /**< the cache or heap was made under another slab_secret (changed after creation) */
     SLAB_EHEAPBLOCK = 23,  /**< slab_free(): a block of a slab_heap (free it with slab_heap_free); nothing changed */
+    SLAB_EREENTERED = 24,  /**< checked mode: an alloc or free entered a cache that another context was inside:
+                                its lock does not exclude that context (an ISR on a lock-free cache, a hook
+                                calling back); refused, reported, nothing changed */
     /** @cond INTERNAL */
     SLAB_STATUS_COUNT_,    /* not a status: the number of statuses (slab_status_str's table is checked against it) */
     /* Not a status: makes the enum int-sized under -fshort-enums (the

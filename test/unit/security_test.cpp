@@ -31,6 +31,7 @@ TEST(Statuses, EveryStatusHasItsOwnName)
         SLAB_NAME_OF(SLAB_EPOISON),     SLAB_NAME_OF(SLAB_EREDZONE),      SLAB_NAME_OF(SLAB_ECORRUPT),
         SLAB_NAME_OF(SLAB_EHEADER),     SLAB_NAME_OF(SLAB_ENEVERALLOC),   SLAB_NAME_OF(SLAB_EHOOKDUP),
         SLAB_NAME_OF(SLAB_ETIMEDOUT),   SLAB_NAME_OF(SLAB_ESECRET),       SLAB_NAME_OF(SLAB_EHEAPBLOCK),
+        SLAB_NAME_OF(SLAB_EREENTERED),
     };
 #undef SLAB_NAME_OF
     ASSERT_EQ(sizeof(all) / sizeof(all[0]), static_cast<size_t>(SLAB_STATUS_COUNT_)) << "a status missing here";
