@@ -250,9 +250,10 @@ size_t slab_heap_usable_size(const void *ptr);
  * @param heap  the heap
  * @param ptr   the block, or NULL
  * @return as slab_heap_free(), plus SLAB_EINVAL/SLAB_EBADPTR/SLAB_ESECRET
- *         for the heap, SLAB_EWRONGCACHE for another heap's block, and
- *         SLAB_EBADPTR for a large block's address that is not live in the
- *         heap (freed already: its page is not read).
+ *         for the heap, SLAB_EWRONGCACHE for another heap's small block, and
+ *         SLAB_EBADPTR for an address shaped like a large block that is not
+ *         live in this heap (freed already, or another heap's: its page is
+ *         not read).
  */
 slab_status slab_heap_free_in(slab_heap *heap, void *ptr);
 
