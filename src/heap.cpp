@@ -837,8 +837,8 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
         return SLAB_EHOOKALIGN;
     }
     slab_heap *h = static_cast<slab_heap *>(page);
-    if (heap_genuine(h)) {
-        return SLAB_EHOOKDUP; // a live heap's page, handed out twice
+    if (page_in_use(page, size)) {
+        return SLAB_EHOOKDUP; // a page of ours (a live heap's, its table's, a slab's), handed out twice
     }
     h->page_size = size;
     h->on_error = nullptr;

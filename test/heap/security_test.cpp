@@ -3,7 +3,9 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "../../hooks/buffer_pages/buffer_pages.h"
@@ -219,6 +221,74 @@ TEST_F(Security, APageHoldingALiveHeapBlockOrHeapIsNotHandedToACache)
     EXPECT_EQ(slab_heap_validate(h), SLAB_OK);
     EXPECT_EQ(slab_heap_free(big), SLAB_OK);
     EXPECT_EQ(slab_heap_destroy(h), SLAB_OK);
+}
+
+// A page source that records what it hands out and can hand one page out
+// again (a misbehaving source).
+struct Recorder {
+    std::vector<std::pair<void *, size_t>> given;
+    void *again = nullptr;
+    static void *alloc(void *ctx, size_t size, size_t align)
+    {
+        auto *r = static_cast<Recorder *>(ctx);
+        if (r->again != nullptr) {
+            void *p = r->again;
+            r->again = nullptr;
+            return p;
+        }
+        void *p = std::aligned_alloc(align, size);
+        r->given.emplace_back(p, size);
+        return p;
+    }
+    static int free(void *ctx, void *page, size_t, size_t)
+    {
+        auto *r = static_cast<Recorder *>(ctx);
+        for (auto it = r->given.begin(); it != r->given.end(); ++it) {
+            if (it->first == page) {
+                r->given.erase(it);
+                std::free(page);
+                return 0;
+            }
+        }
+        return 1;
+    }
+};
+
+// page_marks.hpp: a heap's table of large blocks, once in a page of its
+// own, is a page of ours too: a source that hands it out again to a new
+// heap is caught (SLAB_EHOOKDUP), and the first heap's table is intact.
+// Found by the heap fuzzer: heap creation checked only for a heap's magic.
+TEST_F(Security, ALargeTablePageHandedOutAgainIsNotTakenForAHeap)
+{
+    Recorder r;
+    slab_page_source src = {Recorder::alloc, Recorder::free, &r};
+    slab_heap_config cfg = {0, nullptr, &src};
+    slab_heap *h = nullptr;
+    ASSERT_EQ(slab_heap_create_ex(&h, &cfg), SLAB_OK);
+    const size_t control = r.given.at(0).second;
+    std::vector<void *> blocks;
+    void *table = nullptr;
+    for (int i = 0; i < 64 && table == nullptr; i++) {
+        blocks.push_back(slab_heap_alloc(h, 3000));
+        ASSERT_NE(blocks.back(), nullptr);
+        for (size_t k = 1; k < r.given.size(); k++) { // a page of the control page's size: the table's
+            if (r.given[k].second == control) {
+                table = r.given[k].first;
+            }
+        }
+    }
+    ASSERT_NE(table, nullptr) << "the table never moved to a page of the control page's size";
+    slab_heap *other = nullptr;
+    r.again = table;
+    EXPECT_EQ(slab_heap_create_ex(&other, &cfg), SLAB_EHOOKDUP);
+    EXPECT_EQ(other, nullptr);
+    EXPECT_EQ(slab_heap_validate(h), SLAB_OK) << "the table was written";
+    for (void *b : blocks) {
+        EXPECT_EQ(slab_heap_free_in(h, b), SLAB_OK);
+    }
+    EXPECT_EQ(slab_heap_trim(h), SLAB_OK);
+    EXPECT_EQ(slab_heap_destroy(h), SLAB_OK);
+    EXPECT_TRUE(r.given.empty()) << "every page back";
 }
 
 // slab/hooks.h: a heap made under another secret is refused with
