@@ -33,12 +33,14 @@ void place(large_slot *slots, size_t cap, uintptr_t user, uintptr_t geo)
     slots[i].geo = geo;
 }
 
-// An old page the source refused: kept, its size in its first word (no
-// secret), linked through its second.
+// An old page the source refused: kept, with the table's magic in its
+// first word (page_marks.hpp: a source that hands it out again is caught),
+// linked through its second, its size in its third.
 void keep(large_table *t, uintptr_t *page, size_t size)
 {
-    page[0] = size;
+    page[0] = table_magic(page);
     page[1] = reinterpret_cast<uintptr_t>(t->kept);
+    page[2] = size;
     t->kept = page;
     t->kept_pages++;
     t->kept_bytes += size;
@@ -164,7 +166,8 @@ bool table_release(large_table *t, const slab_page_source *src, size_t *failures
     t->kept_bytes = 0;
     while (page != nullptr) {
         auto *next = reinterpret_cast<uintptr_t *>(page[1]);
-        size_t size = page[0];
+        size_t size = page[2];
+        page[0] = 0; // no secret-derived word stays in a page given back
         if (src->free(src->ctx, page, size, size) != 0) {
             (*failures)++;
             keep(t, page, size);
