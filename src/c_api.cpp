@@ -179,7 +179,7 @@ slab_status slab_cache_destroy(slab_cache *cache)
     if (c->cxx_owned != 0 || c->pinned != 0 || !lock_known(c)) {
         return SLAB_EUNSUPPORTED; // a C++ cache ends with its last handle; a static one never
     }
-    if (with_lock(c, [&] { return c->in_use; }) != 0) {
+    if (with_lock(c, [&] { return slab::detail::cache_in_use(c); }) != 0) {
         return SLAB_EBUSY;
     }
     return slab::detail::cache_teardown(c);

@@ -67,7 +67,7 @@ void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *m
     c->cap_master = cap_master;
     c->on_error = nullptr;
     c->error_ctx = nullptr;
-    c->in_use = 0;
+    c->headroom = 0;
     c->in_use_peak = 0;
     c->slabs = 1;
     c->slabs_peak = 1;
@@ -190,7 +190,7 @@ slab_status free_transition(slab_cache *c, slab_page *s)
         list_push(&c->partial, &s->node);
     }
     if (page_used(s) == 0 && s != master_of(c) && c->pinned == 0) { // (a static cache keeps its pages)
-        SLAB_ASSERT(c->slabs >= 2 && c->in_use <= (c->slabs - 2) * c->cap_slave + c->cap_master);
+        SLAB_ASSERT(c->slabs >= 2 && cache_in_use(c) <= (c->slabs - 2) * c->cap_slave + c->cap_master);
         list_detach(&s->node);
         if (c->spare == nullptr) {
             c->spare = s; // keep one: the next growth costs no hook call
@@ -198,7 +198,7 @@ slab_status free_transition(slab_cache *c, slab_page *s)
             st = SLAB_EHOOKFREE;
         }
     }
-    if (c->in_use == 0 && c->handles == 0) {
+    if (c->headroom == c->in_use_peak && c->handles == 0) {
         return kStatusTeardown; // last object of an orphaned C++ cache
     }
     return st;
@@ -220,7 +220,7 @@ slab_status free_into(slab_cache *c, slab_page *s, void *obj)
         checked = checked_free(c, obj); // a red zone overrun is reported; the slot is still freed
     }
     page_give<Idx>(s, k);
-    c->in_use--;
+    c->headroom++;
     SLAB_TRACE_FREE(c, obj);
     uint32_t avail = ++s->avail;
     if (avail == 1 || avail == s->cap) { // was full, or now empty
@@ -324,7 +324,7 @@ slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj)
 
 slab_status cache_teardown(slab_cache *c)
 {
-    SLAB_ASSERT(c->in_use == 0);
+    SLAB_ASSERT(cache_in_use(c) == 0);
     slab_page *master = master_of(c);
     bool refused = false;
     // With no object live, the only slaves on the partial list are empty ones
@@ -381,12 +381,13 @@ bool cache_release(slab_cache *c)
         return false;
     }
     master_of(c)->cap--; // unpin: used drops with cap, avail (and fullness) stay
-    return c->in_use == 0;
+    return cache_in_use(c) == 0;
 }
 
 void cache_reset_peak(slab_cache *c)
 {
-    c->in_use_peak = c->in_use;
+    c->in_use_peak = cache_in_use(c);
+    c->headroom = 0;
     c->slabs_peak = c->slabs;
 }
 
@@ -397,7 +398,7 @@ void cache_stats(const slab_cache *c, slab_stats *out)
     out->slab_size = c->slab_size;
     out->objs_per_slab = c->cap_slave;
     out->objs_in_master = c->cap_master;
-    out->objs_in_use = c->in_use;
+    out->objs_in_use = cache_in_use(c);
     out->objs_peak = SLAB_STATS ? c->in_use_peak : 0;
     out->slabs_in_use = c->slabs;
     out->slabs_peak = c->slabs_peak;

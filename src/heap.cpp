@@ -634,10 +634,10 @@ slab_status refuse_located(const where *w, slab_status st, const void *p)
 // two-byte maps, checked mode), counted. The caller holds the heap's lock.
 SLAB_COLD slab_status small_free_slow(slab_heap *h, slab_cache *c, slab_page *s, void *p)
 {
-    uint32_t in_use = c->in_use;
+    uint32_t in_use = cache_in_use(c);
     uint32_t slabs = c->slabs;
     slab_status st = cache_free_slow(c, s, p);
-    if (c->in_use != in_use) { // freed (refusals change nothing)
+    if (cache_in_use(c) != in_use) { // freed (refusals change nothing)
         note_free(h, c->obj_size);
         h->class_slabs -= slabs - c->slabs;
     }
@@ -719,7 +719,7 @@ void *alloc_aligned(slab_heap *h, size_t align, size_t size)
 bool class_end(slab_heap *h, size_t i)
 {
     slab_cache *c = h->classes[i];
-    if (c == nullptr || c->in_use != 0) {
+    if (c == nullptr || cache_in_use(c) != 0) {
         return true;
     }
     uint32_t slabs = c->slabs;
@@ -739,7 +739,7 @@ size_t live_blocks(const slab_heap *h)
     size_t n = h->large_live;
     for (size_t i = 0; i < kClasses; i++) {
         if (h->classes[i] != nullptr) {
-            n += h->classes[i]->in_use;
+            n += cache_in_use(h->classes[i]);
         }
     }
     return n;
@@ -1170,9 +1170,9 @@ slab_status slab_heap_validate(const slab_heap *heap)
             c->on_error != heap_class_report || c->error_ctx != h) {
             return SLAB_ECORRUPT;
         }
-        blocks += c->in_use;
+        blocks += cache_in_use(c);
         slabs += c->slabs;
-        small_bytes += size_t(c->in_use) * c->obj_size;
+        small_bytes += size_t(cache_in_use(c)) * c->obj_size;
     }
     size_t retained = 0;
     for (const large_hdr *l = h->retained; l != nullptr; l = *large_next(l)) {

@@ -124,8 +124,8 @@ slab_status cache_check(const slab_cache *c)
     }
     bool ok = c->slabs >= 1 && c->slabs <= c->slabs_peak && c->hooks.taken - c->hooks.given == c->slabs &&
               c->cap_slave >= 1 && c->cap_master <= c->cap_slave &&
-              c->in_use <= (uint64_t)(c->slabs - 1) * c->cap_slave + c->cap_master &&
-              (!SLAB_STATS || c->in_use <= c->in_use_peak);
+              cache_in_use(c) <= (uint64_t)(c->slabs - 1) * c->cap_slave + c->cap_master &&
+              c->headroom <= c->in_use_peak;
     return ok ? SLAB_OK : SLAB_ECORRUPT;
 }
 
@@ -162,7 +162,7 @@ slab_status cache_validate(const slab_cache *c)
     }
     slabs += full_slaves;
     used += full_slaves * c->cap_slave;
-    return slabs == c->slabs && used == c->in_use ? SLAB_OK : SLAB_ECORRUPT;
+    return slabs == c->slabs && used == cache_in_use(c) ? SLAB_OK : SLAB_ECORRUPT;
 }
 
 }  // inline namespace SLAB_ABI_TAG

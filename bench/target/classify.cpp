@@ -17,6 +17,9 @@ op_kind classify_alloc(const slab_cache *cache)
     if (head == &cache->partial) {
         return cache->spare != nullptr ? OP_ALLOC_SPARE : OP_ALLOC_HOOK;
     }
+    if (cache->headroom == 0) {
+        return OP_ALLOC_PEAK; // the slow half raises the peak (with or without the fill)
+    }
     const slab_page *s = page_of_node(const_cast<slab::detail::link *>(head));
     return s->avail == 1 ? OP_ALLOC_FILL : OP_ALLOC_FAST;
 }
@@ -42,7 +45,7 @@ const char *op_name(op_kind kind) { return kind < OP_FREE_FAST ? "alloc" : "free
 
 const char *op_case(op_kind kind)
 {
-    static const char *const names[OP_KINDS] = {"fast", "fill", "spare", "hook", "fast", "unfull", "spare", "hook"};
+    static const char *const names[OP_KINDS] = {"fast", "fill", "peak", "spare", "hook", "fast", "unfull", "spare", "hook"};
     return kind < OP_KINDS ? names[kind] : "?";
 }
 

@@ -6,6 +6,8 @@
  *   alloc fast    a slot from the head of the partial list, which keeps a
  *                 free slot after it
  *   alloc fill    the slot was the slab's last: the slab leaves the partial list
+ *   alloc peak    a slab has a slot, but the live count is at its high-water
+ *                 mark: this alloc raises it, out of line (cache.hpp)
  *   alloc spare   no slab had a slot: growth served by the kept spare (no hook)
  *   alloc hook    no slab had a slot and no spare: growth through
  *                 slab_page_alloc() (hook call included)
@@ -30,6 +32,7 @@ extern "C" {
 typedef enum {
     OP_ALLOC_FAST,
     OP_ALLOC_FILL,
+    OP_ALLOC_PEAK,
     OP_ALLOC_SPARE,
     OP_ALLOC_HOOK,
     OP_FREE_FAST,

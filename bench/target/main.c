@@ -44,7 +44,8 @@ enum { LIVE_FEW = 10, LIVE_MANY = 1000 };
  * state, which the resident objects change): printed, not checked. */
 static int checked_o1(unsigned row)
 {
-    return row == OP_ALLOC_FAST || row == OP_FREE_FAST || row == OP_ALLOC_FILL || row == OP_FREE_UNFULL ||
+    return row == OP_ALLOC_FAST || row == OP_FREE_FAST || row == OP_ALLOC_FILL || row == OP_ALLOC_PEAK ||
+           row == OP_FREE_UNFULL ||
            row == OP_ALLOC_SPARE || row == OP_FREE_SPARE;
 }
 

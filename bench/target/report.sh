@@ -16,6 +16,7 @@ function lockname(l) {
 function label(op, c) {
     if (c == "fast") return op == "alloc" ? "fast path: slab keeps a free slot" : "fast path: slab neither was full nor empties";
     if (c == "fill") return "no growth: takes the last slot (slab leaves the partial list)";
+    if (c == "peak") return "no growth: a new high-water mark of live objects (out of line)";
     if (c == "unfull") return "no growth: slab was full (back on the partial list)";
     if (c == "spare") return op == "alloc" ? "growth from the spare (hook excluded)" : "slave empties, kept as spare (hook excluded)";
     if (c == "hook") return op == "alloc" ? "growth, new slab from the hook (hook included)" : "slave empties, given back to the hook (hook included)";

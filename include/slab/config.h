@@ -32,12 +32,12 @@
 #endif
 
 /**
- * @brief 1: the high-water mark of objects in use, kept by every allocation.
+ * @brief 1: slab_cache_stats() reports the high-water mark of objects in use.
  *
- * 0 removes
- * its compare (one instruction per pair on x86-64); slab_cache_stats() then
- * reports 0 for objs_peak. Objects in use and the page counters are always
- * kept: destroy needs the first, and the others are off the fast path.
+ * The mark costs the fast path nothing: the cache keeps the peak and its
+ * headroom (the peak less the live objects), and only an allocation that
+ * raises the peak runs out of line. 0 makes slab_cache_stats() report 0 for
+ * objs_peak; the code is the same.
  */
 #ifndef SLAB_STATS
 #define SLAB_STATS 1

@@ -306,11 +306,11 @@ SLAB_COLD void *alloc_slow(slab_cache *c, typename Lock::token t, slab_status *w
 template <class Lock>
 SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename Lock::token t) noexcept
 {
-    uint32_t live = c->in_use;
+    uint32_t live = cache_in_use(c);
     slab_status st = cache_free_slow(c, s, obj);
     // A free that made room while callers wait (slab_alloc_wait) wakes one,
     // after the unlock. The inline free leaves this case here (cache_free_fast).
-    const slab_wait_ops *wake = c->waiters != 0 && c->in_use != live ? c->wait : nullptr;
+    const slab_wait_ops *wake = c->waiters != 0 && cache_in_use(c) != live ? c->wait : nullptr;
     lock_of<Lock>(c).unlock(t);
     if (wake != nullptr) {
         wake->wake(wake->ctx);

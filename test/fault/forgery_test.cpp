@@ -195,7 +195,7 @@ struct Forgery : ::testing::TestWithParam<size_t> {
         fc->recip = static_cast<uint32_t>(((uint64_t(1) << 32) + 63) / 64);
         fc->cap_slave = 1;
         fc->cap_master = 1;
-        fc->in_use = 1;
+        fc->headroom = 0; // one object live: the peak, 1
         fc->in_use_peak = 1;
         fc->slabs = 2;
         fc->slabs_peak = 2;

@@ -148,11 +148,11 @@ TEST_F(Validate, CheckDetectsEachCorruptedCounter)
     {
         uint32_t bound = (slabs - 1) * cap_slave_ + cap_master_;
         Poke<uint32_t> peak(&c_->in_use_peak, bound + 1);
-        Poke<uint32_t> bad(&c_->in_use, bound + 1); // more objects than slots
+        Poke<uint32_t> bad(&c_->headroom, 0); // more objects than slots
         EXPECT_EQ(check(), SLAB_ECORRUPT);
     }
     {
-        Poke<uint32_t> bad(&c_->in_use_peak, c_->in_use - 1);
+        Poke<uint32_t> bad(&c_->headroom, c_->in_use_peak + 1); // fewer than no objects
         EXPECT_EQ(check(), SLAB_ECORRUPT);
         EXPECT_EQ(validate(), SLAB_ECORRUPT); // validate starts with check
     }
@@ -164,7 +164,8 @@ TEST_F(Validate, CheckDetectsEachCorruptedCounter)
 
 TEST_F(Validate, DetectsWrongObjectCount)
 {
-    Poke<uint32_t> bad(&c_->in_use, c_->in_use - 1); // still within check's bounds
+    ASSERT_GT(slab::detail::cache_in_use(c_), 0u);
+    Poke<uint32_t> bad(&c_->headroom, c_->headroom + 1); // one object less, still within check's bounds
     EXPECT_EQ(check(), SLAB_OK);
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
 }
@@ -184,7 +185,7 @@ TEST_F(Validate, DetectsMoreSlabsLinkedThanCounted)
     // One slab counted, two on the partial list: the walk stops at the second (slave2).
     uint32_t extra = c_->slabs - 1;
     Poke<uint32_t> given(&c_->hooks.given, c_->hooks.given + extra);
-    Poke<uint32_t> objects(&c_->in_use, 0);
+    Poke<uint32_t> objects(&c_->headroom, c_->in_use_peak); // no object
     Poke<uint32_t> bad(&c_->slabs, 1);
     EXPECT_EQ(check(), SLAB_OK);
     EXPECT_EQ(validate(), SLAB_ECORRUPT);

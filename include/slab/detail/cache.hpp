@@ -70,6 +70,10 @@ enum : uint8_t {
 //   slabs == 1 + slaves on the partial list + full slaves + (spare ? 1 : 0)
 //   full == slabs with avail == 0 (the master included)
 //   in_use == sum of used over all slabs - pin
+//   in_use == in_use_peak - headroom       (the live count is not stored:
+//            the fast alloc spends headroom, the fast free returns it, and
+//            an alloc with none left is the one that raises the peak, in
+//            the slow half: the peak stays exact at no cost to the fast path)
 //   hooks.taken - hooks.given == slabs
 //   fast == (byte map && !SLAB_CHECKS && partial not empty) ? head of partial : NULL
 struct slab_cache {
@@ -83,8 +87,8 @@ struct slab_cache {
     uint32_t recip;             // ceil(2^32 / stride): slot numbers without a divide (slot_number)
     uint32_t cap_slave;         // slots per slave
     uint32_t cap_master;        // slots in the master (at most cap_slave)
-    uint32_t in_use;            // live objects (always kept: destroy needs it)
-    uint32_t in_use_peak;       // high-water mark of in_use (SLAB_STATS)
+    uint32_t headroom;          // in_use_peak - live objects (cache_in_use)
+    uint32_t in_use_peak;       // high-water mark of the live objects (kept whatever SLAB_STATS says)
     uint32_t slabs;             // pages held from the hook
     uint32_t slabs_peak;        // high-water mark of slabs
     uint32_t full;              // slabs with no free slot (on no list)
@@ -148,11 +152,16 @@ void report_bad_free(void *obj) noexcept;
 //                 case. Called as the caller's last step, a tail call, so
 //                 the fast half needs no stack frame.
 
+// Live objects: the peak less the headroom (struct slab_cache).
+SLAB_INLINE uint32_t cache_in_use(const slab_cache *c) { return c->in_use_peak - c->headroom; }
+
+// One object more: from the headroom, else it raises the peak.
 SLAB_INLINE void count_alloc(slab_cache *c)
 {
-    c->in_use++;
-    if (SLAB_STATS && c->in_use > c->in_use_peak) {
-        c->in_use_peak = c->in_use;
+    if (c->headroom != 0) {
+        c->headroom--;
+    } else {
+        c->in_use_peak++;
     }
 }
 
@@ -161,12 +170,15 @@ SLAB_INLINE void count_alloc(slab_cache *c)
 // here too (struct slab_cache: full slabs are on no list): two stores to
 // unlink it, two to leave it self-linked, so that a random-order workload,
 // whose allocs fill a slab at nearly every step, stays on this path.
+// An alloc that would raise the peak (no headroom) is left to the slow half.
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
     slab_page *s = c->fast;
-    if (SLAB_UNLIKELY(s == nullptr)) {
-        return nullptr; // no slab with room, or not a byte map: the slow half
+    uint32_t room = c->headroom;
+    if (SLAB_UNLIKELY(s == nullptr || room == 0)) {
+        return nullptr; // no slab with room, not a byte map, or a new peak: the slow half
     }
+    c->headroom = room - 1u;
     uint32_t k = page_take<uint8_t>(s);
     if (SLAB_UNLIKELY(--s->avail == 0)) {
         // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
@@ -175,7 +187,6 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
         c->full++;
         c->fast = next == &c->partial ? nullptr : page_of_node(next);
     }
-    count_alloc(c);
     void *p = slot_at(s, c->slab_size, c->stride, k);
     SLAB_TRACE_ALLOC(c, p);
     return p;
@@ -225,7 +236,7 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
     }
     page_give<uint8_t>(s, k);
     s->avail = static_cast<uint16_t>(avail + 1u);
-    c->in_use--;
+    c->headroom++;
     SLAB_TRACE_FREE(c, obj);
     return true;
 }
