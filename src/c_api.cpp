@@ -33,10 +33,10 @@ SLAB_COLD void *alloc_rare(slab_cache *c, slab_status *status)
 // A block of a heap (its class caches record SLAB_LOCK_KIND_HEAP) is refused
 // here with nothing read but its genuine header: freeing it without the
 // heap's lock and counters would corrupt the heap (slab_heap_free frees it).
-SLAB_COLD slab_status free_rare(slab_cache *c, slab_page *s, void *obj, bool fast)
+SLAB_COLD slab_status free_rare(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
 {
     return slab::detail::by_rare_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast); },
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast_size); },
         [c] { return c->lock_kind == SLAB_LOCK_KIND_HEAP ? SLAB_EHEAPBLOCK : SLAB_EUNSUPPORTED; });
 }
 
@@ -48,13 +48,13 @@ SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
         [&]() SLAB_INLINE_LAMBDA { return alloc_rare(c, status); });
 }
 
-// Frees obj into its validated slab s under the cache's lock; `fast`: s is a
-// byte-map slab (the inline half may take it).
-SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, bool fast)
+// Frees obj into its validated slab s under the cache's lock; fast_size: the
+// slab size when s is a byte-map slab (the inline half may take it), else 0.
+SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
 {
     return slab::detail::by_common_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast); },
-        [&]() SLAB_INLINE_LAMBDA { return free_rare(c, s, obj, fast); });
+        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast_size); },
+        [&]() SLAB_INLINE_LAMBDA { return free_rare(c, s, obj, fast_size); });
 }
 
 // Why the header at obj's default-size mask did not validate: it may be the
@@ -79,7 +79,7 @@ SLAB_COLD slab_status free_other(void *obj)
     if (s == nullptr) {
         return refuse_default_free(obj);
     }
-    return free_locked(s->cache, s, obj, false);
+    return free_locked(s->cache, s, obj, 0);
 }
 
 // The shape of every cold C call on a cache handle: validate the handle,
@@ -222,7 +222,7 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(!slab::detail::page_byte_map(s, c, SLAB_DEFAULT_SLAB_SIZE))) {
         return free_other(obj);
     }
-    return free_locked(c, s, obj, true);
+    return free_locked(c, s, obj, SLAB_DEFAULT_SLAB_SIZE);
 }
 
 slab_status slab_cache_free(slab_cache *cache, void *obj)
@@ -244,7 +244,7 @@ slab_status slab_cache_free(slab_cache *cache, void *obj)
         }
         return st;
     }
-    return free_locked(c, s, obj, c->wide == 0);
+    return free_locked(c, s, obj, c->wide == 0 ? c->slab_size : 0);
 }
 
 slab_status slab_cache_stats(const slab_cache *cache, slab_stats *out)

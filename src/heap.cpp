@@ -768,7 +768,7 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
 SLAB_INLINE slab_status small_free(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
 {
 #if !SLAB_CHECKS
-    if (SLAB_LIKELY(cache_free_fast(c, s, ptr))) {
+    if (SLAB_LIKELY(cache_free_fast(c, s, ptr, kD))) {
         note_free(h, c->obj_size);
         return SLAB_OK;
     }

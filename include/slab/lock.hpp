@@ -320,8 +320,9 @@ SLAB_COLD slab_status free_slow(slab_cache *c, slab_page *s, void *obj, typename
 
 // One alloc and one free under a Lock, for both fronts: the lock, the inline
 // fast half, and either the unlock or the slow half as the last call. The
-// free's fast half is for byte-map slabs only (page_byte_map): `fast` says
-// the caller checked that. *why is not written on the fast path.
+// free's fast half is for byte-map slabs only (page_byte_map): fast_size is
+// the slab size when the caller checked that (a constant where it knows it),
+// else 0. *why is not written on the fast path.
 template <class Lock>
 SLAB_INLINE void *alloc_locked_as(slab_cache *c, slab_status *why) noexcept
 {
@@ -335,10 +336,10 @@ SLAB_INLINE void *alloc_locked_as(slab_cache *c, slab_status *why) noexcept
 }
 
 template <class Lock>
-SLAB_INLINE slab_status free_locked_as(slab_cache *c, slab_page *s, void *obj, bool fast) noexcept
+SLAB_INLINE slab_status free_locked_as(slab_cache *c, slab_page *s, void *obj, size_t fast_size) noexcept
 {
     typename Lock::token t = lock_of<Lock>(c).lock();
-    if (SLAB_LIKELY(fast && cache_free_fast(c, s, obj))) {
+    if (SLAB_LIKELY(fast_size != 0 && cache_free_fast(c, s, obj, fast_size))) {
         lock_of<Lock>(c).unlock(t);
         return SLAB_OK;
     }

@@ -53,7 +53,7 @@ SLAB_COLD void free_other(void *obj) noexcept
         report_bad_free(obj);
         return;
     }
-    (void)free_locked_as<Lock>(s->cache, s, obj, false);
+    (void)free_locked_as<Lock>(s->cache, s, obj, 0);
 }
 
 // Frees a slot of a cache of slab size S, from any handle or none. One
@@ -67,7 +67,7 @@ SLAB_INLINE void free_slot(void *obj) noexcept
         free_other<Lock, S>(obj);
         return;
     }
-    (void)free_locked_as<Lock>(c, s, obj, true);
+    (void)free_locked_as<Lock>(c, s, obj, S);
 }
 
 }  // inline namespace SLAB_ABI_TAG

@@ -210,14 +210,15 @@ SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t s
 // compare for "on the slot grid", a map read for "live now" (a byte map
 // covers every k, slab_page.hpp). A slab that was full goes back on the
 // partial list here (four stores: struct slab_cache, `fast`). Checked mode
-// always takes the slow path. False: nothing changed.
-SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj)
+// always takes the slow path. slab_size: c's, a constant where the caller
+// knows it. False: nothing changed.
+SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj, size_t slab_size)
 {
-    SLAB_ASSERT(c->wide == 0 && s->cache == c);
+    SLAB_ASSERT(c->wide == 0 && s->cache == c && c->slab_size == slab_size);
     if (SLAB_CHECKS) {
         return false;
     }
-    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = slot_number(off, c->recip);
     uint32_t avail = s->avail;
