@@ -83,10 +83,13 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     if (stride > room) {
         return SLAB_ETOOBIG;
     }
-    // A byte map while a slave holds at most 254 slots beside it.
+    // A byte map while a slave holds at most 254 slots beside it, and while
+    // S * stride <= 2^31, where the inline free's one multiply tells the slot
+    // grid (slot_on_grid, slab_page.hpp); else two-byte entries, for which
+    // every free takes the slow half.
     size_t w = 1u;
     size_t cap_slave = room > map_bytes(0, 1u, slab_size, stride) ? (room - slab_size / stride) / stride : 0u;
-    if (cap_slave > kMaxSlots<uint8_t>) {
+    if (cap_slave > kMaxSlots<uint8_t> || uint64_t(slab_size) * stride > (uint64_t(1) << 31)) {
         w = 2u;
         cap_slave = room / (stride + w);
         cap_slave = cap_slave > kMaxSlots<uint16_t> ? kMaxSlots<uint16_t> : cap_slave;

@@ -4,7 +4,8 @@
 //   align      = max(obj_align, alignof(void *))
 //   stride     = round_up(max(obj_size, sizeof(void *)), align)
 //   room       = S - sizeof(slab_page)
-//   byte map   (room - S / stride) / stride slots if that is <= 254, and a
+//   byte map   (room - S / stride) / stride slots if that is <= 254 and
+//              S * stride <= 2^31 (the inline free's one-multiply grid test), and a
 //              map of S / stride bytes;
 //   else       min(room / (stride + 2), 65534) slots and 2 bytes per slot
 //   cache_at   = round_up(sizeof(slab_page) + map bytes, alignof(slab_cache))
@@ -62,7 +63,7 @@ inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_siz
         z.stride = round_up(obj_size < sizeof(void *) ? sizeof(void *) : obj_size, z.align);
         size_t kmax = z.slab_size / z.stride;
         size_t narrow = room > kmax ? (room - kmax) / z.stride : 0;
-        z.map_width = narrow <= 254 ? 1 : 2;
+        z.map_width = narrow <= 254 && uint64_t(z.slab_size) * z.stride <= (uint64_t(1) << 31) ? 1 : 2;
         size_t wide = room / (z.stride + 2);
         z.cap_slave = static_cast<uint32_t>(z.map_width == 1 ? narrow : wide < 65534 ? wide : 65534);
         auto floor_of = [&](size_t n, size_t *cache_at) {

@@ -9,6 +9,7 @@
 
 #include "page_leak_test.hpp"
 #include "sizing_formula.hpp"
+#include "slab/detail/cache.hpp"
 #include "slab/slab.h"
 
 using slabtest::expected_sizing;
@@ -184,3 +185,45 @@ TEST_F(Geometry, CreateReportsHookFailures)
 }
 
 }  // namespace
+
+// The inline free's slot test (slot_on_grid, slab_page.hpp): one multiply
+// gives the slot number and says whether the pointer is on the slot grid,
+// for every offset of every stride of slabs where S * stride <= 2^31 (the
+// byte-map slabs: geometry.cpp). Exhaustive for 4 KiB slabs, sampled above.
+TEST(SlotGrid, OneMultiplyTellsTheSlotAndTheGridExactly)
+{
+    for (uint32_t S = 256; S <= (uint32_t(1) << 20); S <<= 1) {
+        for (uint32_t stride = 8; stride <= S; stride += (S <= 4096 ? 8 : stride / 4 + 8)) {
+            if (uint64_t(S) * stride > (uint64_t(1) << 31)) {
+                break;
+            }
+            uint32_t recip = static_cast<uint32_t>(((uint64_t(1) << 32) + stride - 1u) / stride);
+            uint32_t step = S <= 4096 ? 1 : 7;
+            for (uint32_t off = 1; off <= S; off += step) {
+                uint32_t k = 0;
+                bool on = slab::detail::slot_on_grid(off, recip, &k);
+                ASSERT_EQ(on, off % stride == 0) << "S " << S << " stride " << stride << " off " << off;
+                if (on) {
+                    ASSERT_EQ(k, off / stride);
+                }
+                ASSERT_LE(k, S / stride) << "a byte map covers every k a pointer into the slab gives";
+            }
+        }
+    }
+}
+
+// Byte-map slabs are those where that test holds; the others get two-byte
+// maps, whose frees all take the exact slow path.
+TEST_F(Geometry, SlabsBeyondTheOneMultiplyRangeHaveWideMaps)
+{
+    slab_cache *c = nullptr;
+    // 1 MiB slabs of 4 KiB objects: 255 slots would fit a byte map by count,
+    // but S * stride == 2^32.
+    ASSERT_EQ(slab_cache_create(&c, 4096, 0, size_t(1) << 20, 0), SLAB_OK);
+    EXPECT_EQ(c->wide, 1u);
+    void *p = slab_alloc(c);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(slab_cache_free(c, static_cast<char *>(p) + 8), SLAB_ENOTSLOT);
+    EXPECT_EQ(slab_cache_free(c, p), SLAB_OK);
+    EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
+}

@@ -220,9 +220,10 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj, size_t 
     }
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
-    uint32_t k = slot_number(off, c->recip);
+    uint32_t k = 0;
+    bool on_grid = slot_on_grid(off, c->recip, &k);
     uint32_t avail = s->avail;
-    if (SLAB_UNLIKELY(size_t(k) * c->stride != off || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
+    if (SLAB_UNLIKELY(!on_grid || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
                       avail + 1u == s->cap)) {
         return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }

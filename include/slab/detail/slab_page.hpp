@@ -230,6 +230,22 @@ SLAB_INLINE uint32_t slot_number(uint32_t off, uint32_t recip)
     return static_cast<uint32_t>((uint64_t(off) * recip) >> 32);
 }
 
+// The same multiply, telling the grid too, for slabs with S * stride <= 2^31
+// (every byte-map slab: geometry.cpp): *k is the slot number, and the result
+// is true exactly when off == *k * stride. With off == q * stride + r (r <
+// stride) and stride * recip == 2^32 + e (e < stride):
+//   off * recip == q * 2^32 + q * e + r * recip.
+// q * e < off <= S <= 2^32 / stride <= recip, and r * recip < 2^32 - q * e
+// (because (q + 1) * e < 2S <= 2^32 / stride <= recip), so the high word is
+// q and the low word is q * e < recip on the grid (r == 0), or at least
+// recip off it. One compare instead of a second multiply.
+SLAB_INLINE bool slot_on_grid(uint32_t off, uint32_t recip, uint32_t *k)
+{
+    uint64_t prod = uint64_t(off) * recip;
+    *k = static_cast<uint32_t>(prod >> 32);
+    return static_cast<uint32_t>(prod) < recip;
+}
+
 // Gives slot k back; the caller counts it (++avail). Precondition: slot k
 // is live (the caller checked map[k] == kLive).
 template <class Idx>
