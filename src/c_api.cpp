@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The C front: argument checks before the lock, one lock acquisition per
 // call, then the shared core (slab/detail/cache.hpp). No logic of its own.
+// A cache with no lock is served inline; any other reaches its lock through
+// its lock class (src/lock_class.hpp), so that a firmware links the code of
+// the locks it creates and no other.
 #include "c_dispatch.hpp"
 
 using slab::detail::find_slab;
@@ -9,52 +12,33 @@ using slab::detail::slab_page;
 
 namespace {
 
+using slab::detail::alloc_locked_as;
 using slab::detail::cache_ok;
+using slab::detail::free_locked_as;
 using slab::detail::lock_known;
 using slab::detail::with_lock;
-using slab::detail::alloc_locked_as;
-using slab::detail::free_locked_as;
 
-// One alloc under the cache's lock of a kind by_common_kind does not inline
-// (c_dispatch.hpp): one cold call more for these. NULL with *status
-// SLAB_EUNSUPPORTED for a kind not built for this target.
-SLAB_COLD void *alloc_rare(slab_cache *c, slab_status *status)
-{
-    return slab::detail::by_rare_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_locked_as<typename decltype(tag)::type>(c, status); },
-        [&]() -> void * {
-            if (status != nullptr) {
-                *status = SLAB_EUNSUPPORTED;
-            }
-            return nullptr;
-        });
-}
-
-// A block of a heap (its class caches record SLAB_LOCK_KIND_HEAP) is refused
-// here with nothing read but its genuine header: freeing it without the
-// heap's lock and counters would corrupt the heap (slab_heap_free frees it).
-SLAB_COLD slab_status free_rare(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
-{
-    return slab::detail::by_rare_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast_size); },
-        [c] { return c->lock_kind == SLAB_LOCK_KIND_HEAP ? SLAB_EHEAPBLOCK : SLAB_EUNSUPPORTED; });
-}
-
-// One alloc under the cache's lock.
+// One alloc under the cache's lock: inline with no lock, else through the
+// lock class.
 SLAB_INLINE void *alloc_locked(slab_cache *c, slab_status *status)
 {
-    return slab::detail::by_common_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return alloc_locked_as<typename decltype(tag)::type>(c, status); },
-        [&]() SLAB_INLINE_LAMBDA { return alloc_rare(c, status); });
+    if (SLAB_LIKELY(c->lock_kind == SLAB_LOCK_KIND_NONE)) {
+        return alloc_locked_as<slab::NoLock>(c, status);
+    }
+    return c->lock_class->alloc(c, status);
 }
 
 // Frees obj into its validated slab s under the cache's lock; fast_size: the
 // slab size when s is a byte-map slab (the inline half may take it), else 0.
+// A heap's block (its class caches record SLAB_LOCK_KIND_HEAP) is refused
+// by its class with nothing read but its genuine header: freeing it without
+// the heap's lock and counters would corrupt the heap (slab_heap_free frees it).
 SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
 {
-    return slab::detail::by_common_kind(
-        c, [&](auto tag) SLAB_INLINE_LAMBDA { return free_locked_as<typename decltype(tag)::type>(c, s, obj, fast_size); },
-        [&]() SLAB_INLINE_LAMBDA { return free_rare(c, s, obj, fast_size); });
+    if (SLAB_LIKELY(c->lock_kind == SLAB_LOCK_KIND_NONE)) {
+        return free_locked_as<slab::NoLock>(c, s, obj, fast_size);
+    }
+    return c->lock_class->free(c, s, obj, fast_size);
 }
 
 // Why the header at obj's default-size mask did not validate: it may be the
@@ -100,54 +84,63 @@ slab_status on_cache(const slab_cache *cache, Op op)
 }
 
 // Every creation of the C front: the lock (the program's ops, or the
-// built-in kind of `flags`) and the page source (NULL: the global hooks).
-// Arguments, not a struct: at -Os an aggregate on the stack costs a memset.
+// built-in kind of `flags`) in its class, and the page source (NULL: the
+// global hooks). Arguments, not a struct: at -Os an aggregate on the stack
+// costs a memset.
 slab_status create_with(slab_cache **out, size_t size, size_t align, size_t slab_size, unsigned flags,
-                        const slab_lock_ops *ops, const slab_page_source *src)
+                        const slab_lock_ops *ops, const slab_page_source *src, const slab_lock_class_ *cls)
 {
-    using slab::detail::cache_create_locked;
     uint8_t kind = 0;
     uint8_t prio = 0;
     slab_status st = slab::detail::lock_choice(flags, ops, src, &kind, &prio);
     if (st != SLAB_OK) {
         return st;
     }
-    switch (kind) {
-    case SLAB_LOCK_KIND_OPS:
-        st = cache_create_locked<slab::detail::OpsLock>(out, size, align, slab_size, src);
-        if (st == SLAB_OK) {
-            static_cast<slab::detail::OpsLock *>(lock_area(*out))->ops = *ops;
-        }
-        return st;
-#if SLAB_HAVE_BASEPRI_LOCK
-    case SLAB_LOCK_KIND_BASEPRI:
-        st = cache_create_locked<slab::detail::BasepriAny>(out, size, align, slab_size, src);
-        if (st == SLAB_OK) {
-            static_cast<slab::detail::BasepriAny *>(lock_area(*out))->prio = prio;
-        }
-        return st;
-#endif
-#if SLAB_HAVE_IRQ_LOCK
-    case SLAB_LOCK_KIND_IRQ:
-        return cache_create_locked<slab::IrqLock>(out, size, align, slab_size, src);
-#endif
-#if SLAB_HAVE_ATOMIC_EXCHANGE
-    case SLAB_LOCK_KIND_SPIN:
-        return cache_create_locked<slab::SpinLock>(out, size, align, slab_size, src);
-#endif
-    default: // lock_choice names only the kinds built here
-        return cache_create_locked<slab::NoLock>(out, size, align, slab_size, src);
+    if (cls->kind != kind) {
+        return SLAB_EINVAL; // (slab_cache_create's macro always names the class of its flags)
     }
+    if (cls->built == 0) {
+        return SLAB_EUNSUPPORTED;
+    }
+    st = slab::detail::cache_create(out, size, align, slab_size, cls->lock_size, cls->lock_align, kind, cls, src);
+    if (st == SLAB_OK) {
+        cls->init(lock_area(*out), prio, ops);
+    }
+    return st;
+}
+
+// The class of flags (or ops) known only at run time: this links every
+// class. Flags lock_choice refuses get the no-lock class; create_with then
+// refuses them with lock_choice's status.
+const slab_lock_class_ *class_at_run_time(unsigned flags, const slab_lock_ops *ops)
+{
+    uint8_t kind = SLAB_LOCK_KIND_NONE;
+    uint8_t prio = 0;
+    if (slab::detail::lock_choice(flags, ops, nullptr, &kind, &prio) != SLAB_OK) {
+        return &slab_lock_class_none_;
+    }
+    return slab::detail::lock_class_of_kind(kind);
 }
 
 }  // namespace
 
 extern "C" {
 
-slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
-                              unsigned flags)
+// (In parentheses: slab.h's macro of this name routes constant flags to
+// slab_cache_create_in_.)
+slab_status(slab_cache_create)(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                               unsigned flags)
 {
-    return create_with(out, obj_size, obj_align, slab_size, flags, nullptr, nullptr);
+    return create_with(out, obj_size, obj_align, slab_size, flags, nullptr, nullptr, class_at_run_time(flags, nullptr));
+}
+
+slab_status slab_cache_create_in_(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                                  unsigned flags, const slab_lock_class_ *cls)
+{
+    if (cls == nullptr) {
+        return SLAB_EINVAL;
+    }
+    return create_with(out, obj_size, obj_align, slab_size, flags, nullptr, nullptr, cls);
 }
 
 slab_status slab_cache_create_with_lock(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
@@ -156,7 +149,7 @@ slab_status slab_cache_create_with_lock(slab_cache **out, size_t obj_size, size_
     if (ops == nullptr) {
         return SLAB_EINVAL;
     }
-    return create_with(out, obj_size, obj_align, slab_size, 0, ops, nullptr);
+    return create_with(out, obj_size, obj_align, slab_size, 0, ops, nullptr, &slab_lock_class_ops_);
 }
 
 slab_status slab_cache_create_ex(slab_cache **out, const slab_cache_config *config)
@@ -165,7 +158,7 @@ slab_status slab_cache_create_ex(slab_cache **out, const slab_cache_config *conf
         return SLAB_EINVAL;
     }
     return create_with(out, config->obj_size, config->obj_align, config->slab_size, config->flags, config->lock,
-                       config->pages);
+                       config->pages, class_at_run_time(config->flags, config->lock));
 }
 
 
@@ -201,12 +194,13 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
 
 void *slab_alloc(slab_cache *cache)
 {
-    // The fast half inlined under each lock kind; a NULL cache through
-    // slab_alloc_status, which says why.
     if (SLAB_UNLIKELY(cache == nullptr)) {
-        return slab_alloc_status(cache, nullptr);
+        return nullptr; // (slab_alloc_status says why: SLAB_EINVAL)
     }
-    return alloc_locked(cache, nullptr);
+    if (SLAB_LIKELY(cache->lock_kind == SLAB_LOCK_KIND_NONE)) {
+        return alloc_locked_as<slab::NoLock>(cache, nullptr);
+    }
+    return cache->lock_class->alloc_quick(cache);
 }
 
 slab_status slab_free(void *obj)
@@ -222,7 +216,10 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(!slab::detail::page_byte_map(s, c, SLAB_DEFAULT_SLAB_SIZE))) {
         return free_other(obj);
     }
-    return free_locked(c, s, obj, SLAB_DEFAULT_SLAB_SIZE);
+    if (SLAB_LIKELY(c->lock_kind == SLAB_LOCK_KIND_NONE)) {
+        return free_locked_as<slab::NoLock>(c, s, obj, SLAB_DEFAULT_SLAB_SIZE);
+    }
+    return c->lock_class->free_quick(c, s, obj);
 }
 
 slab_status slab_cache_free(slab_cache *cache, void *obj)

@@ -48,14 +48,13 @@ bool give_slave(slab_cache *c, slab_page *s)
 
 }  // namespace
 
-namespace {
-
 // Fills the control block of a cache whose first page (the master) is
 // `master`, holding cap_master slots, and puts the master in service.
 void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *master, uint32_t cap_master,
-                 const slab_page_source *src, uint8_t lock_kind)
+                 const slab_page_source *src, uint8_t lock_kind, const slab_lock_class_ *cls)
 {
     c->magic = cache_magic(c, g.slab_size);
+    c->lock_class = cls;
     c->fast = nullptr;
     list_init(&c->partial);
     c->spare = nullptr;
@@ -93,10 +92,9 @@ void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *m
     SLAB_TRACE_TAKEN(c, master, g.slab_size);
 }
 
-}  // namespace
-
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
-                         size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_page_source *src)
+                         size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_lock_class_ *cls,
+                         const slab_page_source *src)
 {
     if (out == nullptr) {
         return SLAB_EINVAL;
@@ -116,35 +114,9 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     }
     slab_cache *c = static_cast<slab_cache *>(static_cast<void *>(static_cast<char *>(page) + g.cache_offset));
     c->lock_offset = g.lock_offset;
-    cache_setup(c, g, obj_size, static_cast<slab_page *>(page), g.cap_master, src, lock_kind);
+    cache_setup(c, g, obj_size, static_cast<slab_page *>(page), g.cap_master, src, lock_kind, cls);
     c->hooks = hooks;
     *out = c;
-    return SLAB_OK;
-}
-
-// A static cache's first use (slab/static.h): its image names the pages and
-// the object's shape; the control block lives outside them, so the first
-// page is all slots, as a slave's. Its pages come from the image's own
-// source, in order, and are never given back (pinned).
-slab_status cache_wake(slab_cache *c)
-{
-    SLAB_ASSERT(cache_dormant(c));
-    const slab_static_info_ *info = static_info(c);
-    geometry g; // NOLINT(cppcoreguidelines-pro-type-member-init)
-    slab_status st = geometry_plan(info->obj_size, info->obj_align, SLAB_DEFAULT_SLAB_SIZE, 1, 1, &g);
-    if (st != SLAB_OK) {
-        return st; // static.h refuses such shapes at compile time
-    }
-    const slab_page_source *src = &info->source;
-    hook_counts hooks = {0, 0, 0};
-    void *page = bridge_take(src, g.slab_size, &hooks, &st);
-    if (page == nullptr) {
-        return st;
-    }
-    uint8_t kind = c->lock_kind; // the lock and its offset are the image's
-    cache_setup(c, g, info->obj_size, static_cast<slab_page *>(page), g.cap_slave, src, kind);
-    c->hooks = hooks;
-    c->pinned = 1;
     return SLAB_OK;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Statically defined caches (slab/static.h): the layout the macros' image
 // shares with struct slab_cache, the dormant test, and the page source that
-// hands out a static cache's pages. cache_wake (src/cache.cpp) does the rest.
+// hands out a static cache's pages, and the first use (slab_static_wake_).
 //
 //   image (.data, aligned 8)                 pages (section, aligned S)
 //   | slab_cache | lock (8 B) | info |  -->  | page 0 | page 1 | ... |
@@ -12,6 +12,7 @@
 //   info.next <= info.npages; pages [0, next) belong to the cache for good.
 #include <stddef.h>
 
+#include "page_bridge.hpp"
 #include "slab/lock.hpp"
 #include "static_cache.hpp"
 
@@ -21,6 +22,7 @@ inline namespace SLAB_ABI_TAG {
 
 static_assert(sizeof(slab_cache) == SLAB_CONTROL_BYTES_, "slab/static.h: SLAB_CONTROL_BYTES_ is the control block");
 static_assert(offsetof(slab_cache, magic) == offsetof(slab_static_cache_, magic), "image: magic");
+static_assert(offsetof(slab_cache, lock_class) == offsetof(slab_static_cache_, lock_class), "image: lock_class");
 static_assert(offsetof(slab_cache, lock_offset) == offsetof(slab_static_cache_, lock_offset), "image: lock_offset");
 static_assert(offsetof(slab_cache, lock_kind) == offsetof(slab_static_cache_, lock_kind), "image: lock_kind");
 static_assert(offsetof(slab_static_cache_, lock_) == sizeof(slab_cache), "image: the lock follows the control block");
@@ -50,6 +52,33 @@ void *slab_static_take_(void *info_ptr, size_t size, size_t align)
         return nullptr; // every page in service: the cache is full
     }
     return info->pages + size_t(info->next++) * SLAB_DEFAULT_SLAB_SIZE;
+}
+
+// A static cache's first use (slab/static.h): its image names the pages and
+// the object's shape; the control block lives outside them, so the first
+// page is all slots, as a slave's. Its pages come from the image's own
+// source, in order, and are never given back (pinned).
+slab_status slab_static_wake_(slab_cache *c)
+{
+    using namespace slab::detail;
+    SLAB_ASSERT(cache_dormant(c));
+    const slab_static_info_ *info = static_info(c);
+    geometry g; // NOLINT(cppcoreguidelines-pro-type-member-init)
+    slab_status st = geometry_plan(info->obj_size, info->obj_align, SLAB_DEFAULT_SLAB_SIZE, 1, 1, &g);
+    if (st != SLAB_OK) {
+        return st; // static.h refuses such shapes at compile time
+    }
+    const slab_page_source *src = &info->source;
+    hook_counts hooks = {0, 0, 0};
+    void *page = bridge_take(src, g.slab_size, &hooks, &st);
+    if (page == nullptr) {
+        return st;
+    }
+    // The lock, its offset, kind and class are the image's.
+    cache_setup(c, g, info->obj_size, static_cast<slab_page *>(page), g.cap_slave, src, c->lock_kind, c->lock_class);
+    c->hooks = hooks;
+    c->pinned = 1;
+    return SLAB_OK;
 }
 
 int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align)

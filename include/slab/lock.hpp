@@ -350,13 +350,33 @@ SLAB_INLINE slab_status free_locked_as(slab_cache *c, slab_page *s, void *obj, s
 // C++ lock type inside its lock_box, recorded as an OPS lock). Both fronts
 // create their caches through this one function. src: the page source, NULL
 // for the global hooks.
+// The lock class (src/lock_class.hpp) a C call takes a Lock through: one
+// per recorded kind (a custom type's thunks are an OPS lock's).
+template <uint8_t Kind>
+const slab_lock_class_ *lock_class_for() noexcept
+{
+    if constexpr (Kind == SLAB_LOCK_KIND_SPIN) {
+        return &slab_lock_class_spin_;
+    } else if constexpr (Kind == SLAB_LOCK_KIND_IRQ) {
+        return &slab_lock_class_irq_;
+    } else if constexpr (Kind == SLAB_LOCK_KIND_BASEPRI) {
+        return &slab_lock_class_basepri_;
+    } else if constexpr (Kind == SLAB_LOCK_KIND_OPS) {
+        return &slab_lock_class_ops_;
+    } else {
+        static_assert(Kind == SLAB_LOCK_KIND_NONE, "a lock kind with no class");
+        return &slab_lock_class_none_;
+    }
+}
+
 template <class Lock>
 slab_status cache_create_locked(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
                                 const slab_page_source *src = nullptr) noexcept
 {
     using Stored = stored_lock<Lock>;
     constexpr uint8_t recorded = kBoxed<Lock> ? uint8_t(SLAB_LOCK_KIND_OPS) : Lock::kind;
-    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Stored), alignof(Stored), recorded, src);
+    slab_status st = cache_create(out, obj_size, obj_align, slab_size, sizeof(Stored), alignof(Stored), recorded,
+                                  lock_class_for<recorded>(), src);
     if (st == SLAB_OK) {
         new (lock_area(*out)) Stored();
     }

@@ -199,6 +199,34 @@ typedef struct {
 slab_status slab_cache_create(slab_cache **out, size_t obj_size, size_t obj_align,
                               size_t slab_size, unsigned flags) SLAB_ABI_NAME_(slab_cache_create);
 
+/* What a firmware does not use costs it nothing: a cache's C calls reach its
+ * lock through its lock class (src/lock_class.hpp), one per lock kind, which
+ * its creation names. slab_cache_create() with constant flags (the usual
+ * case) names the one class its flags give, through slab_cache_create_in_,
+ * so --gc-sections drops the others; with flags known only at run time it
+ * reaches the function above, which links every class. Internal. */
+struct slab_lock_class_;
+extern const struct slab_lock_class_ slab_lock_class_none_ SLAB_ABI_NAME_(slab_lock_class_none_);
+extern const struct slab_lock_class_ slab_lock_class_spin_ SLAB_ABI_NAME_(slab_lock_class_spin_);
+extern const struct slab_lock_class_ slab_lock_class_irq_ SLAB_ABI_NAME_(slab_lock_class_irq_);
+extern const struct slab_lock_class_ slab_lock_class_basepri_ SLAB_ABI_NAME_(slab_lock_class_basepri_);
+extern const struct slab_lock_class_ slab_lock_class_ops_ SLAB_ABI_NAME_(slab_lock_class_ops_);
+slab_status slab_cache_create_in_(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
+                                  unsigned flags, const struct slab_lock_class_ *cls)
+    SLAB_ABI_NAME_(slab_cache_create_in_);
+/* The class of constant, valid flags (slab_cache_create_in_ checks them). */
+#define SLAB_LOCK_CLASS_OF_(f)                                                   \
+    (((f)&0xFFu) == 0u                    ? &slab_lock_class_none_ \
+     : ((f)&0xFFu) == SLAB_LOCK_IRQ       ? &slab_lock_class_irq_  \
+     : ((f)&0xFFu) == SLAB_LOCK_SPIN_BIT_ ? &slab_lock_class_spin_ \
+                                          : &slab_lock_class_basepri_)
+#if defined(__GNUC__) && !defined(SLAB_NO_CLASS_SELECT)
+#define slab_cache_create(out, obj_size, obj_align, slab_size, flags)                                        \
+    (__builtin_constant_p(flags) ? slab_cache_create_in_((out), (obj_size), (obj_align), (slab_size), (flags), \
+                                                         SLAB_LOCK_CLASS_OF_(flags))                          \
+                                 : (slab_cache_create)((out), (obj_size), (obj_align), (slab_size), (flags)))
+#endif
+
 /**
  * @brief Gives every page of the cache back to the hook.
  *

@@ -112,12 +112,13 @@ struct slab_static_info_ {
     uint32_t npages;
     uint32_t next;          /* pages put in service */
     slab_page_source source;/* hands out the pages in order, takes none back */
+    slab_status (*wake)(slab_cache *); /* slab_static_wake_: the first use (linked only with static caches) */
 };
 
 #if __SIZEOF_POINTER__ == 8
-#define SLAB_CONTROL_BYTES_ 168u
+#define SLAB_CONTROL_BYTES_ 176u
 #else
-#define SLAB_CONTROL_BYTES_ 108u
+#define SLAB_CONTROL_BYTES_ 112u
 #endif
 #define SLAB_STATIC_LOCK_BYTES_ 8u
 /* The mark of a control block that was never used yet. */
@@ -125,7 +126,8 @@ struct slab_static_info_ {
 
 typedef struct slab_static_cache_ {
     uintptr_t magic;                                      /* SLAB_DORMANT_MAGIC_ until first use */
-    unsigned char zero_[SLAB_CONTROL_BYTES_ - 4u - sizeof(uintptr_t)];
+    const struct slab_lock_class_ *lock_class;            /* SLAB_ST_CLASS_(flags) */
+    unsigned char zero_[SLAB_CONTROL_BYTES_ - 4u - sizeof(uintptr_t) - sizeof(void *)];
     uint16_t lock_offset;                                 /* to lock_ */
     uint8_t lock_kind;
     uint8_t bits_;
@@ -144,7 +146,9 @@ typedef struct slab_static_cache_ {
  * libslab.a fails to link instead of overrunning its array. */
 #define slab_static_take_ SLAB_CAT_(slab_static_take__, SLAB_ABI_TAG)
 #define slab_static_give_ SLAB_CAT_(slab_static_give__, SLAB_ABI_TAG)
+#define slab_static_wake_ SLAB_CAT_(slab_static_wake__, SLAB_ABI_TAG)
 void *slab_static_take_(void *info_ptr, size_t size, size_t align);
+slab_status slab_static_wake_(slab_cache *cache);
 int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align);
 
 /* Lock kind and lock bytes of slab_cache_create flags, at compile time. */
@@ -171,13 +175,14 @@ int slab_static_give_(void *info_ptr, void *page, size_t size, size_t align);
         __attribute__((aligned(SLAB_DEFAULT_SLAB_SIZE))) placement;                                          \
     static slab_static_cache_ name##_control_ __attribute__((aligned(8))) = {                                \
         SLAB_DORMANT_MAGIC_,                                                                                \
+        SLAB_LOCK_CLASS_OF_(flags),                                                                          \
         {0},                                                                                                 \
         (uint16_t)(SLAB_CONTROL_BYTES_),                                                                     \
         (uint8_t)SLAB_ST_KIND_(flags),                                                                       \
         0,                                                                                                   \
         {SLAB_ST_PRIO_(flags)},                                                                              \
         {name##_pages_, (size), (align), (uint32_t)SLAB_STATIC_PAGES(size, align, count), 0,                 \
-         {slab_static_take_, slab_static_give_, &name##_control_.info}}};                                    \
+         {slab_static_take_, slab_static_give_, &name##_control_.info}, slab_static_wake_}};                                    \
     static slab_cache *const name __attribute__((unused)) = (slab_cache *)(void *)&name##_control_
 /* NOLINTEND(bugprone-macro-parentheses) */
 

@@ -222,7 +222,7 @@ TEST(StaticCache, ALockKindNotBuiltHereIsRefusedEverywhere)
 TEST(StaticCache, ItsPageSourceOnlyHandsOutItsOwnPages)
 {
     alignas(SLAB_DEFAULT_SLAB_SIZE) static unsigned char pages[2 * SLAB_DEFAULT_SLAB_SIZE];
-    slab_static_info_ info = {pages, 8, 8, 2, 0, {slab_static_take_, slab_static_give_, nullptr}};
+    slab_static_info_ info = {pages, 8, 8, 2, 0, {slab_static_take_, slab_static_give_, nullptr}, slab_static_wake_};
     info.source.ctx = &info;
     EXPECT_EQ(slab_static_take_(&info, SLAB_DEFAULT_SLAB_SIZE / 2, SLAB_DEFAULT_SLAB_SIZE / 2), nullptr);
     EXPECT_EQ(slab_static_take_(&info, SLAB_DEFAULT_SLAB_SIZE, SLAB_DEFAULT_SLAB_SIZE), pages);

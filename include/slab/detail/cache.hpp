@@ -78,6 +78,7 @@ enum : uint8_t {
 //   fast == (byte map && !SLAB_CHECKS && partial not empty) ? head of partial : NULL
 struct slab_cache {
     uintptr_t magic;            // cache_magic(this, slab_size): control block is genuine
+    const slab_lock_class_ *lock_class; // the C front's way to its lock (src/lock_class.hpp)
     slab::detail::slab_page *fast; // the partial list's head when the inline alloc may use it, else NULL
     slab::detail::link partial; // sentinel: slabs with a free slot; alloc takes the head
     slab::detail::slab_page *spare; // empty slave kept, or NULL
@@ -108,7 +109,7 @@ struct slab_cache {
     uint8_t busy : 1;           // checked mode: an alloc or free is inside the cache (re-entry: SLAB_EREENTERED)
 };
 
-static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 168 : 108),
+static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 176 : 112),
               "slab_cache layout changed: update the overhead figures in README.md and docs/performance.md");
 
 namespace slab {
@@ -256,14 +257,16 @@ SLAB_COLD slab_status cache_free_refused(slab_cache *c, slab_page *s, const void
 
 // A statically defined cache (slab/static.h, src/static_cache.cpp) that was
 // never used: its control block holds only the image the macro wrote.
-// cache_wake puts it in service (its first page), with the lock held.
+// Its image's `wake` (cache_wake, src/static_cache.hpp) puts it in service
+// (its first page), with the lock held.
 bool cache_dormant(const slab_cache *c);
-slab_status cache_wake(slab_cache *c);
 
 // Compiled in src/cache.cpp.
 // src NULL: the global hooks; else kept by pointer (slab_page_source).
+// cls: the lock's class (src/lock_class.hpp), kept by pointer.
 slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, size_t slab_size,
-                         size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_page_source *src);
+                         size_t lock_size, size_t lock_align, uint8_t lock_kind, const slab_lock_class_ *cls,
+                         const slab_page_source *src);
 slab_status cache_teardown(slab_cache *c);
 void cache_stats(const slab_cache *c, slab_stats *out);
 void cache_reset_peak(slab_cache *c);
