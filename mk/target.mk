@@ -47,10 +47,10 @@ QEMU_ICOUNT := -icount shift=3
 
 ARM_MAKE = $(MAKE) --no-print-directory TOOLCHAIN=arm-none-eabi
 
-.PHONY: test-target size target-libs fw-check fw-tests fw-irq fw-run fw-size fw-spinlock-m0
+.PHONY: test-target size target-libs fw-check fw-tests fw-irq fw-run fw-size fw-spinlock-m0 fw-flash-check
 
 target-libs:
-	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu lib test-nm fw-size-check || exit 1; done
+	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu lib test-nm fw-size-check fw-flash-check || exit 1; done
 	@for cpu in $(TARGET_CPUS); do $(ARM_MAKE) CPU=$$cpu CHECKS=1 lib test-nm || exit 1; done
 
 test-target: target-libs
@@ -147,6 +147,24 @@ fw-size: $(LIB) $(FW)/minimal.elf
 		if ($$6 == "(TOTALS)") name = "libslab.a total"; \
 		printf "%-11s %-22s %7d %6d %5d\n", cpu, name, $$1, $$2, $$3 }'
 	@awk -v cpu=$(CPU) -f firmware/tools/lib_flash.awk $(FW)/minimal.map
+
+# What a firmware does not use costs it nothing (issue 19): the one-cache
+# firmware (firmware/app/minimal.c, no lock) links no code of another lock
+# kind, of static caches, of the heap, of waits or of traces; and on the
+# Cortex-M3 its libslab flash stays within FW_FLASH_BUDGET, the figure this
+# code measures rounded up (3,232 B when set; issue 19's target is 2,048 B,
+# not met: docs/performance.md). A change that grows it raises the budget
+# here, in the open.
+FW_FLASH_BUDGET := 3300
+FW_UNUSED_SYMS := IrqLock|SpinLock|BasepriAny|OpsLock|slab_lock_class_(irq|spin|basepri|ops)_|slab_static_wake_|slab_heap|large_table|slab_trace|slab_alloc_wait
+fw-flash-check: $(FW)/minimal.elf
+	@unused=$$($(NM) -C $(FW)/minimal.elf | grep -E '$(FW_UNUSED_SYMS)' || true); \
+	if [ -n "$$unused" ]; then echo "fw-flash-check: $(CPU): the one-cache firmware links code it does not use:"; \
+		echo "$$unused"; exit 1; fi
+	@flash=$$(awk -v cpu=$(CPU) -f firmware/tools/lib_flash.awk $(FW)/minimal.map | sed -n 's/.*libslab \([0-9]*\) B flash.*/\1/p'); \
+	if [ "$(CPU)" = cortex-m3 ] && [ "$$flash" -gt $(FW_FLASH_BUDGET) ]; then \
+		echo "fw-flash-check: $(CPU): one-cache firmware links $$flash B of libslab, budget $(FW_FLASH_BUDGET) B"; exit 1; fi; \
+	echo "fw-flash-check: $(CPU): one-cache firmware: libslab $$flash B of flash; no code of other locks, static caches, the heap, waits or traces"
 
 fw-size-check: $(LIB)
 	@ram=$$($(SIZE) -t $(LIB) | awk '$$6 == "(TOTALS)" { print $$2 + $$3 }'); \
