@@ -86,8 +86,31 @@ static inline void buddy_unmask_irq(uint32_t primask) { (void)primask; }
 
 static inline int buddy_is_pow2(size_t x) { return x != 0u && (x & (x - 1u)) == 0u; }
 
-static inline size_t buddy_bytes(const buddy_pool *p, unsigned k) { return (size_t)1 << (p->shift + k); }
-static inline size_t buddy_unit(const buddy_pool *p, uintptr_t a) { return (size_t)((a - p->base) >> p->shift); }
+/* The pool's geometry. A provider whose geometry is fixed at compile time
+ * (static_pages.c) defines BUDDY_FIXED_SHIFT and BUDDY_FIXED_ORDERS before
+ * including this file, equal to what it gives buddy_init: the core then
+ * computes with constants, as code written for that one geometry would. */
+static inline unsigned buddy_shift(const buddy_pool *p)
+{
+#if defined(BUDDY_FIXED_SHIFT)
+    (void)p;
+    return BUDDY_FIXED_SHIFT;
+#else
+    return p->shift;
+#endif
+}
+static inline unsigned buddy_orders(const buddy_pool *p)
+{
+#if defined(BUDDY_FIXED_ORDERS)
+    (void)p;
+    return BUDDY_FIXED_ORDERS;
+#else
+    return p->orders;
+#endif
+}
+
+static inline size_t buddy_bytes(const buddy_pool *p, unsigned k) { return (size_t)1 << (buddy_shift(p) + k); }
+static inline size_t buddy_unit(const buddy_pool *p, uintptr_t a) { return (size_t)((a - p->base) >> buddy_shift(p)); }
 
 static inline void buddy_push(buddy_pool *p, uintptr_t a, unsigned k)
 {
@@ -167,7 +190,7 @@ static inline int buddy_order(const buddy_pool *p, size_t size, size_t align)
     }
     unsigned k = 0;
     while (buddy_bytes(p, k) < size) {
-        if (++k >= p->orders) {
+        if (++k >= buddy_orders(p)) {
             return -1;
         }
     }
@@ -219,7 +242,7 @@ static inline int buddy_free(buddy_pool *p, void *page, size_t size, size_t alig
     }
     unsigned k = (unsigned)order;
     p->map[buddy_unit(p, a)] = 0;
-    while (k + 1u < p->orders) {
+    while (k + 1u < buddy_orders(p)) {
         uintptr_t buddy = a ^ buddy_bytes(p, k);
         if (buddy < p->base || buddy >= p->limit || p->limit - buddy < buddy_bytes(p, k) ||
             p->map[buddy_unit(p, buddy)] != (BUDDY_FREE | k)) {
