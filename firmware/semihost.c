@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ARM semihosting over BKPT 0xAB (the M-profile trap; see semihost.h). */
 #include "semihost.h"
 
@@ -8,6 +9,7 @@ enum {
     SYS_EXIT = 0x18,
     SYS_EXIT_EXTENDED = 0x20,
     ADP_STOPPED_APPLICATION_EXIT = 0x20026, /* "the program ended", with a status */
+    ADP_STOPPED_RUN_TIME_ERROR = 0x20023,   /* "the program failed" */
 };
 
 /* r0 = operation, r1 = argument; the host answers in r0. The memory clobber
@@ -32,7 +34,8 @@ void semihost_exit(int status)
     uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)status};
     (void)semihost_call(SYS_EXIT_EXTENDED, block);
     /* A host without the extension: fall back to success/failure. */
-    (void)semihost_call(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? ADP_STOPPED_APPLICATION_EXIT : 0x20023));
+    (void)semihost_call(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? ADP_STOPPED_APPLICATION_EXIT
+                                                                        : ADP_STOPPED_RUN_TIME_ERROR));
     for (;;) {
     }
 }

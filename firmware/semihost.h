@@ -1,9 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ARM semihosting, the two calls the firmware needs: print a string on the
- * host's console and end the program with an exit status. Works under
+ * host's console and end the program with an exit status. The repository's
+ * firmware and the boards of examples/ share it. Works under
  * `qemu-system-arm -semihosting-config enable=on,target=native` and under a
- * debugger that implements semihosting. Without a host (on a board with no
- * debugger attached) the BKPT instruction faults: do not ship it.
+ * debug probe that implements semihosting (OpenOCD: `arm semihosting
+ * enable`; pyOCD: `-O enable_semihosting=1`). Without a host (on a board
+ * with no debugger attached) the BKPT instruction faults (HardFault, then
+ * lockup): do not ship it; write to a UART instead.
  * No libc: this is the firmware's whole I/O layer.
  */
 #ifndef FW_SEMIHOST_H

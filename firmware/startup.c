@@ -2,24 +2,18 @@
  * Cortex-M start-up: the vector table and the reset handler, for every board
  * of linker/ (they differ only in their memory map).
  *
- * Reset: copy .data from flash, zero .bss, enable the FPU when the firmware
- * is built for one, run static constructors, call main(), and report main's
- * return value as the exit status through semihosting. A fault prints its
- * name and exits with status 128 + exception number, so a crash under QEMU
- * fails the run instead of hanging it.
+ * Reset: the shared reset path (reset.h: FPU, .data, .bss, constructors),
+ * then main(), whose return value is the exit status through semihosting,
+ * after the console's last line. A fault flushes the console, prints its
+ * number and exits with status 128 + that number (reset.h), so a crash under
+ * QEMU fails the run instead of hanging it.
  */
 #include <stdint.h>
 
 #include "console.h"
+#include "reset.h"
 #include "semihost.h"
 
-extern uint32_t __data_start[], __data_end[], __data_load[];
-extern uint32_t __bss_start[], __bss_end[];
-extern uint32_t __stack_top[];
-typedef void (*init_fn)(void);
-extern init_fn __init_array_start[], __init_array_end[];
-
-int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Fault_Handler(void);
 
@@ -50,32 +44,13 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void
 
 void Fault_Handler(void)
 {
-    uint32_t ipsr;
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
     con_flush();
-    con_str("\nFAULT: exception ");
-    con_uint(ipsr & 0x1FFu);
-    con_str("\n");
-    semihost_exit(128 + (int)(ipsr & 0x1FFu));
+    reset_fault_exit();
 }
 
 void Reset_Handler(void)
 {
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
-        *dst++ = 0;
-    }
-#if defined(__ARM_FP)
-    /* CPACR: full access to CP10 and CP11, or the first FP instruction faults. */
-    volatile uint32_t *cpacr = (volatile uint32_t *)0xE000ED88u;
-    *cpacr |= 0xFu << 20;
-    __asm__ volatile("dsb\n\tisb" ::: "memory");
-#endif
-    for (init_fn *f = __init_array_start; f < __init_array_end; f++) {
-        (*f)();
-    }
+    reset_init();
     int status = main();
     con_flush();
     semihost_exit(status);

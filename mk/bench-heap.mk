@@ -72,7 +72,9 @@ HB_TAG ?= $(if $(SLAB_DEFS),-s$(lastword $(subst =, ,$(SLAB_DEFS))))
 HB_FW := $(HB_OUT)/$(CPU)$(HB_TAG)
 HB_FW_BASE := firmware/startup.c firmware/semihost.c firmware/console.c bench/target/counter.c \
 	hooks/buffer_pages/buffer_pages.c
-HB_FW_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,$(HB_SHARED) alloc_newlib.c syscalls.c measure_target.c)
+# newlib's system calls: the malloc firmware's (its _sbrk is weak: alloc_newlib.c's wins).
+HB_FW_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,$(HB_SHARED) alloc_newlib.c measure_target.c) \
+	firmware/malloc/syscalls.c
 HB_FW_INC := $(HB_CFG_INC) -Ibench/heap/freertos -I$(FREERTOS_DIR)/portable/GCC/ARM_CM3 -Ibench/target
 # Ours: the firmware's warnings, errors. The peers: as published, warnings off.
 HB_FW_CFLAGS = $(FW_CFLAGS) $(HB_FW_INC)
@@ -107,7 +109,7 @@ $(HB_FW)/bench_heap_smoke.elf: $(HB_FW_OBJS) $(HB_PEER_OBJS) $(HB_FW)/obj/main_s
 # pool sizes), heap_4 recording its highest block, a larger ucHeap.
 HB_MEM_DEFS := -DHB_SLAB_PAGES=PAGES_BUDDY -DHB_HEAP4_TRACE -DHB_HEAP4_SIZE=524288u
 HB_MEM_SRCS := $(HB_FW_BASE) $(addprefix bench/heap/,workload.c pages.c replay.c alloc_o1heap.c alloc_tlsf.c \
-	alloc_umm.c alloc_newlib.c syscalls.c measure_call.c)
+	alloc_umm.c alloc_newlib.c measure_call.c) firmware/malloc/syscalls.c
 HB_MEM_OBJS := $(foreach s,$(HB_MEM_SRCS),$(call hb_fw_obj,$(s))) \
 	$(filter-out %/heap_4.c.o,$(HB_PEER_OBJS)) $(addprefix $(HB_FW)/mem/,heap_4.o alloc_heap4.o alloc_slab.o)
 $(foreach s,$(filter-out $(HB_FW_SRCS),$(HB_MEM_SRCS)),$(eval $(call hb_fw_rule,$(s),$$(HB_FW_CFLAGS),)))

@@ -61,7 +61,7 @@ RTOS_DEMO_SRCS := $(RTOS_BASE) $(wildcard firmware/freertos/demo/*.c)
 RTOS_TEST_SRCS := $(RTOS_BASE) $(wildcard firmware/freertos/tests/*.c)
 RTOS_BENCH_SRCS := $(RTOS_BASE) $(wildcard firmware/freertos/bench/*.c) bench/target/counter.c
 RTOS_HDRS := $(wildcard firmware/freertos/*.h firmware/freertos/*/*.h hooks/freertos/*.h firmware/*.h \
-	hooks/static_pages/*.h bench/target/counter.h) $(LIB_HDRS)
+	hooks/static_pages/*.h hooks/buddy/*.h bench/target/counter.h) $(LIB_HDRS)
 RTOS_LD := linker/$(RTOS_MACHINE).ld linker/sections.ld
 rtos_objs = $(patsubst %,$(RTOS)/$(1)/%.o,$(2))
 

@@ -81,7 +81,7 @@ FW_LDFLAGS = $(ARM_ARCH_FLAGS) -nostartfiles -nostdlib -Wl,--gc-sections -Llinke
 FW_LDLIBS := -lc -lgcc
 
 FW_BASE := firmware/startup.c firmware/semihost.c firmware/console.c hooks/static_pages/static_pages.c
-FW_HDRS := $(wildcard firmware/*.h firmware/tests/*.h firmware/irq/*.h hooks/static_pages/*.h) $(LIB_HDRS)
+FW_HDRS := $(wildcard firmware/*.h firmware/tests/*.h firmware/irq/*.h hooks/static_pages/*.h hooks/buddy/*.h) $(LIB_HDRS)
 FW_APP_SRCS := $(FW_BASE) firmware/board.c firmware/app/packet_router.c
 FW_TEST_SRCS := $(FW_BASE) $(wildcard firmware/tests/*.c firmware/tests/*.cpp)
 FW_IRQ_SRCS := $(FW_BASE) firmware/board.c $(wildcard firmware/irq/*.c firmware/irq/*.cpp)

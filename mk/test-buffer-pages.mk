@@ -16,7 +16,7 @@ DEPS_PKGS += $(DEPS_test-buffer-pages)
 
 BP_DIR := build/test-buffer-pages
 BP_SRC := hooks/buffer_pages/buffer_pages.c
-BP_HDR := hooks/buffer_pages/buffer_pages.h
+BP_HDR := hooks/buffer_pages/buffer_pages.h hooks/buddy/buddy.h
 BP_WARN := -Wall -Wextra -Werror -Wshadow
 BP_CFLAGS := -std=c11 -O1 -g $(BP_WARN) -Iinclude -Ihooks/buffer_pages
 BP_HOST_LIB := build/host-gcc/libslab.a

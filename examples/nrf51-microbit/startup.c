@@ -3,23 +3,18 @@
  * nRF51822 start-up (Cortex-M0): the vector table and the reset handler.
  * No libc, no CMSIS: the symbols come from nrf51822.ld.
  *
- * Reset: copy .data from flash, zero .bss, run static constructors, call
- * main(), and end the program with main's return value as the semihosting
- * exit status. Every exception or interrupt nobody handles prints its
- * number and exits with 128 + that number, so a crash under QEMU fails the
- * run instead of hanging it.
+ * Reset: the repository's reset path (firmware/reset.h: copy .data from
+ * flash, zero .bss, run static constructors), call main(), and end the
+ * program with main's return value as the semihosting exit status
+ * (firmware/semihost.c). Every exception or interrupt nobody handles prints
+ * its number and exits with 128 + that number (reset.h), so a crash under
+ * QEMU fails the run instead of hanging it.
  */
 #include <stdint.h>
 
+#include "reset.h"
 #include "semihost.h"
 
-extern uint32_t __data_start[], __data_end[], __data_load[];
-extern uint32_t __bss_start[], __bss_end[];
-extern uint32_t __stack_top[];
-typedef void (*init_fn)(void);
-extern init_fn __init_array_start[], __init_array_end[];
-
-int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Default_Handler(void);
 
@@ -99,29 +94,12 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[])(void) 
 };
 _Static_assert(sizeof vectors / sizeof vectors[0] == 16 + 32, "16 system entries and 32 interrupt lines");
 
-/* "\nunhandled exception N\n", then exit 128 + N. */
-void Default_Handler(void)
-{
-    uint32_t ipsr;
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    uint32_t n = ipsr & 0x3Fu;
-    static char msg[] = "\nunhandled exception 00\n"; /* static: no memcpy, no libc */
-    msg[21] = (char)('0' + n / 10);
-    msg[22] = (char)('0' + n % 10);
-    semihost_write0(msg);
-    semihost_exit(128 + (int)n);
-}
+/* Every exception nobody handles (reset.h): "FAULT: exception N", exit
+ * 128 + N. */
+void Default_Handler(void) { reset_fault_exit(); }
 
 void Reset_Handler(void)
 {
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
-        *dst++ = 0;
-    }
-    for (init_fn *f = __init_array_start; f < __init_array_end; f++) {
-        (*f)();
-    }
+    reset_init(); /* .data, .bss, constructors */
     semihost_exit(main());
 }

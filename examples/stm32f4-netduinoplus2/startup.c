@@ -3,26 +3,21 @@
  * STM32F405 start-up (Cortex-M4F): the vector table and the reset handler.
  * No libc, no CMSIS: the symbols come from stm32f405rg.ld.
  *
- * Reset: enable the FPU (the program is built hard-float), point VTOR at
- * the table, copy .data from flash, zero .bss, run static constructors, call
- * main(), and end the program with main's return value as the semihosting
- * exit status. Every exception or interrupt nobody handles prints its
- * number and exits with 128 + that number, so a crash under QEMU fails the
- * run instead of hanging it. The core runs on the 16 MHz HSI, as after
- * reset: this demo needs no other clock (board.c starts the PLL only for
- * the RNG).
+ * Reset: the repository's reset path (firmware/reset.h: enable the FPU, as
+ * the program is built hard-float, copy .data from flash, zero .bss, run
+ * static constructors), point VTOR at the table, call main(), and end the
+ * program with main's return value as the semihosting exit status
+ * (firmware/semihost.c). Every exception or interrupt nobody handles prints
+ * its number and exits with 128 + that number (reset.h), so a crash under
+ * QEMU fails the run instead of hanging it. The core runs on the 16 MHz
+ * HSI, as after reset: this demo needs no other clock (board.c starts the
+ * PLL only for the RNG).
  */
 #include <stdint.h>
 
+#include "reset.h"
 #include "semihost.h"
 
-extern uint32_t __data_start[], __data_end[], __data_load[];
-extern uint32_t __bss_start[], __bss_end[];
-extern uint32_t __stack_top[];
-typedef void (*init_fn)(void);
-extern init_fn __init_array_start[], __init_array_end[];
-
-int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Default_Handler(void);
 
@@ -221,36 +216,15 @@ __attribute__((section(".vectors"), used, aligned(512))) static void (*const vec
 _Static_assert(sizeof vectors / sizeof vectors[0] == 16 + 82, "16 system entries and 82 interrupt lines");
 
 #define SCB_VTOR (*(volatile uint32_t *)0xE000ED08u)
-#define SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
 
-/* "\nunhandled exception N\n", then exit 128 + N. */
-void Default_Handler(void)
-{
-    uint32_t ipsr;
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
-    uint32_t n = ipsr & 0x1FFu; /* at most 97 here */
-    static char msg[] = "\nunhandled exception 00\n"; /* static: no memcpy, no libc */
-    msg[21] = (char)('0' + n / 10u % 10u);
-    msg[22] = (char)('0' + n % 10u);
-    semihost_write0(msg);
-    semihost_exit(128 + (int)n);
-}
+/* Every exception nobody handles (reset.h): "FAULT: exception N", exit
+ * 128 + N. */
+void Default_Handler(void) { reset_fault_exit(); }
 
 void Reset_Handler(void)
 {
-    /* CP10 and CP11 (the FPU) full access, before any floating-point
-     * instruction: the compiler may use FP registers anywhere. */
-    SCB_CPACR |= 0xFu << 20;
-    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    reset_init(); /* the FPU first, .data, .bss, constructors */
     SCB_VTOR = (uint32_t)(uintptr_t)vectors;
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
-        *dst++ = 0;
-    }
-    for (init_fn *f = __init_array_start; f < __init_array_end; f++) {
-        (*f)();
-    }
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
     semihost_exit(main());
 }

@@ -1,6 +1,7 @@
 /*
  * Start-up of the FreeRTOS firmware on mps2-an385 (Cortex-M3): two vector
- * tables, the reset handler and the fault handler.
+ * tables, the reset handler and the fault handler (the reset path and the
+ * fault exit are firmware/reset.h's, as for firmware/startup.c).
  *
  * Why two tables: address 0 is writable RAM on this board, so the MPU guard
  * (mpu_guard.h) forbids every access to bytes 0..255, which is where the core
@@ -19,13 +20,9 @@
 
 #include "console.h"
 #include "mpu_guard.h"
+#include "reset.h"
 #include "semihost.h"
 
-extern uint32_t __data_start[], __data_end[], __data_load[];
-extern uint32_t __bss_start[], __bss_end[];
-extern uint32_t __stack_top[];
-
-int main(void);
 void Reset_Handler(void) __attribute__((noreturn));
 void Fault_Handler(void);
 void MemManage_Handler(void);
@@ -67,23 +64,14 @@ __attribute__((aligned(256), used)) static const vector vectors[VECTORS] = {
 /* Any exception without a handler: print its number, exit 128 + number. */
 void Fault_Handler(void)
 {
-    uint32_t ipsr;
-    __asm__ volatile("mrs %0, ipsr" : "=r"(ipsr));
     con_flush();
-    con_str("\nFAULT: exception ");
-    con_uint(ipsr & 0x1FFu);
-    con_str("\n");
-    semihost_exit(128 + (int)(ipsr & 0x1FFu));
+    reset_fault_exit();
 }
 
+/* The shared reset path (reset.h), then the run-time table and the guard. */
 void Reset_Handler(void)
 {
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
-        *dst++ = 0;
-    }
+    reset_init();
     SCB_VTOR = (uint32_t)(uintptr_t)vectors;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
     mpu_guard_enable();

@@ -1,9 +1,14 @@
 /*
- * The few system calls newlib's stdio reaches in the malloc firmware
- * (make run-malloc): standard output and error go to the semihosting
- * console, everything else fails. _sbrk always fails and counts its calls:
- * newlib's own allocator (which would grow a heap through it) must never
- * run, since malloc and _malloc_r come from hooks/malloc/slab_malloc.c.
+ * The few system calls newlib reaches, for the firmware that links newlib:
+ * the malloc firmware (make run-malloc) and the heap benchmark's
+ * (bench/heap, mk/bench-heap.mk). Standard output and error go to the
+ * semihosting console, everything else fails or does nothing.
+ *
+ * _sbrk always fails and counts its calls: in the malloc firmware newlib's
+ * own allocator (which would grow a heap through it) must never run, since
+ * malloc and _malloc_r come from hooks/malloc/slab_malloc.c. It is weak:
+ * a firmware that does run newlib's allocator brings its own _sbrk (the
+ * benchmark's bounded heap, bench/heap/alloc_newlib.c), which replaces it.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -14,7 +19,7 @@
 unsigned fw_sbrk_calls;
 
 int _write(int fd, const char *buf, int len);
-void *_sbrk(ptrdiff_t incr);
+void *_sbrk(ptrdiff_t incr) __attribute__((weak));
 int _close(int fd);
 int _fstat(int fd, struct stat *st);
 int _isatty(int fd);

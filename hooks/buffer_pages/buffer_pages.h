@@ -96,8 +96,8 @@ extern "C" {
 /** @brief Orders a pool may have: blocks of min_page .. min_page << 31. */
 #define BUFFER_POOL_MAX_ORDERS 32u
 
-/** @brief A pool. Opaque; its state lives at the end of its buffer. */
-typedef struct buffer_pool buffer_pool;
+/** @brief A pool. Opaque (the buddy_pool of hooks/buddy/buddy.h); its state lives at the end of its buffer. */
+typedef struct buddy_pool buffer_pool;
 
 /** @brief Why buffer_pool_init_status() refused a buffer (or BUFFER_POOL_OK). */
 typedef enum {

@@ -30,8 +30,10 @@
  *   - static_page_free() of a block it did not hand out (outside the pool,
  *     not the start of an allocated block, wrong size, already free):
  *     non-zero, and nothing changes.
- *   - size not a power of two, or align > size: NULL. Sizes below
+ *   - size or align not a power of two, or align > size: NULL. Sizes below
  *     SLAB_POOL_UNIT are served with a unit (still self-aligned).
+ *
+ * The buddy logic is hooks/buddy/buddy.h, shared with hooks/buffer_pages.
  *
  * Interrupts: each call masks interrupts (PRIMASK) for its few dozen
  * instructions, so caches used from threads and handlers of one core may
@@ -56,7 +58,7 @@ extern "C" {
 /**
  * @brief A block of `size` bytes aligned to `size`. O(1).
  * @param size   bytes, a power of two (below STATIC_PAGES_UNIT: a unit)
- * @param align  at most size
+ * @param align  a power of two, at most size
  * @return the block, or NULL (see the file's description: exhausted, bad
  *         arguments).
  */
