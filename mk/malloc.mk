@@ -1,4 +1,4 @@
-# The drop-in malloc (issue 12; hooks/malloc/, docs/heap.md).
+# The drop-in malloc (issues 12 and 22; hooks/malloc/, docs/malloc.md, docs/heap.md).
 #   make malloc-preload        build/host-gcc/libslab_malloc.so: LD_PRELOAD it into
 #                              any dynamically linked program (pages from mmap,
 #                              spin lock, fork-safe; SLAB_MALLOC_STATS=1 prints a
@@ -6,11 +6,16 @@
 #   make test-malloc-preload   (in make test) sqlite3, lua5.4, python3, perl, gcc and
 #                              xz -T2 on fixed inputs, each with glibc and with the
 #                              preload, under a timeout: same output, the stats line,
-#                              peak RSS of both in build/malloc-preload/rss.md
+#                              peak RSS of both in build/malloc-preload/rss.md;
+#                              then test/malloc/api.sh: misuse aborts with one
+#                              line (or goes on, SLAB_MALLOC_ON_ERROR=report),
+#                              memalign & co and mallopt as glibc 2.36, mallinfo2
+#                              & co from the heap's figures, the page pool
+#                              (docs/malloc.md)
 # The .so holds its own -fPIC build of src/*.cpp (hidden symbols, so that
 # a program linking libslab itself keeps its own) and exports only the
 # malloc family (hooks/malloc/preload.map).
-DEPS_test-malloc-preload := sqlite3 lua5.4 python3 perl xz-utils time
+DEPS_test-malloc-preload := sqlite3 lua5.4 python3 perl xz-utils time clang
 DEPS_test-malloc-firmware := $(DEPS_ARM)
 DEPS_PKGS += $(DEPS_test-malloc-preload) $(DEPS_test-malloc-firmware)
 TEST_TARGETS += test-malloc-preload
@@ -49,6 +54,7 @@ $(MALLOC_SO): $(MALLOC_CORE_OBJS) $(MALLOC_C_OBJS) hooks/malloc/preload.map
 
 test-malloc-preload: $(MALLOC_SO)
 	@test/malloc/run.sh $(MALLOC_SO) build/malloc-preload
+	@test/malloc/api.sh $(MALLOC_SO) build/malloc-api
 
 # The drop-in on a Cortex-M3 under QEMU (firmware/malloc/): newlib's printf,
 # strdup and asprintf and the application's malloc family on libslab, pages

@@ -26,7 +26,14 @@
  * Behaviour: malloc(0) returns a unique block; free of a pointer that is not
  * a live block changes nothing (the heap refuses it: see slab_heap_free_in);
  * realloc(p, 0) returns a minimal block; a failed allocation sets errno to
- * ENOMEM where errno exists.
+ * ENOMEM where errno exists. memalign, aligned_alloc, posix_memalign, valloc
+ * and pvalloc take every alignment as glibc 2.36 does (memalign_as_glibc).
+ * Misuse (a refused free or realloc) goes to the heap's report hook, which
+ * slab_malloc_after_first_heap() may set (the LD_PRELOAD build aborts there).
+ *
+ * The calls go one way: this file calls the two weak hooks below and
+ * libslab; the program (hooks/malloc/preload.c for LD_PRELOAD) is handed
+ * the heap by slab_malloc_after_first_heap() and calls nothing here.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -127,16 +134,40 @@ void *calloc(size_t n, size_t size) { return nomem(slab_heap_calloc(heap(), n, s
 
 void *realloc(void *ptr, size_t size) { return nomem(slab_heap_realloc(heap(), ptr, size)); }
 
-void *aligned_alloc(size_t align, size_t size) { return nomem(slab_heap_aligned_alloc(heap(), align, size)); }
+/* glibc 2.36's memalign, which aligned_alloc is there too (2.38 made
+ * aligned_alloc refuse an alignment that is not a power of two): an
+ * alignment up to MALLOC_ALIGNMENT is malloc's (0 included); any other
+ * is rounded up to a power of two; one above SIZE_MAX / 2 + 1 sets EINVAL. */
+/* glibc's MALLOC_ALIGNMENT: two words (16 B on x86-64, 8 on Cortex-M); the
+ * heap's blocks are aligned to alignof(max_align_t), at least that. */
+#define SLAB_MALLOC_MIN_ALIGN (2u * sizeof(void *))
 
-void *memalign(size_t align, size_t size) { return nomem(slab_heap_aligned_alloc(heap(), align, size)); }
+static void *memalign_as_glibc(size_t align, size_t size)
+{
+    if (align <= SLAB_MALLOC_MIN_ALIGN) {
+        return nomem(slab_heap_alloc(heap(), size));
+    }
+    if (align > ((SIZE_MAX / 2u) + 1u)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    size_t pow2 = align;
+    if ((align & (align - 1u)) != 0u) {
+        pow2 = (size_t)1 << (unsigned)((sizeof(size_t) * 8u) - (size_t)__builtin_clzl(align));
+    }
+    return nomem(slab_heap_aligned_alloc(heap(), pow2, size));
+}
+
+void *aligned_alloc(size_t align, size_t size) { return memalign_as_glibc(align, size); }
+
+void *memalign(size_t align, size_t size) { return memalign_as_glibc(align, size); }
 
 int posix_memalign(void **out, size_t align, size_t size)
 {
     if (align < sizeof(void *) || (align & (align - 1)) != 0) {
         return EINVAL;
     }
-    void *p = slab_heap_aligned_alloc(heap(), align, size);
+    void *p = memalign_as_glibc(align, size);
     if (p == NULL) {
         return ENOMEM;
     }
@@ -148,7 +179,7 @@ size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size_in(slab_mall
 
 #define SLAB_MALLOC_PAGE ((size_t)4096)
 
-void *valloc(size_t size) { return nomem(slab_heap_aligned_alloc(heap(), SLAB_MALLOC_PAGE, size)); }
+void *valloc(size_t size) { return memalign_as_glibc(SLAB_MALLOC_PAGE, size); }
 
 void *pvalloc(size_t size)
 {
@@ -156,7 +187,7 @@ void *pvalloc(size_t size)
     if (rounded < size) {
         return nomem(NULL);
     }
-    return nomem(slab_heap_aligned_alloc(heap(), SLAB_MALLOC_PAGE, rounded));
+    return memalign_as_glibc(SLAB_MALLOC_PAGE, rounded);
 }
 
 void *reallocarray(void *ptr, size_t n, size_t size)
@@ -201,7 +232,13 @@ void *_realloc_r(struct _reent *r, void *ptr, size_t size)
 }
 void *_memalign_r(struct _reent *r, size_t align, size_t size)
 {
-    return nomem_r(r, slab_heap_aligned_alloc(heap(), align, size));
+    int saved = errno;
+    void *p = memalign_as_glibc(align, size);
+    if (p == NULL) {
+        r->_errno = errno;
+    }
+    errno = saved;
+    return p;
 }
 size_t _malloc_usable_size_r(struct _reent *r, void *ptr)
 {

@@ -7,7 +7,7 @@
 # a timeout. Passing needs, for every program: the same exit status, the
 # same standard output byte for byte, the same standard error once the
 # slab_malloc lines are taken out, and at least one slab_malloc line, each
-# exactly in the issue's form with a non-zero allocation count (the
+# exactly in its form (docs/malloc.md) with a non-zero allocation count (the
 # program's and its children's: gcc runs cc1 and as). Peak RSS (GNU time's
 # %M, KiB) of both runs goes to OUTDIR/rss.md.
 set -u
@@ -17,7 +17,7 @@ OUT=$(cd "$2" && pwd)
 T=${PRELOAD_TIMEOUT:-60}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
-STATS_RE='^slab_malloc: [1-9][0-9]* allocs, [0-9]+ frees, peak [0-9]+ bytes in use, [0-9]+ pages held at exit$'
+STATS_RE='^slab_malloc: [1-9][0-9]* allocs, [0-9]+ frees, peak [0-9]+ bytes in use, [0-9]+ pages held at exit \([0-9]+ bytes, [0-9]+ of them cached by the page provider\)$'
 pass=0
 fail=0
 printf '| program | glibc peak RSS (KiB) | libslab peak RSS (KiB) | libslab / glibc | allocs (first process) |\n|---|---:|---:|---:|---:|\n' > "$OUT/rss.md"
@@ -50,7 +50,7 @@ run_case() {
 	lines=$(grep -c '^slab_malloc' "$d/slab.err")
 	good=$(grep -cE "$STATS_RE" "$d/slab.err")
 	[ "$lines" -ge 1 ] || why="$why no slab_malloc line;"
-	[ "$lines" = "$good" ] || why="$why a slab_malloc line not in the issue's form;"
+	[ "$lines" = "$good" ] || why="$why a slab_malloc line not in its's form;"
 	local r1 r2 allocs
 	r1=$(tail -n 1 "$d/rss.glibc" 2>/dev/null)
 	r2=$(tail -n 1 "$d/rss.slab" 2>/dev/null)
