@@ -41,29 +41,54 @@ SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, size
     return c->lock_class->free(c, s, obj, fast_size);
 }
 
-// Why the header at obj's default-size mask did not validate: it may be the
-// header of a slab of another size (a custom-size cache), which its magic
-// tells without reading anything but the header itself.
+// Why no slab of the default size or below holds obj: the header at its
+// default-size mask may be that of a larger slab (a cache with a larger slab
+// size, obj in its first block), which its magic tells without reading
+// anything but the header itself.
 slab_status refuse_default_free(const void *obj)
 {
     const slab_page *s = slab::detail::page_of(obj, SLAB_DEFAULT_SLAB_SIZE);
-    for (size_t size = SLAB_MIN_SLAB_SIZE; size != 0 && size <= SLAB_MAX_SLAB_SIZE; size <<= 1) {
-        if (size != SLAB_DEFAULT_SLAB_SIZE && slab::detail::page_valid(s, size)) {
+    for (size_t size = SLAB_DEFAULT_SLAB_SIZE * 2u; size != 0 && size <= SLAB_MAX_SLAB_SIZE; size <<= 1) {
+        if (slab::detail::page_valid(s, size)) {
             return SLAB_ESLABSIZEFREE;
         }
     }
     return SLAB_EBADPTR;
 }
 
+// The slab of obj among the sizes below the default, or NULL; *size its
+// size. Every mask lands between obj and its default-size mask, whose
+// header slab_free read already: no read leaves that block. Largest first;
+// a header validates only at its own size (its magic binds the size), so
+// the first found is obj's own slab.
+slab_page *find_smaller_slab(const void *obj, size_t *size)
+{
+    for (size_t m = SLAB_DEFAULT_SLAB_SIZE / 2u; m >= SLAB_MIN_SLAB_SIZE; m >>= 1) {
+        slab_page *s = find_slab(obj, m);
+        if (s != nullptr) {
+            *size = m;
+            return s;
+        }
+    }
+    return nullptr;
+}
+
 // slab_free of a pointer whose header at the default mask does not hold the
-// byte-map magic: a two-byte-map slab (the slow half frees it), or a refusal.
+// byte-map magic: a two-byte-map slab of the default size, a slab of a
+// smaller size (both freed as their cache's), or a refusal.
 SLAB_COLD slab_status free_other(void *obj)
 {
-    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
+    size_t size = SLAB_DEFAULT_SLAB_SIZE;
+    slab_page *s = find_slab(obj, size);
+    if (s == nullptr) {
+        s = find_smaller_slab(obj, &size);
+    }
     if (s == nullptr) {
         return refuse_default_free(obj);
     }
-    return free_locked(s->cache, s, obj, 0);
+    slab_cache *c = s->cache;
+    bool fast = size != SLAB_DEFAULT_SLAB_SIZE && slab::detail::page_byte_map(s, c, size);
+    return free_locked(c, s, obj, fast ? size : 0);
 }
 
 // The shape of every cold C call on a cache handle: validate the handle,

@@ -84,7 +84,7 @@ typedef enum {
     SLAB_EBUSY = 8,        /**< destroy while objects are still allocated */
     SLAB_EBADPTR = 9,      /**< no genuine slab header where the pointer leads (not from libslab, a page given back, corrupted) */
     SLAB_EWRONGCACHE = 10, /**< slab_cache_free(): the object belongs to another cache */
-    SLAB_ESLABSIZEFREE = 11, /**< slab_free(): the object's cache uses a custom slab size; use slab_cache_free() */
+    SLAB_ESLABSIZEFREE = 11, /**< slab_free(): the object's cache has slabs larger than the default; use slab_cache_free() */
     SLAB_EUNSUPPORTED = 12,  /**< lock kind not available on this target */
     SLAB_ENOTSLOT = 13,    /**< pointer among a slab's slots but not at the start of one (interior pointer) */
     SLAB_EDOUBLEFREE = 14, /**< the slot is free already (double free) */
@@ -302,15 +302,17 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  */
 
 /**
- * @brief Frees an object of any cache created with slab_size 0, finding its
- * slab by masking the address with SLAB_DEFAULT_SLAB_SIZE - 1.
+ * @brief Frees an object of any cache whose slab size is at most
+ * SLAB_DEFAULT_SLAB_SIZE, finding its slab by masking the address.
  *
- * Objects of caches with a custom slab size are refused with
- * SLAB_ESLABSIZEFREE when the masked address holds a genuine header of
- * another slab size (their own slab's, when the object lies in its first
- * SLAB_DEFAULT_SLAB_SIZE bytes, or a smaller slab's starting that block),
- * and otherwise with SLAB_EBADPTR; never freed into the wrong slab. Use
- * slab_cache_free().
+ * The default size's mask first (the inline path); an object of a cache with
+ * smaller slabs is found by the smaller masks, which read only inside the
+ * SLAB_DEFAULT_SLAB_SIZE block around it (a few more header reads, out of
+ * line). Objects of caches with larger slabs are refused with
+ * SLAB_ESLABSIZEFREE when the masked address holds their slab's genuine
+ * header (the object lies in its first SLAB_DEFAULT_SLAB_SIZE bytes), and
+ * otherwise with SLAB_EBADPTR; never freed into the wrong slab. Use
+ * slab_cache_free() for those.
  * A block of a slab_heap (slab/heap.h) is refused with SLAB_EHEAPBLOCK and
  * left as it was (its heap's lock and counters are not this call's to
  * take); slab_heap_free() frees it. The heap's report hook is not called.
@@ -321,7 +323,7 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * @retval SLAB_OK             freed
  * @retval SLAB_EINVAL         obj is NULL
  * @retval SLAB_EBADPTR        no genuine slab header where obj leads
- * @retval SLAB_ESLABSIZEFREE  an object of a cache with a custom slab size
+ * @retval SLAB_ESLABSIZEFREE  an object of a cache with slabs larger than the default
  * @retval SLAB_EHEAPBLOCK     a block of a slab_heap
  * @retval SLAB_EDOUBLEFREE    the slot is free already
  * @retval SLAB_ENOTSLOT       not the start of a slot

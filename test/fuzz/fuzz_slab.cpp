@@ -283,12 +283,13 @@ uintptr_t pick_address(const model::Cache &m, Reader &r)
     }
 }
 
-// Frees through slab_free() when asked and the cache's slabs have the
-// default size (the only size it accepts), else through slab_cache_free().
+// Frees through slab_free() when asked and the cache's slabs are at most the
+// default size (the sizes it takes: an address in one of m's slabs gets
+// what slab_cache_free(m) gives it), else through slab_cache_free().
 slab_status free_call(const model::Cache &m, uintptr_t p, bool cacheless)
 {
     void *q = reinterpret_cast<void *>(p);
-    return cacheless && m.slab_size == SLAB_DEFAULT_SLAB_SIZE ? slab_free(q) : slab_cache_free(m.handle, q);
+    return cacheless && m.slab_size <= SLAB_DEFAULT_SLAB_SIZE ? slab_free(q) : slab_cache_free(m.handle, q);
 }
 
 void count_misuse(slab_status refused)
@@ -538,9 +539,11 @@ void op_misuse_free(int i, Reader &r, uint8_t op, bool cacheless)
 }
 
 // slab_free() of an address in a slab of a cache whose slabs are not of the
-// default size: refused, no cache named, nothing changes (slab.h). The header
-// at the address masked with the default size decides: the object's own
-// slab's -> SLAB_ESLABSIZEFREE; no genuine header -> SLAB_EBADPTR.
+// default size (slab.h). Smaller slabs: found by the smaller masks, freed or
+// refused as slab_cache_free() would. Larger slabs: refused, no cache named,
+// nothing changes; the header at the address masked with the default size
+// decides: the object's own slab's -> SLAB_ESLABSIZEFREE; none (object
+// bytes) -> SLAB_EBADPTR.
 void op_cacheless_other_size(int i, Reader &r)
 {
     model::Cache &m = g_cache[i];
@@ -551,18 +554,13 @@ void op_cacheless_other_size(int i, Reader &r)
     if (q == 0) {
         return;
     }
+    if (m.slab_size < SLAB_DEFAULT_SLAB_SIZE) {
+        free_any(i, q, true);
+        return;
+    }
     uintptr_t block = q & ~(uintptr_t)(SLAB_DEFAULT_SLAB_SIZE - 1);
     slab_status st = slab_free(reinterpret_cast<void *>(q));
-    if (block == m.base_of(q)) {
-        CHECK(st == SLAB_ESLABSIZEFREE);
-    } else if (m.slab_size > SLAB_DEFAULT_SLAB_SIZE || fuzzpages::live_size(block) == 0) {
-        CHECK(st == SLAB_EBADPTR); // object bytes, or a block base that is no slab
-    } else {
-        // The block's base is the header of another live slab of a smaller
-        // size (maybe of another cache): slab.h, SLAB_ESLABSIZEFREE for a
-        // genuine header of another slab size.
-        CHECK(st == SLAB_ESLABSIZEFREE);
-    }
+    CHECK(st == (block == m.base_of(q) ? SLAB_ESLABSIZEFREE : SLAB_EBADPTR));
     count_misuse(st);
     if (m.slabs.count(m.base_of(q)) != 0) {
         verify_slab(m, m.base_of(q));
