@@ -131,18 +131,6 @@ void slab_filled(slab_cache *c, slab_page *s)
     c->full++;
 }
 
-}  // namespace
-
-void *cache_filled(slab_page *s, void *p)
-{
-    slab_cache *c = s->cache;
-    slab_filled(c, s);
-    sync_fast(c);
-    return p;
-}
-
-namespace {
-
 // A slot of s, the head of the partial list (avail >= 1).
 template <class Idx>
 void *alloc_from(slab_cache *c, slab_page *s)

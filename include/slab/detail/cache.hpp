@@ -166,11 +166,6 @@ SLAB_INLINE void count_alloc(slab_cache *c)
     }
 }
 
-// The head slab s of its cache's partial list just gave its last slot, p: it
-// leaves the list ([ partial: s, n, .. ] => [ partial: n, .. ], s on no list:
-// struct slab_cache). Given the cache through s. Returns p.
-SLAB_COLD __attribute__((returns_nonnull)) void *cache_filled(slab_page *s, void *p);
-
 // A slot of the head slab of the partial list, when that slab has a byte map
 // (`fast`); else NULL, nothing changed. A slab that fills up leaves the list
 // here too (struct slab_cache: full slabs are on no list): two stores to
@@ -186,11 +181,15 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
     }
     c->headroom = room - 1u;
     uint32_t k = page_take<uint8_t>(s);
+    if (SLAB_UNLIKELY(--s->avail == 0)) {
+        // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
+        link *next = s->node.next;
+        list_detach(&s->node);
+        c->full++;
+        c->fast = next == &c->partial ? nullptr : page_of_node(next);
+    }
     void *p = slot_at(s, c->slab_size, c->stride, k);
     SLAB_TRACE_ALLOC(c, p);
-    if (SLAB_UNLIKELY(--s->avail == 0)) {
-        return cache_filled(s, p); // out of line: the fast half keeps no register for it
-    }
     return p;
 }
 
