@@ -56,17 +56,15 @@ slab_status refuse_default_free(const void *obj)
     return SLAB_EBADPTR;
 }
 
-// The slab of obj among the sizes below the default, or NULL; *size its
-// size. Every mask lands between obj and its default-size mask, whose
+// The slab of obj among the sizes below the default, or NULL. Every mask lands between obj and its default-size mask, whose
 // header slab_free read already: no read leaves that block. Largest first;
 // a header validates only at its own size (its magic binds the size), so
 // the first found is obj's own slab.
-slab_page *find_smaller_slab(const void *obj, size_t *size)
+slab_page *find_smaller_slab(const void *obj)
 {
     for (size_t m = SLAB_DEFAULT_SLAB_SIZE / 2u; m >= SLAB_MIN_SLAB_SIZE; m >>= 1) {
         slab_page *s = find_slab(obj, m);
         if (s != nullptr) {
-            *size = m;
             return s;
         }
     }
@@ -78,17 +76,14 @@ slab_page *find_smaller_slab(const void *obj, size_t *size)
 // smaller size (both freed as their cache's), or a refusal.
 SLAB_COLD slab_status free_other(void *obj)
 {
-    size_t size = SLAB_DEFAULT_SLAB_SIZE;
-    slab_page *s = find_slab(obj, size);
+    slab_page *s = find_slab(obj, SLAB_DEFAULT_SLAB_SIZE);
     if (s == nullptr) {
-        s = find_smaller_slab(obj, &size);
+        s = find_smaller_slab(obj);
     }
     if (s == nullptr) {
         return refuse_default_free(obj);
     }
-    slab_cache *c = s->cache;
-    bool fast = size != SLAB_DEFAULT_SLAB_SIZE && slab::detail::page_byte_map(s, c, size);
-    return free_locked(c, s, obj, fast ? size : 0);
+    return free_locked(s->cache, s, obj, 0); // (the slow half: this path is cold)
 }
 
 // The shape of every cold C call on a cache handle: validate the handle,
