@@ -70,7 +70,7 @@ END {
                 r_op[i, n], label(r_op[i, n], r_case[i, n]), r_n[i, n], r_mean[i, n], r_max[i, n],
                 r_max10[i, n], r_max1000[i, n];
     print "";
-    print "## Fast path against the target (issue 11: alloc <= 16, free <= 22 with no lock; at most 6 more each with a lock; the RTOS locks of issue 14 are held to the same bound)";
+    print "## Fast path against the target (issue 19: alloc <= 16, free <= 22 with no lock; at most 6 more each with a lock)";
     print "";
     print "| CPU | front | lock | alloc max | free max | alloc target | free target | alloc met | free met | max @10 == max @1000 |";
     print "|-----|-------|------|-----------|----------|--------------|-------------|-----------|----------|----------------------|";
