@@ -48,7 +48,7 @@ SLAB_INLINE slab_status free_locked(slab_cache *c, slab_page *s, void *obj, size
 slab_status refuse_default_free(const void *obj)
 {
     const slab_page *s = slab::detail::page_of(obj, SLAB_DEFAULT_SLAB_SIZE);
-    for (size_t size = SLAB_DEFAULT_SLAB_SIZE * 2u; size != 0 && size <= SLAB_MAX_SLAB_SIZE; size <<= 1) {
+    for (size_t size = size_t(SLAB_DEFAULT_SLAB_SIZE) * 2u; size != 0 && size <= SLAB_MAX_SLAB_SIZE; size <<= 1) {
         if (slab::detail::page_valid(s, size)) {
             return SLAB_ESLABSIZEFREE;
         }

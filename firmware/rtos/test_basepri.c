@@ -42,8 +42,8 @@ static void *isr_obj;
 static void later_uses_cache(void)
 {
     isr_obj = slab_alloc(shared);
-    if (isr_obj != NULL) {
-        (void)slab_cache_free(shared, isr_obj);
+    if (isr_obj != NULL && slab_cache_free(shared, isr_obj) != SLAB_OK) {
+        isr_obj = NULL; /* (never: the object is live and the cache's) */
     }
 }
 

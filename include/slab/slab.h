@@ -56,6 +56,23 @@ extern "C" {
  * its own; so does every internal function the C++ front's inline code
  * calls (an inline namespace of that name). A file built with other options
  * than the library fails to link instead of corrupting its caches. */
+/**
+ * @def SLAB_NODISCARD
+ * @brief On the frees, whose refusals change nothing: a caller that drops
+ * the status gets a compiler warning ([[nodiscard]] in C++17 and C23, where
+ * a (void) cast says "on purpose"; GCC's warn_unused_result in older C,
+ * which no cast silences: test the status).
+ */
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define SLAB_NODISCARD [[nodiscard]]
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ > 201710L
+#define SLAB_NODISCARD [[nodiscard]]
+#elif defined(__GNUC__)
+#define SLAB_NODISCARD __attribute__((warn_unused_result))
+#else
+#define SLAB_NODISCARD
+#endif
+
 #if defined(__GNUC__)
 #define SLAB_ABI_NAME_(fn) __asm__(SLAB_STR_(SLAB_CAT_(fn##__, SLAB_ABI_TAG)))
 #else
@@ -184,7 +201,10 @@ typedef struct {
  * @param obj_align  0 means alignof(void *); otherwise a power of two, at most
  *                   slab_size / 2 (the header sits at offset 0 of every slab).
  * @param slab_size  0 means SLAB_DEFAULT_SLAB_SIZE; otherwise a power of two in
- *                   [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE].
+ *                   [SLAB_MIN_SLAB_SIZE, SLAB_MAX_SLAB_SIZE]. Above
+ *                   SLAB_DEFAULT_SLAB_SIZE, slab_free() refuses the cache's
+ *                   objects (SLAB_ESLABSIZEFREE or SLAB_EBADPTR): free them
+ *                   with slab_cache_free().
  * @param flags      0 or one SLAB_LOCK_* bit.
  * @retval SLAB_OK            the cache is in *out
  * @retval SLAB_EINVAL        out NULL, obj_size 0, unknown or conflicting flags
@@ -334,7 +354,7 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * @retval SLAB_EUNSUPPORTED   a lock kind not built for this target
  * @retval SLAB_EREDZONE       checked mode: reported, the object is freed
  */
-slab_status slab_free(void *obj);
+SLAB_NODISCARD slab_status slab_free(void *obj);
 
 /**
  * @brief Frees an object of `cache` (any slab size), checking that it belongs to it.
@@ -351,7 +371,7 @@ slab_status slab_free(void *obj);
  *         cache), and SLAB_EINVAL, SLAB_EBADPTR or SLAB_ESECRET for the cache
  *         (as slab_cache_destroy()); never SLAB_ESLABSIZEFREE.
  */
-slab_status slab_cache_free(slab_cache *cache, void *obj);
+SLAB_NODISCARD slab_status slab_cache_free(slab_cache *cache, void *obj);
 
 /**
  * @brief Report hook of a cache (slab_cache_set_error_handler()).

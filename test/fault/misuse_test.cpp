@@ -318,7 +318,7 @@ TEST_F(Misuse, LargerSlabCacheNamedWithAnObjectOfASmallerSlabIsRefused)
         // valgrind's.)
         EXPECT_EXIT(
             {
-                slab_cache_free(named->cache, p);
+                (void)slab_cache_free(named->cache, p);
                 std::_Exit(0);
             },
             [](int status) { return WIFEXITED(status); }, "")
