@@ -224,8 +224,22 @@ void *alloc_whole(slab_cache *c, slab_status *status);
 
 }  // namespace
 
+void *cache_alloc_peak(slab_cache *c)
+{
+    SLAB_ASSERT(cache_at_peak(c));
+    c->in_use_peak++;
+    c->headroom = 1;
+    return cache_alloc_fast(c);
+}
+
 void *cache_alloc_slow(slab_cache *c, slab_status *why)
 {
+    if (cache_at_peak(c)) { // (never in checked mode: `fast` is NULL there)
+        if (why != nullptr) {
+            *why = SLAB_OK;
+        }
+        return cache_alloc_peak(c);
+    }
     slab_status ignored = SLAB_OK;
     slab_status *status = why != nullptr ? why : &ignored;
     if (reentered(c, nullptr)) {

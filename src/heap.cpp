@@ -336,7 +336,10 @@ SLAB_INLINE void *small_alloc(slab_heap *h, size_t i)
     slab_cache *c = h->classes[i];
     void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast(c) : nullptr;
     if (SLAB_UNLIKELY(p == nullptr)) {
-        return small_alloc_slow(h, i);
+        if (c == nullptr || !cache_at_peak(c)) {
+            return small_alloc_slow(h, i);
+        }
+        p = cache_alloc_peak(c); // a new peak of the class: no slab taken, nothing else to count
     }
     note_alloc(h, c->obj_size);
     return p;

@@ -193,6 +193,13 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
     return p;
 }
 
+// An alloc that raises the peak (the inline half found `fast` but no
+// headroom): the peak rises by one, and the inline half runs again with that
+// one object of headroom. Out of line, but light: the slow half starts with
+// it, and the heap calls it before its own slow half.
+SLAB_COLD __attribute__((returns_nonnull)) void *cache_alloc_peak(slab_cache *c);
+SLAB_INLINE bool cache_at_peak(const slab_cache *c) { return c->fast != nullptr && c->headroom == 0; }
+
 // The whole alloc (src/cache.cpp): a new slab when none has room, the fill
 // transition, wide maps, checked mode. Sets *status unless it is NULL: SLAB_OK,
 // or why it returns NULL.
