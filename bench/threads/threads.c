@@ -145,6 +145,7 @@ static void wait_for_go(void)
 {
     atomic_fetch_add(&ready, 1u);
     while (!atomic_load_explicit(&go, memory_order_acquire)) {
+        sched_yield(); /* more threads than cores: let the others fill */
     }
 }
 
@@ -293,6 +294,7 @@ int main(int argc, char **argv)
         }
     }
     while (atomic_load(&ready) != (unsigned)n) {
+        sched_yield();
     }
     double t0 = now();
     atomic_store_explicit(&go, 1, memory_order_release);
