@@ -20,9 +20,10 @@ THREADS_BIN := $(THREADS_OUT)/threads_bench
 # The drop-in, as mk/malloc.mk builds it (that file is read after this one).
 THREADS_SLAB_SO := build/host-gcc/libslab_malloc.so
 # The peers' shared libraries, where gcc finds them (the Debian packages
-# above; the soname, which the packages without -dev install).
-THREADS_JEMALLOC_SO := $(shell gcc -print-file-name=libjemalloc.so.2)
-THREADS_MIMALLOC_SO := $(shell gcc -print-file-name=libmimalloc.so.2)
+# above; the soname, which the packages without -dev install), looked up
+# only by the targets that use them.
+THREADS_JEMALLOC_SO = $(shell gcc -print-file-name=libjemalloc.so.2)
+THREADS_MIMALLOC_SO = $(shell gcc -print-file-name=libmimalloc.so.2)
 THREADS_REPS ?= 5
 THREADS_SECONDS ?= 0.5
 
