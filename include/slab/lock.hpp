@@ -52,6 +52,24 @@
 #define SLAB_HAVE_BASEPRI_LOCK 0
 #endif
 
+/// @def SLAB_SPIN_YIELD
+/// @brief 1: slab::SpinLock (and SLAB_LOCK_SPIN) yields the core (the sched_yield
+/// system call) while a lock it waits for stays held past its backoff.
+/// Default 1 on Linux on x86-64 and AArch64 (a host, where other threads may
+/// hold the core the holder needs), 0 elsewhere (Cortex-M firmware: no
+/// scheduler call exists; a spin lock there only backs off). 1 is an error
+/// on other targets.
+#ifndef SLAB_SPIN_YIELD
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+#define SLAB_SPIN_YIELD 1
+#else
+#define SLAB_SPIN_YIELD 0
+#endif
+#endif
+#if SLAB_SPIN_YIELD && !(defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__)))
+#error "SLAB_SPIN_YIELD=1 needs Linux on x86-64 or AArch64"
+#endif
+
 /// The C++ front of libslab.
 namespace slab {
 
@@ -66,7 +84,19 @@ struct NoLock {
     SLAB_INLINE void unlock(token) noexcept {}
 };
 
-/// @brief Test-and-test-and-set spin lock on one byte, for several cores or threads.
+/// @brief Test-and-test-and-set spin lock on one byte, for several cores or threads,
+/// that backs off while it waits and, on a Linux host, yields the core.
+///
+/// lock() tries the byte once inline; when it is held, the out-of-line
+/// contended() waits with exponential backoff: it reads the byte (no write,
+/// so the waiters leave the holder's cache line alone), pauses 1, 2, 4, ...
+/// up to kPauseMax times between two reads, and tries the exchange again only
+/// when it reads the byte free. After kYieldAfter reads with the lock held,
+/// and where SLAB_SPIN_YIELD is 1 (Linux on x86-64 and AArch64), every
+/// further read is followed by a sched_yield(), so that a holder that lost
+/// its core, or more threads than cores, do not leave the waiters spinning
+/// through whole time slices. Not fair: a thread may take the lock again
+/// before a waiter does.
 ///
 /// Not for sharing with an interrupt handler on the same core (it would spin
 /// forever on a lock its own core holds): use IrqLock there. Not on ARMv6-M
@@ -76,23 +106,78 @@ struct SpinLock {
     static constexpr uint8_t kind = SLAB_LOCK_KIND_SPIN; ///< the kind recorded in the cache
     unsigned char held = 0;                              ///< 1 while held
 
-    /// @brief Spins until it holds the lock (acquire order). @return 0.
+    /// Pauses between two reads of a held lock, at most (the backoff doubles up to it).
+    static constexpr uint32_t kPauseMax = 64;
+    /// Reads of a held lock before the first yield (SLAB_SPIN_YIELD): the
+    /// backoff reaches kPauseMax after 7, then spins 9 more times at it.
+    static constexpr uint32_t kYieldAfter = 16;
+
+    /// @brief Takes the lock, waiting in contended() while another holds it
+    /// (acquire order). @return 0.
     template <bool Available = SLAB_HAVE_ATOMIC_EXCHANGE>
     SLAB_INLINE token lock() noexcept
     {
         static_assert(Available, "slab::SpinLock needs an atomic exchange (LDREX/STREX), which ARMv6-M "
                                  "(Cortex-M0/M0+) lacks: use slab::IrqLock on a single-core M0");
-        while (__atomic_exchange_n(&held, 1, __ATOMIC_ACQUIRE) != 0) {
-            while (__atomic_load_n(&held, __ATOMIC_RELAXED) != 0) {
-#if defined(__x86_64__) || defined(__i386__)
-                __builtin_ia32_pause();
-#endif
-            }
+        if (SLAB_UNLIKELY(__atomic_exchange_n(&held, 1, __ATOMIC_ACQUIRE) != 0)) {
+            contended(&held);
         }
         return 0;
     }
     /// @brief Releases the lock (release order).
     SLAB_INLINE void unlock(token) noexcept { __atomic_store_n(&held, 0, __ATOMIC_RELEASE); }
+
+    /// @brief The wait of lock() when the byte was held: backoff, then (SLAB_SPIN_YIELD)
+    /// yields, until this thread's exchange finds the byte free (acquire order).
+    /// @param byte  the lock's `held`
+    static SLAB_COLD void contended(unsigned char *byte) noexcept
+    {
+        uint32_t pauses = 1;
+        uint32_t reads = 0;
+        do {
+            while (__atomic_load_n(byte, __ATOMIC_RELAXED) != 0) {
+                if (reads < kYieldAfter) {
+                    ++reads;
+                } else {
+                    yield_core();
+                }
+                for (uint32_t i = 0; i < pauses; ++i) {
+                    pause(byte);
+                }
+                pauses = pauses < kPauseMax ? pauses * 2u : kPauseMax;
+            }
+        } while (__atomic_exchange_n(byte, 1, __ATOMIC_ACQUIRE) != 0);
+    }
+
+private:
+    // One step of the backoff: the core's spin-wait hint where it has one
+    // (x86 PAUSE, Arm YIELD); elsewhere a relaxed read of the byte, which
+    // the compiler cannot drop (an empty loop it would).
+    static SLAB_INLINE void pause(const unsigned char *byte) noexcept
+    {
+#if defined(__x86_64__) || defined(__i386__)
+        (void)byte;
+        __builtin_ia32_pause();
+#elif defined(__aarch64__) || (defined(__ARM_ARCH) && __ARM_ARCH >= 7)
+        (void)byte;
+        __asm__ volatile("yield" ::: "memory");
+#else
+        (void)__atomic_load_n(byte, __ATOMIC_RELAXED);
+#endif
+    }
+
+    // Gives the core to another thread: the sched_yield system call, made
+    // inline so that the library references no libc symbol (make test-nm)
+    // and stays freestanding. Nothing where SLAB_SPIN_YIELD is 0.
+    static SLAB_INLINE void yield_core() noexcept
+    {
+#if SLAB_SPIN_YIELD && defined(__x86_64__)
+        long ret = 24; // __NR_sched_yield on x86-64
+        __asm__ volatile("syscall" : "+a"(ret) : : "rcx", "r11", "memory");
+#elif SLAB_SPIN_YIELD && defined(__aarch64__)
+        __asm__ volatile("mov x8, #124\n\tsvc #0" ::: "x0", "x8", "memory"); // __NR_sched_yield on AArch64
+#endif
+    }
 };
 
 #if SLAB_HAVE_IRQ_LOCK
