@@ -152,10 +152,10 @@ fw-size: $(LIB) $(FW)/minimal.elf
 # firmware (firmware/app/minimal.c, no lock) links no code of another lock
 # kind, of static caches, of the heap, of waits or of traces; and on the
 # Cortex-M3 its libslab flash stays within FW_FLASH_BUDGET, the figure this
-# code measures rounded up (3,336 B when set; issue 19's target is 2,048 B,
+# code measures rounded up (3,452 B when set; issue 19's target is 2,048 B,
 # not met: docs/performance.md). A change that grows it raises the budget
 # here, in the open.
-FW_FLASH_BUDGET := 3400
+FW_FLASH_BUDGET := 3500
 FW_UNUSED_SYMS := IrqLock|SpinLock|BasepriAny|OpsLock|slab_lock_class_(irq|spin|basepri|ops)_|slab_static_wake_|slab_heap|large_table|slab_trace|slab_alloc_wait
 fw-flash-check: $(FW)/minimal.elf
 	@unused=$$($(NM) -C $(FW)/minimal.elf | grep -E '$(FW_UNUSED_SYMS)' || true); \
