@@ -241,3 +241,56 @@ TEST_F(Locks, NoLockAndTheHostLockKinds)
 }
 
 }  // namespace
+
+namespace {
+// Flags only known at run time: slab_cache_create's macro (slab.h) cannot
+// name one lock class, so the call reaches the function that picks the
+// class from the flags (and links every class).
+unsigned flags_at_run_time(unsigned f)
+{
+    volatile unsigned v = f;
+    return v;
+}
+}  // namespace
+
+// The same caches whether the flags are constants (the class named at
+// compile time, slab_cache_create_in_) or known only at run time: each
+// records its kind and its class, works through both, and a kind this
+// target does not build is refused alike.
+TEST_F(Locks, FlagsKnownAtRunTimePickTheSameLockClass)
+{
+    const unsigned kinds[] = {0u, SLAB_LOCK_SPIN_BIT_};
+    for (unsigned f : kinds) {
+        slab_cache *a = nullptr;
+        slab_cache *b = nullptr;
+        ASSERT_EQ(slab_cache_create(&b, 24, 0, 0, flags_at_run_time(f)), SLAB_OK);
+        if (f == 0u) {
+            ASSERT_EQ(slab_cache_create(&a, 24, 0, 0, 0), SLAB_OK);
+        } else {
+            ASSERT_EQ(slab_cache_create(&a, 24, 0, 0, SLAB_LOCK_SPIN), SLAB_OK);
+        }
+        EXPECT_EQ(a->lock_kind, b->lock_kind);
+        EXPECT_EQ(a->lock_class, b->lock_class);
+        void *p = slab_alloc(b);
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(slab_free(p), SLAB_OK);
+        EXPECT_EQ(slab_cache_destroy(a), SLAB_OK);
+        EXPECT_EQ(slab_cache_destroy(b), SLAB_OK);
+    }
+    slab_cache *c = nullptr;
+    EXPECT_EQ(slab_cache_create(&c, 24, 0, 0, flags_at_run_time(SLAB_LOCK_IRQ)), SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_cache_create(&c, 24, 0, 0, flags_at_run_time(SLAB_LOCK_BASEPRI(0x40))), SLAB_EUNSUPPORTED);
+    EXPECT_EQ(slab_cache_create(&c, 24, 0, 0, flags_at_run_time(0x80u)), SLAB_EINVAL) << "unknown bits";
+    EXPECT_EQ(c, nullptr);
+    // A program's lock through slab_cache_create_ex: the class of its ops.
+    slab_lock_ops ops = {[](void *) -> unsigned long { return 0; }, [](void *, unsigned long) {}, nullptr};
+    slab_cache_config cfg{};
+    cfg.obj_size = 24;
+    cfg.lock = &ops;
+    ASSERT_EQ(slab_cache_create_ex(&c, &cfg), SLAB_OK);
+    EXPECT_EQ(c->lock_kind, SLAB_LOCK_KIND_OPS);
+    void *p = slab_alloc(c);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(slab_free(p), SLAB_OK);
+    EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
+}

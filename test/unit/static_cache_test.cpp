@@ -207,6 +207,7 @@ SLAB_CACHE_DEFINE_LOCKED(irq_only, 16, 8, 4, "slab_test_dma", SLAB_LOCK_IRQ);
 TEST(StaticCache, ALockKindNotBuiltHereIsRefusedEverywhere)
 {
     slab_status st = SLAB_OK;
+    EXPECT_EQ(slab_alloc(irq_only), nullptr) << "(its lock class: a kind this target does not build)";
     EXPECT_EQ(slab_alloc_status(irq_only, &st), nullptr);
     EXPECT_EQ(st, SLAB_EUNSUPPORTED);
     slab_stats s{};
