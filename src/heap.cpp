@@ -257,40 +257,6 @@ void zero_bytes(void *dst, size_t n) { __builtin_memset(dst, 0, n); }
 
 // ---- small blocks ---------------------------------------------------------
 
-// The lock class of the class caches (src/lock_class.hpp): their lock is the
-// heap's, which the cache calls cannot take, so they refuse them: slab_free
-// of a heap block SLAB_EHEAPBLOCK (nothing read but its genuine header),
-// the others SLAB_EUNSUPPORTED.
-void *class_cache_alloc(slab_cache *c, slab_status *why)
-{
-    (void)c;
-    if (why != nullptr) {
-        *why = SLAB_EUNSUPPORTED;
-    }
-    return nullptr;
-}
-void *class_cache_alloc_quick(slab_cache *c) { return class_cache_alloc(c, nullptr); }
-slab_status class_cache_free(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
-{
-    (void)c;
-    (void)s;
-    (void)obj;
-    (void)fast_size;
-    return SLAB_EHEAPBLOCK;
-}
-slab_status class_cache_free_quick(slab_cache *c, slab_page *s, void *obj) { return class_cache_free(c, s, obj, 0); }
-const slab_lock_class_ kClassCacheLock = {&class_cache_alloc,
-                                          &class_cache_alloc_quick,
-                                          &class_cache_free,
-                                          &class_cache_free_quick,
-                                          nullptr,
-                                          nullptr,
-                                          nullptr,
-                                          1,
-                                          1,
-                                          SLAB_LOCK_KIND_HEAP,
-                                          0};
-
 // Creates class i's cache (its lock is the heap's: the cache has none).
 SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
 {
@@ -303,7 +269,7 @@ SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
     c->on_error = heap_class_report;
     c->error_ctx = h;
     c->lock_kind = SLAB_LOCK_KIND_HEAP; // the cache calls (slab_free) refuse its blocks
-    c->lock_class = &kClassCacheLock;
+    c->lock_class = &kHeapClassCacheLock; // (SLAB_EHEAPBLOCK, src/lock_class.cpp)
     h->classes[i] = c;
     h->class_slabs += c->slabs;
     note_pages(h);

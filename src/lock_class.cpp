@@ -56,18 +56,22 @@ void class_init(void *area, uint8_t prio, const slab_lock_ops *ops)
     new (area) Lock();
 }
 
+// The class of a Lock; init constructs it (class_init unless the lock takes
+// the BASEPRI priority or the program's ops).
 template <class Lock>
-constexpr slab_lock_class_ class_of(uint8_t built)
+constexpr slab_lock_class_ class_of(uint8_t built, void (*init)(void *, uint8_t, const slab_lock_ops *) = &class_init<Lock>)
 {
     return {&class_alloc<Lock>,     &class_alloc_quick<Lock>, &class_free<Lock>,
             &class_free_quick<Lock>, &class_lock<Lock>,        &class_unlock<Lock>,
-            &class_init<Lock>,      uint16_t(sizeof(Lock)),   uint16_t(alignof(Lock)),
+            init,                   uint16_t(sizeof(Lock)),   uint16_t(alignof(Lock)),
             Lock::kind,             built};
 }
 
-// A kind this target does not build: its creation is refused, and a static
-// cache's image that names it (slab/static.h) is refused by every call.
-void *absent_alloc(slab_cache *c, slab_status *why)
+// A class whose caches the C calls refuse: alloc SLAB_EUNSUPPORTED, free
+// FreeStatus, no lock to take (lock_known: false). A kind this target does
+// not build (its creation is refused, and a static cache's image that names
+// it is refused by every call), and a heap's class caches.
+void *refuse_alloc(slab_cache *c, slab_status *why)
 {
     (void)c;
     if (why != nullptr) {
@@ -75,21 +79,29 @@ void *absent_alloc(slab_cache *c, slab_status *why)
     }
     return nullptr;
 }
-void *absent_alloc_quick(slab_cache *c) { return absent_alloc(c, nullptr); }
-slab_status absent_free(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
+void *refuse_alloc_quick(slab_cache *c) { return refuse_alloc(c, nullptr); }
+template <slab_status FreeStatus>
+slab_status refuse_free(slab_cache *c, slab_page *s, void *obj, size_t fast_size)
 {
     (void)c;
     (void)s;
     (void)obj;
     (void)fast_size;
-    return SLAB_EUNSUPPORTED;
+    return FreeStatus;
 }
-slab_status absent_free_quick(slab_cache *c, slab_page *s, void *obj) { return absent_free(c, s, obj, 0); }
-constexpr slab_lock_class_ absent(uint8_t kind)
+template <slab_status FreeStatus>
+slab_status refuse_free_quick(slab_cache *c, slab_page *s, void *obj)
 {
-    return {&absent_alloc, &absent_alloc_quick, &absent_free, &absent_free_quick, nullptr, nullptr, nullptr, 1, 1,
-            kind,          0};
+    return refuse_free<FreeStatus>(c, s, obj, 0);
 }
+template <slab_status FreeStatus>
+constexpr slab_lock_class_ refusing(uint8_t kind)
+{
+    return {&refuse_alloc, &refuse_alloc_quick, &refuse_free<FreeStatus>, &refuse_free_quick<FreeStatus>,
+            nullptr,       nullptr,             nullptr,                  1,
+            1,             kind,                0};
+}
+constexpr slab_lock_class_ absent(uint8_t kind) { return refusing<SLAB_EUNSUPPORTED>(kind); }
 
 #if SLAB_HAVE_BASEPRI_LOCK
 void basepri_init(void *area, uint8_t prio, const slab_lock_ops *ops)
@@ -136,40 +148,24 @@ const slab_lock_class_ slab_lock_class_irq_ = absent(SLAB_LOCK_KIND_IRQ);
 #endif
 
 #if SLAB_HAVE_BASEPRI_LOCK
-const slab_lock_class_ slab_lock_class_basepri_ = {&class_alloc<slab::detail::BasepriAny>,
-                                                   &class_alloc_quick<slab::detail::BasepriAny>,
-                                                   &class_free<slab::detail::BasepriAny>,
-                                                   &class_free_quick<slab::detail::BasepriAny>,
-                                                   &class_lock<slab::detail::BasepriAny>,
-                                                   &class_unlock<slab::detail::BasepriAny>,
-                                                   &basepri_init,
-                                                   uint16_t(sizeof(slab::detail::BasepriAny)),
-                                                   uint16_t(alignof(slab::detail::BasepriAny)),
-                                                   SLAB_LOCK_KIND_BASEPRI,
-                                                   1};
+const slab_lock_class_ slab_lock_class_basepri_ = class_of<slab::detail::BasepriAny>(1, &basepri_init);
 #else
 const slab_lock_class_ slab_lock_class_basepri_ = absent(SLAB_LOCK_KIND_BASEPRI);
 #endif
 
 // A C program's slab_lock_ops, or a C++ lock type's thunks (lock_box): the
 // lock object begins with the ops in both.
-const slab_lock_class_ slab_lock_class_ops_ = {&class_alloc<slab::detail::OpsLock>,
-                                               &class_alloc_quick<slab::detail::OpsLock>,
-                                               &class_free<slab::detail::OpsLock>,
-                                               &class_free_quick<slab::detail::OpsLock>,
-                                               &class_lock<slab::detail::OpsLock>,
-                                               &class_unlock<slab::detail::OpsLock>,
-                                               &ops_init,
-                                               uint16_t(sizeof(slab::detail::OpsLock)),
-                                               uint16_t(alignof(slab::detail::OpsLock)),
-                                               SLAB_LOCK_KIND_OPS,
-                                               1};
+const slab_lock_class_ slab_lock_class_ops_ = class_of<slab::detail::OpsLock>(1, &ops_init);
 
 }  // extern "C"
 
 namespace slab {
 namespace detail {
 inline namespace SLAB_ABI_TAG {
+
+// A heap's class caches: slab_free of a heap block SLAB_EHEAPBLOCK, with
+// nothing read but its genuine header (only a program with a heap links it).
+const slab_lock_class_ kHeapClassCacheLock = refusing<SLAB_EHEAPBLOCK>(SLAB_LOCK_KIND_HEAP);
 
 const slab_lock_class_ *lock_class_of_kind(uint8_t kind)
 {

@@ -41,6 +41,10 @@ inline namespace SLAB_ABI_TAG {
 // The class of a kind that lock_choice accepted (links every class).
 const slab_lock_class_ *lock_class_of_kind(uint8_t kind);
 
+// The class of a heap's class caches (src/heap.cpp): their lock is the
+// heap's, which the cache calls cannot take, so they refuse them.
+extern const slab_lock_class_ kHeapClassCacheLock;
+
 }  // inline namespace SLAB_ABI_TAG
 }  // namespace detail
 }  // namespace slab
