@@ -212,13 +212,20 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status)
     return p;
 }
 
+// The inline halves below run as NoLock's and need no lock-kind test: a
+// cache with a lock fails them having changed nothing (struct slab_cache,
+// fast_nolock and recip_nolock), and its slow half goes by its lock.
 void *slab_alloc(slab_cache *cache)
 {
     if (SLAB_UNLIKELY(cache == nullptr)) {
         return nullptr; // (slab_alloc_status says why: SLAB_EINVAL)
     }
-    if (SLAB_LIKELY(cache->lock_kind == SLAB_LOCK_KIND_NONE)) {
-        return alloc_locked_as<slab::NoLock>(cache, nullptr);
+    void *p = slab::detail::cache_alloc_fast<true>(cache);
+    if (SLAB_LIKELY(p != nullptr)) {
+        return p;
+    }
+    if (!slab::detail::has_lock(cache)) {
+        return slab::detail::cache_alloc_slow(cache, nullptr);
     }
     return cache->lock_class->alloc_quick(cache);
 }
@@ -236,10 +243,13 @@ slab_status slab_free(void *obj)
     if (SLAB_UNLIKELY(!slab::detail::page_byte_map(s, c, SLAB_DEFAULT_SLAB_SIZE))) {
         return free_other(obj);
     }
-    if (SLAB_LIKELY(c->lock_kind == SLAB_LOCK_KIND_NONE)) {
-        return free_locked_as<slab::NoLock>(c, s, obj, SLAB_DEFAULT_SLAB_SIZE);
+    if (SLAB_UNLIKELY(c->recip_nolock == 0)) {
+        return c->lock_class->free_quick(c, s, obj); // a cache with a lock (a load the inline half makes anyway)
     }
-    return c->lock_class->free_quick(c, s, obj);
+    if (SLAB_LIKELY(slab::detail::cache_free_fast<true>(c, s, obj, SLAB_DEFAULT_SLAB_SIZE))) {
+        return SLAB_OK;
+    }
+    return free_locked_as<slab::NoLock>(c, s, obj, 0); // (the slow half)
 }
 
 slab_status slab_cache_free(slab_cache *cache, void *obj)

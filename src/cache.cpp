@@ -13,11 +13,14 @@ inline namespace SLAB_ABI_TAG {
 
 namespace {
 
-// Keeps `fast` (struct slab_cache) after the partial list changed.
+// Keeps `fast` (struct slab_cache: fast_nolock or fast_locked, by the lock)
+// after the partial list changed.
 void sync_fast(slab_cache *c)
 {
     bool usable = !SLAB_CHECKS && c->wide == 0 && c->partial.next != &c->partial;
-    c->fast = usable ? page_of_node(c->partial.next) : nullptr;
+    slab_page *head = usable ? page_of_node(c->partial.next) : nullptr;
+    c->fast_nolock = has_lock(c) ? nullptr : head;
+    c->fast_locked = has_lock(c) ? head : nullptr;
 }
 
 void note_slab_taken(slab_cache *c)
@@ -55,13 +58,13 @@ void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *m
 {
     c->magic = cache_magic(c, g.slab_size);
     c->lock_class = cls;
-    c->fast = nullptr;
     list_init(&c->partial);
     c->spare = nullptr;
     c->stride = g.stride;
     c->slab_size = g.slab_size;
-    c->obj_size = obj_size;
+    c->obj_size = static_cast<uint32_t>(obj_size);
     c->recip = g.recip;
+    c->recip_nolock = lock_kind == SLAB_LOCK_KIND_NONE ? g.recip : 0u;
     c->cap_slave = g.cap_slave;
     c->cap_master = cap_master;
     c->on_error = nullptr;
@@ -229,7 +232,15 @@ void *cache_alloc_peak(slab_cache *c)
     SLAB_ASSERT(cache_at_peak(c));
     c->in_use_peak++;
     c->headroom = 1;
-    return cache_alloc_fast(c);
+    return cache_alloc_fast_held(c);
+}
+
+void cache_set_lock(slab_cache *c, uint8_t lock_kind, const slab_lock_class_ *cls)
+{
+    c->lock_kind = lock_kind;
+    c->lock_class = cls;
+    c->recip_nolock = lock_kind == SLAB_LOCK_KIND_NONE ? c->recip : 0u;
+    sync_fast(c);
 }
 
 void *cache_alloc_slow(slab_cache *c, slab_status *why)

@@ -89,7 +89,7 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     // every free takes the slow half.
     size_t w = 1u;
     size_t cap_slave = room > map_bytes(0, 1u, slab_size, stride) ? (room - slab_size / stride) / stride : 0u;
-    if (cap_slave > kMaxSlots<uint8_t> || uint64_t(slab_size) * stride > (uint64_t(1) << 31)) {
+    if (cap_slave > kMaxSlots<uint8_t> || stride > (size_t(1) << 31) / slab_size) { // S * stride > 2^31
         w = 2u;
         cap_slave = room / (stride + w);
         cap_slave = cap_slave > kMaxSlots<uint16_t> ? kMaxSlots<uint16_t> : cap_slave;
@@ -120,7 +120,10 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     out->slab_size = slab_size;
     out->cache_offset = cache_at;
     out->master_floor = floor;
-    out->recip = static_cast<uint32_t>(((uint64_t(1) << 32) + stride - 1u) / stride);
+    // ceil(2^32 / stride) in 32 bits, with no 64-bit divide (libgcc's
+    // __udivmoddi4 would cost a firmware 700 bytes): for stride >= 2 it is
+    // floor((2^32 - 1) / stride) + 1, stride a power of two or not.
+    out->recip = uint32_t(0xFFFFFFFFu) / static_cast<uint32_t>(stride) + 1u;
     out->lock_offset = static_cast<uint16_t>(lock_at - cache_at);
     out->wide = w == 2u ? 1u : 0u;
     out->cap_slave = static_cast<uint32_t>(cap_slave);

@@ -268,8 +268,8 @@ SLAB_COLD slab_cache *class_create(slab_heap *h, size_t i)
     }
     c->on_error = heap_class_report;
     c->error_ctx = h;
-    c->lock_kind = SLAB_LOCK_KIND_HEAP; // the cache calls (slab_free) refuse its blocks
-    c->lock_class = &kHeapClassCacheLock; // (SLAB_EHEAPBLOCK, src/lock_class.cpp)
+    // The cache calls (slab_free) refuse its blocks (SLAB_EHEAPBLOCK, src/lock_class.cpp).
+    cache_set_lock(c, SLAB_LOCK_KIND_HEAP, &kHeapClassCacheLock);
     h->classes[i] = c;
     h->class_slabs += c->slabs;
     note_pages(h);
@@ -300,7 +300,7 @@ SLAB_COLD void *small_alloc_slow(slab_heap *h, size_t i)
 SLAB_INLINE void *small_alloc(slab_heap *h, size_t i)
 {
     slab_cache *c = h->classes[i];
-    void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast(c) : nullptr;
+    void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast<false>(c) : nullptr;
     if (SLAB_UNLIKELY(p == nullptr)) {
         if (c == nullptr || !cache_at_peak(c)) {
             return small_alloc_slow(h, i);
@@ -773,7 +773,7 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
 SLAB_INLINE slab_status small_free(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
 {
 #if !SLAB_CHECKS
-    if (SLAB_LIKELY(cache_free_fast(c, s, ptr, kD))) {
+    if (SLAB_LIKELY(cache_free_fast<false>(c, s, ptr, kD))) {
         note_free(h, c->obj_size);
         return SLAB_OK;
     }

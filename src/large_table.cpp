@@ -8,6 +8,33 @@ inline namespace SLAB_ABI_TAG {
 
 namespace {
 
+bool holds_large(const void *at)
+{
+    const large_hdr *l = static_cast<const large_hdr *>(at);
+    return large_is(l, kLargeLive) || large_is(l, kLargeFreed);
+}
+
+}  // namespace
+
+// The heap's marks (page_marks.hpp). Here, with the heap's large blocks, so
+// that only a program with a heap links it.
+bool heap_page_marked(const void *page, size_t size)
+{
+    constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
+    uintptr_t first = *static_cast<const uintptr_t *>(page);
+    if (holds_large(page) || first == heap_magic_at(page) || first == (heap_magic_at(page) ^ kTableKey)) {
+        return true;
+    }
+    for (size_t align = 2u * kD; align <= size / 2u; align <<= 1) {
+        if (holds_large(static_cast<const char *>(page) + (align - kD))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
 constexpr size_t kHeadWords = 2; // magic, and one word so that slots stay two-word aligned
 
 size_t cap_of(size_t page_size) { return (page_size / sizeof(uintptr_t) - kHeadWords) / 2u; }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The check of a page from a source against the marks of ours (see
 // page_marks.hpp): used by the page bridge for every slab and by the heap
-// for its large pages.
+// for its large pages. The heap's own marks are checked by heap_page_marked
+// (src/large_table.cpp), reached through a weak reference: a program with no
+// heap has no heap pages, and links none of that code.
 #include "page_marks.hpp"
 
 namespace slab {
@@ -20,28 +22,15 @@ bool holds_slab(const slab_page *s)
            (reinterpret_cast<uintptr_t>(s) & (size - 1u)) == 0;
 }
 
-bool holds_large(const void *at)
-{
-    const large_hdr *l = static_cast<const large_hdr *>(at);
-    return large_is(l, kLargeLive) || large_is(l, kLargeFreed);
-}
-
 }  // namespace
 
 bool page_in_use(const void *page, size_t size)
 {
-    constexpr size_t kD = SLAB_DEFAULT_SLAB_SIZE;
-    uintptr_t first = *static_cast<const uintptr_t *>(page);
-    if (holds_slab(static_cast<const slab_page *>(page)) || holds_large(page) || first == heap_magic_at(page) ||
-        first == (heap_magic_at(page) ^ kTableKey)) {
+    if (holds_slab(static_cast<const slab_page *>(page))) {
         return true;
     }
-    for (size_t align = 2u * kD; align <= size / 2u; align <<= 1) {
-        if (holds_large(static_cast<const char *>(page) + (align - kD))) {
-            return true;
-        }
-    }
-    return false;
+    // NOLINTNEXTLINE(bugprone-*): a weak function's address is NULL when no heap is linked
+    return &heap_page_marked != nullptr && heap_page_marked(page, size);
 }
 
 }  // inline namespace SLAB_ABI_TAG

@@ -73,7 +73,15 @@ SLAB_INLINE uintptr_t heap_magic_at(const void *h)
 // control block, or a live or retained large header at any place a large
 // block of a page of this size puts it. O(log(size / D)) reads, all inside
 // the page.
+// True when page (size bytes, from a source) holds a mark of ours: a slab
+// header of any size, or one of heap_page_marked's.
 bool page_in_use(const void *page, size_t size);
+
+// True when page holds a mark of a heap's: its control block, its large
+// table, or a large header (live or kept) at any place a large block puts
+// it. Defined with the heap (src/large_table.cpp); weak here, so that
+// page_in_use links it only into a program that has a heap.
+__attribute__((weak)) bool heap_page_marked(const void *page, size_t size);
 
 }  // inline namespace SLAB_ABI_TAG
 }  // namespace detail

@@ -42,7 +42,7 @@ bool in_interrupt(const slab_wait_ops *w)
 // One alloc with the lock held (either half), *st says why on NULL.
 void *alloc_held(slab_cache *c, slab_status *st)
 {
-    void *p = slab::detail::cache_alloc_fast(c);
+    void *p = slab::detail::cache_alloc_fast_held(c);
     if (p != nullptr) {
         *st = SLAB_OK;
         return p;

@@ -64,7 +64,7 @@ struct SlabBoxNoMagic : SlabBox<N, slab::NoLock> {
     {
         using namespace slab::detail;
         slab_page *s = page_of(p, SLAB_DEFAULT_SLAB_SIZE);
-        if (!cache_free_fast(s->cache, s, p, SLAB_DEFAULT_SLAB_SIZE)) {
+        if (!cache_free_fast<true>(s->cache, s, p, SLAB_DEFAULT_SLAB_SIZE)) {
             (void)cache_free_slow(s->cache, s, p);
         }
     }

@@ -284,6 +284,10 @@ template <class L>
 constexpr bool kBoxed = L::kind == SLAB_LOCK_KIND_CUSTOM;
 template <class L>
 using stored_lock = typename std::conditional<kBoxed<L>, lock_box<L>, L>::type;
+// A cache made with L records no lock: its inline paths read the no-lock
+// fields (slab/detail/cache.hpp, fast_nolock and recip_nolock).
+template <class L>
+constexpr bool kNoLock = L::kind == SLAB_LOCK_KIND_NONE;
 }  // namespace detail
 
 namespace detail {
@@ -412,7 +416,7 @@ template <class Lock>
 SLAB_INLINE void *alloc_locked_as(slab_cache *c, slab_status *why) noexcept
 {
     typename Lock::token t = lock_of<Lock>(c).lock();
-    void *p = cache_alloc_fast(c);
+    void *p = cache_alloc_fast<kNoLock<Lock>>(c);
     if (SLAB_LIKELY(p != nullptr)) {
         lock_of<Lock>(c).unlock(t);
         return p;
@@ -424,7 +428,7 @@ template <class Lock>
 SLAB_INLINE slab_status free_locked_as(slab_cache *c, slab_page *s, void *obj, size_t fast_size) noexcept
 {
     typename Lock::token t = lock_of<Lock>(c).lock();
-    if (SLAB_LIKELY(fast_size != 0 && cache_free_fast(c, s, obj, fast_size))) {
+    if (SLAB_LIKELY(fast_size != 0 && cache_free_fast<kNoLock<Lock>>(c, s, obj, fast_size))) {
         lock_of<Lock>(c).unlock(t);
         return SLAB_OK;
     }

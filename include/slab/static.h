@@ -118,7 +118,7 @@ struct slab_static_info_ {
 #if __SIZEOF_POINTER__ == 8
 #define SLAB_CONTROL_BYTES_ 176u
 #else
-#define SLAB_CONTROL_BYTES_ 112u
+#define SLAB_CONTROL_BYTES_ 120u
 #endif
 #define SLAB_STATIC_LOCK_BYTES_ 8u
 /* The mark of a control block that was never used yet. */

@@ -186,13 +186,15 @@ struct Forgery : ::testing::TestWithParam<size_t> {
             reinterpret_cast<uint8_t *>(A + kH)[0] = 0xFF;
         }
         fc->magic = fake_cache_magic;
-        fc->fast = reinterpret_cast<slab_page *>(g_canary + 256);
+        fc->fast_nolock = reinterpret_cast<slab_page *>(g_canary + 256);
+        fc->fast_locked = reinterpret_cast<slab_page *>(g_canary + 272);
         fc->partial.prev = fc->partial.next = reinterpret_cast<link *>(g_canary + 64);
         fc->spare = reinterpret_cast<slab_page *>(g_canary + 128);
         fc->stride = 64;
         fc->slab_size = m;
         fc->obj_size = 64;
         fc->recip = static_cast<uint32_t>(((uint64_t(1) << 32) + 63) / 64);
+        fc->recip_nolock = fc->recip;
         fc->cap_slave = 1;
         fc->cap_master = 1;
         fc->headroom = 0; // one object live: the peak, 1

@@ -39,7 +39,7 @@ std::string dump(const slab_cache *c)
     }
     char line[300];
     std::snprintf(line, sizeof line,
-                  "cache %p: stride=%zu S=%zu obj=%zu cap_slave=%u cap_master=%u wide=%u in_use=%u peak=%u "
+                  "cache %p: stride=%zu S=%zu obj=%u cap_slave=%u cap_master=%u wide=%u in_use=%u peak=%u "
                   "slabs=%u full=%u slabs_peak=%u taken=%u given=%u failures=%u handles=%u lock_kind=%u validate=%s\n",
                   static_cast<const void *>(c), c->stride, c->slab_size, c->obj_size, c->cap_slave, c->cap_master,
                   unsigned(c->wide), slab::detail::cache_in_use(c), c->in_use_peak, c->slabs, c->full, c->slabs_peak, c->hooks.taken,

@@ -75,17 +75,27 @@ enum : uint8_t {
 //            an alloc with none left is the one that raises the peak, in
 //            the slow half: the peak stays exact at no cost to the fast path)
 //   hooks.taken - hooks.given == slabs
-//   fast == (byte map && !SLAB_CHECKS && partial not empty) ? head of partial : NULL
+//   fast == (byte map && !SLAB_CHECKS && partial not empty) ? head of partial : NULL,
+//           where fast is fast_nolock for a cache with no lock and fast_locked
+//           for any other (the other field stays NULL)
+//   recip_nolock == (no lock ? recip : 0)
+// The two fields let the inline paths of a cache with no lock (the C front's
+// slab_alloc and slab_free, Box with NoLock) skip the lock-kind test: for a
+// cache with a lock, fast_nolock is NULL (the alloc takes its slow half) and
+// recip_nolock 0 (slot_on_grid says "off the grid": the free takes its slow
+// half), and the slow halves go by the lock kind.
 struct slab_cache {
     uintptr_t magic;            // cache_magic(this, slab_size): control block is genuine
     const slab_lock_class_ *lock_class; // the C front's way to its lock (src/lock_class.hpp)
-    slab::detail::slab_page *fast; // the partial list's head when the inline alloc may use it, else NULL
+    slab::detail::slab_page *fast_nolock; // `fast` of a cache with no lock, else NULL
+    slab::detail::slab_page *fast_locked; // `fast` of a cache with a lock (or a heap's), else NULL
     slab::detail::link partial; // sentinel: slabs with a free slot; alloc takes the head
     slab::detail::slab_page *spare; // empty slave kept, or NULL
     size_t stride;              // slot size: object size rounded up to the alignment
     size_t slab_size;           // S
-    size_t obj_size;            // as asked at creation
+    uint32_t obj_size;          // as asked at creation (< S <= 2^30)
     uint32_t recip;             // ceil(2^32 / stride): slot numbers without a divide (slot_number)
+    uint32_t recip_nolock;      // recip for a cache with no lock, else 0
     uint32_t cap_slave;         // slots per slave
     uint32_t cap_master;        // slots in the master (at most cap_slave)
     uint32_t headroom;          // in_use_peak - live objects (cache_in_use)
@@ -94,10 +104,10 @@ struct slab_cache {
     uint32_t slabs_peak;        // high-water mark of slabs
     uint32_t full;              // slabs with no free slot (on no list)
     slab::detail::hook_counts hooks; // page traffic through the hooks
+    uint32_t waiters;           // callers of slab_alloc_wait blocked now
     slab::detail::slab_page *master; // the first slab: given back last, pinned while a handle lives
     const slab_page_source *source; // where pages come from; NULL: the global hooks
     const slab_wait_ops *wait;  // slab_alloc_wait's interface; NULL: nobody waits
-    uint32_t waiters;           // callers of slab_alloc_wait blocked now
     slab_error_fn on_error;     // report hook, or NULL
     void *error_ctx;            // its first argument
     uint32_t handles;           // C: 1 until destroy; C++: live Cache handles (> 0: master pinned)
@@ -109,7 +119,7 @@ struct slab_cache {
     uint8_t busy : 1;           // checked mode: an alloc or free is inside the cache (re-entry: SLAB_EREENTERED)
 };
 
-static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 176 : 112),
+static_assert(sizeof(slab_cache) == (sizeof(void *) == 8 ? 176 : 120),
               "slab_cache layout changed: update the overhead figures in README.md and docs/performance.md");
 
 namespace slab {
@@ -166,18 +176,42 @@ SLAB_INLINE void count_alloc(slab_cache *c)
     }
 }
 
+// The `fast` field of a cache whose inline paths run with NoLock (no lock:
+// fast_nolock) or with a lock held (fast_locked): struct slab_cache.
+template <bool NoLock>
+SLAB_INLINE slab_page *&fast_field(slab_cache *c)
+{
+    if constexpr (NoLock) {
+        return c->fast_nolock;
+    } else {
+        return c->fast_locked;
+    }
+}
+template <bool NoLock>
+SLAB_INLINE uint32_t recip_field(const slab_cache *c)
+{
+    return NoLock ? c->recip_nolock : c->recip;
+}
+SLAB_INLINE bool has_lock(const slab_cache *c) { return c->lock_kind != SLAB_LOCK_KIND_NONE; }
+
 // A slot of the head slab of the partial list, when that slab has a byte map
-// (`fast`); else NULL, nothing changed. A slab that fills up leaves the list
+// (`fast`); else NULL, nothing changed. NoLock: the cache's lock is none
+// (for a cache with one, fast_nolock is NULL and this returns NULL having
+// read nothing else). A slab that fills up leaves the list
 // here too (struct slab_cache: full slabs are on no list): two stores to
 // unlink it, two to leave it self-linked, so that a random-order workload,
 // whose allocs fill a slab at nearly every step, stays on this path.
 // An alloc that would raise the peak (no headroom) is left to the slow half.
+template <bool NoLock>
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
-    slab_page *s = c->fast;
+    slab_page *s = fast_field<NoLock>(c);
+    if (SLAB_UNLIKELY(s == nullptr)) {
+        return nullptr; // no slab with room, not a byte map, or (NoLock) a cache with a lock: the slow half
+    }
     uint32_t room = c->headroom;
-    if (SLAB_UNLIKELY(s == nullptr || room == 0)) {
-        return nullptr; // no slab with room, not a byte map, or a new peak: the slow half
+    if (SLAB_UNLIKELY(room == 0)) {
+        return nullptr; // a new peak: the slow half
     }
     c->headroom = room - 1u;
     uint32_t k = page_take<uint8_t>(s);
@@ -186,7 +220,7 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
         link *next = s->node.next;
         list_detach(&s->node);
         c->full++;
-        c->fast = next == &c->partial ? nullptr : page_of_node(next);
+        fast_field<NoLock>(c) = next == &c->partial ? nullptr : page_of_node(next);
     }
     void *p = slot_at(s, c->slab_size, c->stride, k);
     SLAB_TRACE_ALLOC(c, p);
@@ -198,7 +232,17 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 // one object of headroom. Out of line, but light: the slow half starts with
 // it, and the heap calls it before its own slow half.
 SLAB_COLD __attribute__((returns_nonnull)) void *cache_alloc_peak(slab_cache *c);
-SLAB_INLINE bool cache_at_peak(const slab_cache *c) { return c->fast != nullptr && c->headroom == 0; }
+SLAB_INLINE bool cache_at_peak(const slab_cache *c)
+{
+    return (c->fast_nolock != nullptr || c->fast_locked != nullptr) && c->headroom == 0;
+}
+
+// The inline alloc of a cache whose lock kind is known only at run time,
+// with its lock (if any) held.
+SLAB_INLINE void *cache_alloc_fast_held(slab_cache *c)
+{
+    return has_lock(c) ? cache_alloc_fast<false>(c) : cache_alloc_fast<true>(c);
+}
 
 // The whole alloc (src/cache.cpp): a new slab when none has room, the fill
 // transition, wide maps, checked mode. Sets *status unless it is NULL: SLAB_OK,
@@ -219,7 +263,10 @@ SLAB_INLINE bool page_byte_map(const slab_page *s, const slab_cache *c, size_t s
 // covers every k, slab_page.hpp). A slab that was full goes back on the
 // partial list here (four stores: struct slab_cache, `fast`). Checked mode
 // always takes the slow path. slab_size: c's, a constant where the caller
-// knows it. False: nothing changed.
+// knows it. NoLock: as cache_alloc_fast (a cache with a lock has
+// recip_nolock 0, with which no pointer is on the grid). False: nothing
+// changed.
+template <bool NoLock>
 SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj, size_t slab_size)
 {
     SLAB_ASSERT(c->wide == 0 && s->cache == c && c->slab_size == slab_size);
@@ -229,10 +276,11 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj, size_t 
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = 0;
-    bool on_grid = slot_on_grid(off, c->recip, &k);
+    if (SLAB_UNLIKELY(!slot_on_grid(off, recip_field<NoLock>(c), &k))) {
+        return false; // not a slot (or, NoLock, a cache with a lock): the slow half
+    }
     uint32_t avail = s->avail;
-    if (SLAB_UNLIKELY(!on_grid || slot_map<uint8_t>(s)[k] != kLive<uint8_t> ||
-                      avail + 1u == s->cap)) {
+    if (SLAB_UNLIKELY(slot_map<uint8_t>(s)[k] != kLive<uint8_t> || avail + 1u == s->cap)) {
         return false; // not a live slot, or the slab empties (spare, hook, teardown)
     }
     if (SLAB_UNLIKELY(avail == 0)) {
@@ -242,7 +290,7 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj, size_t 
         // [ partial: .. ]  =>  [ partial: s, .. ]
         list_push(&c->partial, &s->node);
         c->full--;
-        c->fast = s;
+        fast_field<NoLock>(c) = s;
     }
     page_give<uint8_t>(s, k);
     s->avail = static_cast<uint16_t>(avail + 1u);
@@ -277,6 +325,9 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
 slab_status cache_teardown(slab_cache *c);
 void cache_stats(const slab_cache *c, slab_stats *out);
 void cache_reset_peak(slab_cache *c);
+// Records another lock for c (kind and class: a heap's class cache, made
+// with none), keeping the fields its inline paths read (struct slab_cache).
+void cache_set_lock(slab_cache *c, uint8_t lock_kind, const slab_lock_class_ *cls);
 // A handle more (C++ copy). The caller holds the lock.
 void cache_hold(slab_cache *c);
 // A handle less. The last one unpins the master; true when the cache must

@@ -238,7 +238,8 @@ SLAB_INLINE uint32_t slot_number(uint32_t off, uint32_t recip)
 // q * e < off <= S <= 2^32 / stride <= recip, and r * recip < 2^32 - q * e
 // (because (q + 1) * e < 2S <= 2^32 / stride <= recip), so the high word is
 // q and the low word is q * e < recip on the grid (r == 0), or at least
-// recip off it. One compare instead of a second multiply.
+// recip off it. One compare instead of a second multiply. With recip 0 it
+// is false for every off (slab_cache::recip_nolock of a cache with a lock).
 SLAB_INLINE bool slot_on_grid(uint32_t off, uint32_t recip, uint32_t *k)
 {
     uint64_t prod = uint64_t(off) * recip;
