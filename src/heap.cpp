@@ -166,9 +166,10 @@ SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
 }
 
 // The hot calls (alloc and free of a small block) inline the lock of the
-// common embedded heaps, none and interrupts, and reach every other kind
-// through one cold call (other), so that the others' code does not crowd
-// the fast path's registers.
+// common heaps of the platform: none, and interrupts on a Cortex-M, or the
+// spin lock where there is no interrupt lock (a host: the LD_PRELOAD
+// drop-in's lock). Every other kind is reached through one cold call
+// (other), so that its code does not crowd the fast path's registers.
 template <class Op, class Other>
 SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(op())
 {
@@ -180,6 +181,11 @@ SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(
     if (kind == SLAB_LOCK_KIND_IRQ) {
         slab::IrqLock irq;
         slab::Guard<slab::IrqLock> hold(irq);
+        return op();
+    }
+#elif SLAB_HAVE_ATOMIC_EXCHANGE
+    if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_SPIN)) {
+        slab::Guard<slab::SpinLock> hold(h->spin);
         return op();
     }
 #endif
