@@ -26,6 +26,12 @@
 #include "slab/heap.h"
 #include "slab/lock.hpp"
 
+// 1: the hot calls inline the spin lock (with_common_lock). The LD_PRELOAD
+// drop-in's build sets it (mk/malloc.mk); nothing else changes with it.
+#ifndef SLAB_HEAP_SPIN_INLINE
+#define SLAB_HEAP_SPIN_INLINE 0
+#endif
+
 using namespace slab::detail;
 using namespace slab::detail::heap;
 
@@ -166,10 +172,11 @@ SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
 }
 
 // The hot calls (alloc and free of a small block) inline the lock of the
-// common heaps of the platform: none, and interrupts on a Cortex-M, or the
-// spin lock where there is no interrupt lock (a host: the LD_PRELOAD
-// drop-in's lock). Every other kind is reached through one cold call
-// (other), so that its code does not crowd the fast path's registers.
+// common embedded heaps, none and interrupts, and reach every other kind
+// through one call (other), so that the others' code does not crowd the
+// fast path's registers. A build for a spin-locked heap (the LD_PRELOAD
+// drop-in: SLAB_HEAP_SPIN_INLINE, set by mk/malloc.mk) inlines the spin
+// lock instead, at the cost of a few instructions on a heap with none.
 template <class Op, class Other>
 SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(op())
 {
@@ -183,13 +190,28 @@ SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(
         slab::Guard<slab::IrqLock> hold(irq);
         return op();
     }
-#elif SLAB_HAVE_ATOMIC_EXCHANGE
+#elif SLAB_HEAP_SPIN_INLINE && SLAB_HAVE_ATOMIC_EXCHANGE
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_SPIN)) {
         slab::Guard<slab::SpinLock> hold(h->spin);
         return op();
     }
 #endif
     return other();
+}
+
+// The `other` of the hot calls: the spin lock inline where the platform
+// has no interrupt lock (a host: the LD_PRELOAD drop-in's lock), every
+// other kind through the lock's dispatch.
+template <class Op>
+SLAB_INLINE auto with_other_lock(slab_heap *h, Op op) -> decltype(op())
+{
+#if !SLAB_HAVE_IRQ_LOCK && SLAB_HAVE_ATOMIC_EXCHANGE
+    if (SLAB_LIKELY(h->lock_kind == SLAB_LOCK_KIND_SPIN)) {
+        slab::Guard<slab::SpinLock> hold(h->spin);
+        return op();
+    }
+#endif
+    return with_lock(h, op);
 }
 
 // The report hook the heap sets on each of its class caches: the core's
@@ -306,12 +328,9 @@ SLAB_COLD void *small_alloc_slow(slab_heap *h, size_t i)
 SLAB_INLINE void *small_alloc(slab_heap *h, size_t i)
 {
     slab_cache *c = h->classes[i];
-    void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast<false>(c) : nullptr;
+    void *p = SLAB_LIKELY(c != nullptr) ? cache_alloc_fast<false, true>(c) : nullptr;
     if (SLAB_UNLIKELY(p == nullptr)) {
-        if (c == nullptr || !cache_at_peak(c)) {
-            return small_alloc_slow(h, i);
-        }
-        p = cache_alloc_peak(c); // a new peak of the class: no slab taken, nothing else to count
+        return small_alloc_slow(h, i);
     }
     note_alloc(h, c->obj_size);
     return p;
@@ -700,6 +719,14 @@ slab_status heap_ok(const slab_heap *heap, slab_heap **h)
     return SLAB_OK;
 }
 
+// Why heap_ok refuses a handle that is not a genuine heap's (SLAB_EINVAL,
+// SLAB_ESECRET or SLAB_EBADPTR), for a caller that tested heap_genuine.
+SLAB_COLD slab_status heap_refused(const slab_heap *heap)
+{
+    slab_heap *none = nullptr;
+    return heap_ok(heap, &none);
+}
+
 // Small classes whose slots are aligned to `align` (> kAlign): the first
 // class from the size up whose stride is a multiple of align (at most four
 // steps: the next power of two is one). kClasses when there is none.
@@ -787,15 +814,16 @@ SLAB_INLINE slab_status small_free(slab_heap *h, slab_cache *c, slab_page *s, vo
     return small_free_slow(h, c, s, ptr);
 }
 
-// The hot calls under a lock with_common_lock does not inline.
-SLAB_COLD void *small_alloc_locked(slab_heap *h, size_t i)
+// The hot calls under a lock with_common_lock does not inline. Out of
+// line, not cold: a host's drop-in takes them on every call.
+__attribute__((noinline)) void *small_alloc_locked(slab_heap *h, size_t i)
 {
-    return with_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_alloc(h, i); });
+    return with_other_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_alloc(h, i); });
 }
 
-SLAB_COLD slab_status small_free_locked(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
+__attribute__((noinline)) slab_status small_free_locked(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
 {
-    return with_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); });
+    return with_other_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); });
 }
 
 SLAB_COLD void *large_alloc_locked(slab_heap *h, size_t size)
@@ -993,28 +1021,13 @@ size_t slab_heap_usable_size(const void *ptr)
     return with_lock(w.heap, [&] { return usable_located(&w, ptr); });
 }
 
-slab_status slab_heap_free_in(slab_heap *heap, void *ptr)
+namespace {
+
+// slab_heap_free_in of anything but a small block's fast free: large
+// blocks, refusals, the slab transitions. Out of line, so that the fast
+// free needs no stack frame.
+__attribute__((noinline)) slab_status free_in_other(slab_heap *h, void *ptr)
 {
-    if (ptr == nullptr) {
-        return SLAB_OK;
-    }
-    slab_heap *h = nullptr;
-    slab_status st = heap_ok(heap, &h);
-    if (st != SLAB_OK) {
-        return st;
-    }
-    uintptr_t a = reinterpret_cast<uintptr_t>(ptr);
-    if (SLAB_LIKELY((a & (kD - 1u)) >= sizeof(slab_page) && a > kD && addr_possible(ptr))) {
-        // Never a large block (plan_large): the slab header in its own
-        // D-block, as slab_heap_free's fast path, for h's caches only.
-        slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
-        slab_cache *c = s->cache;
-        if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report && c->error_ctx == h)) {
-            return with_common_lock(
-                h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); },
-                [&]() SLAB_INLINE_LAMBDA { return small_free_locked(h, c, s, ptr); });
-        }
-    }
     return with_lock(h, [&] {
         where w; // NOLINT(cppcoreguidelines-pro-type-member-init): filled by locate_in when it returns SLAB_OK
         slab_status why = locate_in(h, ptr, &w);
@@ -1024,6 +1037,35 @@ slab_status slab_heap_free_in(slab_heap *heap, void *ptr)
         }
         return free_located(&w, ptr);
     });
+}
+
+}  // namespace
+
+slab_status slab_heap_free_in(slab_heap *heap, void *ptr)
+{
+    if (ptr == nullptr) {
+        return SLAB_OK;
+    }
+    uintptr_t a = reinterpret_cast<uintptr_t>(ptr);
+    if (SLAB_LIKELY((a & (kD - 1u)) >= sizeof(slab_page) && a > kD && addr_possible(ptr))) {
+        // Never a large block (plan_large): the slab header in its own
+        // D-block, as slab_heap_free's fast path, for heap's caches only.
+        // A genuine class cache's context is a genuine heap (slab_heap_free),
+        // so a match with it validates the handle too: nothing of heap is
+        // read before it.
+        slab_page *s = page_of(reinterpret_cast<const void *>(a - 1u), kD);
+        slab_cache *c = s->cache;
+        if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report && c->error_ctx == heap)) {
+            slab_heap *h = heap;
+            return with_common_lock(
+                h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); },
+                [&]() SLAB_INLINE_LAMBDA { return small_free_locked(h, c, s, ptr); });
+        }
+    }
+    if (SLAB_UNLIKELY(heap == nullptr || !heap_genuine(heap))) {
+        return heap_refused(heap);
+    }
+    return free_in_other(heap, ptr);
 }
 
 size_t slab_heap_usable_size_in(const slab_heap *heap, const void *ptr)
@@ -1038,11 +1080,12 @@ size_t slab_heap_usable_size_in(const slab_heap *heap, const void *ptr)
     });
 }
 
-void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
+namespace {
+
+// slab_heap_realloc of a block (ptr not NULL). Out of line, so that a
+// realloc from NULL (Lua's every allocation) is a malloc with no frame.
+__attribute__((noinline)) void *realloc_block(slab_heap *heap, void *ptr, size_t size)
 {
-    if (ptr == nullptr) {
-        return slab_heap_alloc(heap, size);
-    }
     slab_heap *h = nullptr;
     if (heap_ok(heap, &h) != SLAB_OK) {
         return nullptr;
@@ -1085,6 +1128,16 @@ void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
     copy_bytes(q, ptr, size < old ? size : old);
     (void)with_lock(h, [&] { return free_located(&w, ptr); });
     return q;
+}
+
+}  // namespace
+
+void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
+{
+    if (ptr == nullptr) {
+        return slab_heap_alloc(heap, size);
+    }
+    return realloc_block(heap, ptr, size);
 }
 
 slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)

@@ -7,7 +7,8 @@
 //                             (80, 96, 112, 128 | 160, 192, 224, 256 | ...)
 //   up to the last class      whose slave slab (SLAB_DEFAULT_SLAB_SIZE) holds
 //                             at least two slots; larger sizes get a page.
-// A size finds its class by one count-leading-zeros, two shifts and an add.
+// A size finds its class by one count-leading-zeros, two shifts and an add
+// (a 64-bit host: one load from a table made at compile time).
 #ifndef SLAB_SRC_HEAP_CLASSES_HPP
 #define SLAB_SRC_HEAP_CLASSES_HPP
 
@@ -80,14 +81,51 @@ SLAB_INLINE unsigned floor_log2(size_t x)
     return 31u - static_cast<unsigned>(__builtin_clz(static_cast<unsigned>(x)));
 }
 
-// Class of a size in [0, kMaxSmall].
-SLAB_INLINE size_t class_of(size_t size)
+// Class of a size in [0, kMaxSmall], by the formula.
+SLAB_INLINE size_t class_by_formula(size_t size)
 {
     if (size <= kFineTop) {
         return size == 0 ? 0 : (size - 1u) / kAlign;
     }
     unsigned n = floor_log2(size - 1u); // size in (2^n, 2^(n+1)], n >= 6
     return kFine + size_t(n - 6u) * 4u + (((size - 1u) >> (n - 2u)) & 3u);
+}
+
+// The same, one byte per kAlign step of size, built at compile time: on a
+// 64-bit host one load is shorter than the count of leading zeros and its
+// fix-ups (113 bytes of read-only data there). A 32-bit target keeps the
+// formula, which costs it no flash.
+constexpr size_t kClassSteps = kMaxSmall / kAlign + 1u;
+struct class_table {
+    uint8_t of[kClassSteps];
+};
+constexpr size_t class_by_loop(size_t size)
+{
+    size_t i = 0;
+    while (class_bytes(i) < size) {
+        i++;
+    }
+    return i;
+}
+constexpr class_table make_class_table()
+{
+    class_table t{};
+    for (size_t k = 0; k < kClassSteps; k++) {
+        t.of[k] = static_cast<uint8_t>(class_by_loop(k * kAlign));
+    }
+    return t;
+}
+constexpr bool kClassTable = sizeof(void *) == 8;
+static_assert(kClasses <= 255, "class numbers must fit the table's bytes");
+
+SLAB_INLINE size_t class_of(size_t size)
+{
+    if constexpr (kClassTable) {
+        static constexpr class_table kTable = make_class_table();
+        return kTable.of[(size + kAlign - 1u) / kAlign];
+    } else {
+        return class_by_formula(size);
+    }
 }
 
 }  // namespace heap

@@ -72,8 +72,11 @@ void slab_malloc_after_first_heap(slab_heap *heap) __attribute__((weak));
 /* The file's only static RAM. */
 static slab_heap *the_heap;
 
+/* The heap, or NULL before the first one. */
+static inline slab_heap *heap_now(void) { return __atomic_load_n(&the_heap, __ATOMIC_ACQUIRE); }
+
 SLAB_MALLOC_API slab_heap *slab_malloc_heap(void);
-SLAB_MALLOC_API slab_heap *slab_malloc_heap(void) { return __atomic_load_n(&the_heap, __ATOMIC_ACQUIRE); }
+SLAB_MALLOC_API slab_heap *slab_malloc_heap(void) { return heap_now(); }
 
 /* The heap, created on first use. Two threads racing here both create one;
  * the loser destroys its own (still empty). */
@@ -99,7 +102,7 @@ static slab_heap *heap_slow(void)
 
 static inline slab_heap *heap(void)
 {
-    slab_heap *h = __atomic_load_n(&the_heap, __ATOMIC_ACQUIRE);
+    slab_heap *h = heap_now();
     return __builtin_expect(h != NULL, 1) ? h : heap_slow();
 }
 
@@ -128,11 +131,25 @@ void *malloc(size_t size) { return nomem(slab_heap_alloc(heap(), size)); }
 /* Through the heap's own table for large blocks (slab_heap_free_in): a
  * block freed twice after its page went back to the OS is refused, never
  * read. Before the first heap nothing can be ours (SLAB_EINVAL, ignored). */
-void free(void *ptr) { (void)slab_heap_free_in(slab_malloc_heap(), ptr); }
+void free(void *ptr) { (void)slab_heap_free_in(heap_now(), ptr); }
 
 void *calloc(size_t n, size_t size) { return nomem(slab_heap_calloc(heap(), n, size)); }
 
-void *realloc(void *ptr, size_t size) { return nomem(slab_heap_realloc(heap(), ptr, size)); }
+/* The first call's realloc, which creates the heap: out of line, so that
+ * every other call's needs no stack frame. */
+static __attribute__((noinline)) void *realloc_first(void *ptr, size_t size)
+{
+    return slab_heap_realloc(heap_slow(), ptr, size);
+}
+
+void *realloc(void *ptr, size_t size)
+{
+    slab_heap *h = heap_now();
+    if (__builtin_expect(h == NULL, 0)) {
+        return nomem(realloc_first(ptr, size));
+    }
+    return nomem(ptr == NULL ? slab_heap_alloc(h, size) : slab_heap_realloc(h, ptr, size));
+}
 
 /* glibc 2.36's memalign, which aligned_alloc is there too (2.38 made
  * aligned_alloc refuse an alignment that is not a power of two): an
@@ -175,7 +192,7 @@ int posix_memalign(void **out, size_t align, size_t size)
     return 0;
 }
 
-size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size_in(slab_malloc_heap(), ptr); }
+size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size_in(heap_now(), ptr); }
 
 #define SLAB_MALLOC_PAGE ((size_t)4096)
 
@@ -223,7 +240,7 @@ void *_malloc_r(struct _reent *r, size_t size) { return nomem_r(r, slab_heap_all
 void _free_r(struct _reent *r, void *ptr)
 {
     (void)r;
-    (void)slab_heap_free_in(slab_malloc_heap(), ptr);
+    (void)slab_heap_free_in(heap_now(), ptr);
 }
 void *_calloc_r(struct _reent *r, size_t n, size_t size) { return nomem_r(r, slab_heap_calloc(heap(), n, size)); }
 void *_realloc_r(struct _reent *r, void *ptr, size_t size)
@@ -243,6 +260,6 @@ void *_memalign_r(struct _reent *r, size_t align, size_t size)
 size_t _malloc_usable_size_r(struct _reent *r, void *ptr)
 {
     (void)r;
-    return slab_heap_usable_size_in(slab_malloc_heap(), ptr);
+    return slab_heap_usable_size_in(heap_now(), ptr);
 }
 #endif

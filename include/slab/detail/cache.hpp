@@ -197,12 +197,14 @@ SLAB_INLINE bool has_lock(const slab_cache *c) { return c->lock_kind != SLAB_LOC
 // A slot of the head slab of the partial list, when that slab has a byte map
 // (`fast`); else NULL, nothing changed. NoLock: the cache's lock is none
 // (for a cache with one, fast_nolock is NULL and this returns NULL having
-// read nothing else). A slab that fills up leaves the list
+// read nothing else). PeakInline: an alloc that raises the peak is counted
+// here too (a caller whose allocs often do: the heap's classes while a
+// program grows), instead of being left to cache_alloc_peak. A slab that fills up leaves the list
 // here too (struct slab_cache: full slabs are on no list): two stores to
 // unlink it, two to leave it self-linked, so that a random-order workload,
 // whose allocs fill a slab at nearly every step, stays on this path.
 // An alloc that would raise the peak (no headroom) is left to the slow half.
-template <bool NoLock>
+template <bool NoLock, bool PeakInline = false>
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
     slab_page *s = fast_field<NoLock>(c);
@@ -210,10 +212,13 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
         return nullptr; // no slab with room, not a byte map, or (NoLock) a cache with a lock: the slow half
     }
     uint32_t room = c->headroom;
-    if (SLAB_UNLIKELY(room == 0)) {
+    if (PeakInline && room == 0) {
+        c->in_use_peak++;
+    } else if (SLAB_UNLIKELY(room == 0)) {
         return nullptr; // a new peak: the slow half
+    } else {
+        c->headroom = room - 1u;
     }
-    c->headroom = room - 1u;
     uint32_t k = page_take<uint8_t>(s);
     if (SLAB_UNLIKELY(--s->avail == 0)) {
         // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
