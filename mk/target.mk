@@ -152,10 +152,12 @@ fw-size: $(LIB) $(FW)/minimal.elf
 # firmware (firmware/app/minimal.c, no lock) links no code of another lock
 # kind, of static caches, of the heap, of waits or of traces; and on the
 # Cortex-M3 its libslab flash stays within FW_FLASH_BUDGET, the figure this
-# code measures rounded up (3,452 B when set; issue 19's target is 2,048 B,
-# not met: docs/performance.md). A change that grows it raises the budget
-# here, in the open.
-FW_FLASH_BUDGET := 3500
+# code measures rounded up (3,452 B when first set; 3,564 B when raised to
+# 3,600 for the parked object of a cache with no lock, struct slab_cache's
+# `hot`, which costs 166 B; issue 19's target is 2,048 B, not met:
+# docs/performance.md). A change that grows it raises the budget here, in
+# the open.
+FW_FLASH_BUDGET := 3600
 FW_UNUSED_SYMS := IrqLock|SpinLock|BasepriAny|OpsLock|slab_lock_class_(irq|spin|basepri|ops)_|slab_static_wake_|slab_heap|large_table|slab_trace|slab_alloc_wait
 fw-flash-check: $(FW)/minimal.elf
 	@unused=$$($(NM) -C $(FW)/minimal.elf | grep -E '$(FW_UNUSED_SYMS)' || true); \

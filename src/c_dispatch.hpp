@@ -57,7 +57,7 @@ inline slab_status cache_ok(const slab_cache *cache, slab_cache **c)
         if (!lock_known(d)) {
             return SLAB_EUNSUPPORTED;
         }
-        slab_status st = with_lock(d, [&] { return d->master == nullptr ? cache_wake(d) : SLAB_OK; });
+        slab_status st = with_lock(d, [&] { return d->slabs == 0 ? cache_wake(d) : SLAB_OK; });
         if (st != SLAB_OK) {
             return st;
         }

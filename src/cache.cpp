@@ -74,7 +74,7 @@ void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *m
     c->slabs = 1;
     c->slabs_peak = 1;
     c->full = cap_master > 0 ? 0 : 1;
-    c->master = master;
+    c->hot = nullptr;
     c->source = src;
     c->wait = nullptr;
     c->waiters = 0;
@@ -164,7 +164,7 @@ slab_status free_transition(slab_cache *c, slab_page *s)
         c->full--;
         list_push(&c->partial, &s->node);
     }
-    if (page_used(s) == 0 && s != master_of(c) && c->pinned == 0) { // (a static cache keeps its pages)
+    if (page_used(s) == 0 && c->pinned == 0 && s != master_of(c)) { // (a static cache keeps its pages)
         SLAB_ASSERT(c->slabs >= 2 && cache_in_use(c) <= (c->slabs - 2) * c->cap_slave + c->cap_master);
         list_detach(&s->node);
         if (c->spare == nullptr) {
@@ -173,10 +173,36 @@ slab_status free_transition(slab_cache *c, slab_page *s)
             st = SLAB_EHOOKFREE;
         }
     }
-    if (c->headroom == c->in_use_peak && c->handles == 0) {
-        return kStatusTeardown; // last object of an orphaned C++ cache
+    if (cache_in_use(c) == 0 && c->handles == 0) {
+        return kStatusTeardown; // last object of an orphaned C++ cache (teardown puts a parked one back)
     }
     return st;
+}
+
+// Puts the parked object (struct slab_cache, hot), in slab s, back into s
+// for real: its slot goes on s's free list and s leaves the full state
+// (back on the partial list). Its free was counted and traced when it was
+// parked: nothing of that is done again.
+// (Only byte-map slabs park: the inline free parks.)
+__attribute__((noinline)) slab_status unpark(slab_cache *c, slab_page *s)
+{
+    void *h = c->hot;
+    SLAB_ASSERT(h != nullptr && page_of(h, c->slab_size) == s && page_full(s) && c->wide == 0);
+    c->hot = nullptr;
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size - reinterpret_cast<uintptr_t>(h));
+    page_give<uint8_t>(s, slot_number(off, c->recip));
+    c->headroom++; // (the live count does not move: hot is NULL now)
+    s->avail++;
+    return free_transition(c, s);
+}
+
+// Unparks the hot object, if any (teardown, a new peak count).
+void flush_hot(slab_cache *c)
+{
+    if (c->hot != nullptr) {
+        (void)unpark(c, page_of(c->hot, c->slab_size));
+        sync_fast(c);
+    }
 }
 
 // The whole free of obj into s (genuine, c's): refused unless obj is a live
@@ -187,8 +213,12 @@ slab_status free_into(slab_cache *c, slab_page *s, void *obj)
     uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + c->slab_size -
                                          reinterpret_cast<uintptr_t>(obj));
     uint32_t k = slot_number(off, c->recip);
-    if (size_t(k) * c->stride != off || k - 1u >= s->handed || slot_map<Idx>(s)[k] != kLive<Idx>) {
-        return cache_free_refused(c, s, obj);
+    if (size_t(k) * c->stride != off || k - 1u >= s->handed || slot_map<Idx>(s)[k] != kLive<Idx> ||
+        obj == c->hot) {
+        return cache_free_refused(c, s, obj); // (the hot object is parked already: a double free)
+    }
+    if (sizeof(Idx) == 1 && SLAB_UNLIKELY(c->hot != nullptr && page_of(c->hot, c->slab_size) == s)) {
+        (void)unpark(c, s); // (SLAB_OK: obj is still live in s)
     }
     slab_status checked = SLAB_OK;
     if (SLAB_CHECKS) {
@@ -229,10 +259,10 @@ void *alloc_whole(slab_cache *c, slab_status *status);
 
 void *cache_alloc_peak(slab_cache *c)
 {
-    SLAB_ASSERT(cache_at_peak(c));
+    SLAB_ASSERT(cache_at_peak(c) && c->hot == nullptr); // (the inline half hands a parked object out first)
     c->in_use_peak++;
-    c->headroom = 1;
-    return cache_alloc_fast_held(c);
+    slab_page *&fast = has_lock(c) ? c->fast_locked : c->fast_nolock;
+    return fast_take(c, fast, fast);
 }
 
 void cache_set_lock(slab_cache *c, uint8_t lock_kind, const slab_lock_class_ *cls)
@@ -272,7 +302,7 @@ namespace {
 void *alloc_whole(slab_cache *c, slab_status *status)
 {
     *status = SLAB_OK;
-    if (SLAB_UNLIKELY(c->master == nullptr)) { // a static cache's first use
+    if (SLAB_UNLIKELY(c->slabs == 0)) { // a static cache's first use (its image holds no slab)
         *status = cache_wake(c);
         if (*status != SLAB_OK) {
             return nullptr;
@@ -322,6 +352,7 @@ slab_status cache_free_slow(slab_cache *c, slab_page *s, void *obj)
 slab_status cache_teardown(slab_cache *c)
 {
     SLAB_ASSERT(cache_in_use(c) == 0);
+    flush_hot(c);
     slab_page *master = master_of(c);
     bool refused = false;
     // With no object live, the only slaves on the partial list are empty ones
@@ -383,6 +414,7 @@ bool cache_release(slab_cache *c)
 
 void cache_reset_peak(slab_cache *c)
 {
+    flush_hot(c); // (so that the headroom restarts at 0 with no parked object)
     c->in_use_peak = cache_in_use(c);
     c->headroom = 0;
     c->slabs_peak = c->slabs;

@@ -30,6 +30,9 @@ slab_status why_not_live(const slab_cache *c, const slab_page *s, const void *ob
     if (k > s->handed) {
         return SLAB_ENEVERALLOC;
     }
+    if (obj == c->hot) {
+        return SLAB_EDOUBLEFREE; // freed already, parked (struct slab_cache, hot): its map still says live
+    }
     SLAB_ASSERT(c->wide ? slot_map<uint16_t>(s)[k] != kLive<uint16_t> : slot_map<uint8_t>(s)[k] != kLive<uint8_t>);
     return SLAB_EDOUBLEFREE;
 }

@@ -33,9 +33,9 @@ static_assert(sizeof(slab::SpinLock) <= SLAB_STATIC_LOCK_BYTES_ && sizeof(slab::
 bool cache_dormant(const slab_cache *c)
 {
     // Everything the image fixes, and nothing of a control block in service
-    // (master is never NULL there).
+    // (a cache in service holds at least one slab).
     const slab_static_cache_ *img = reinterpret_cast<const slab_static_cache_ *>(c);
-    return c->magic == SLAB_DORMANT_MAGIC_ && c->master == nullptr && c->lock_offset == sizeof(slab_cache) &&
+    return c->magic == SLAB_DORMANT_MAGIC_ && c->slabs == 0 && c->lock_offset == sizeof(slab_cache) &&
            img->info.source.ctx == &img->info && img->info.npages > 0;
 }
 

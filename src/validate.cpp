@@ -96,6 +96,20 @@ bool page_ok(const slab_cache *c, const slab_page *s, uint32_t slots, bool full)
     return map && page_full(s) == full;
 }
 
+// The parked object (struct slab_cache, hot): a live slot of a full
+// byte-map slab of c's, in a cache with no lock.
+bool hot_ok(const slab_cache *c)
+{
+    const slab_page *s = page_of(c->hot, c->slab_size);
+    if (c->lock_kind != SLAB_LOCK_KIND_NONE || c->wide != 0 || s->cache != c || s->magic != slab_magic(s, c, c->slab_size) ||
+        !page_full(s)) {
+        return false;
+    }
+    size_t off = reinterpret_cast<uintptr_t>(s) + c->slab_size - reinterpret_cast<uintptr_t>(c->hot);
+    size_t k = off / c->stride;
+    return off % c->stride == 0 && k >= 1 && k <= s->handed && slot_map<uint8_t>(s)[k] == kLive<uint8_t>;
+}
+
 // Walks the partial list; adds its slabs and objects to the totals.
 bool partial_ok(const slab_cache *c, uint64_t *slabs, uint64_t *used)
 {
@@ -162,7 +176,11 @@ slab_status cache_validate(const slab_cache *c)
     }
     slabs += full_slaves;
     used += full_slaves * c->cap_slave;
-    return slabs == c->slabs && used == cache_in_use(c) ? SLAB_OK : SLAB_ECORRUPT;
+    uint32_t hot = c->hot != nullptr ? 1u : 0u;
+    if (hot != 0 && !hot_ok(c)) {
+        return SLAB_ECORRUPT;
+    }
+    return slabs == c->slabs && used == cache_in_use(c) + hot ? SLAB_OK : SLAB_ECORRUPT;
 }
 
 }  // inline namespace SLAB_ABI_TAG

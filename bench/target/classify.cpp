@@ -13,6 +13,9 @@ extern "C" {
 
 op_kind classify_alloc(const slab_cache *cache)
 {
+    if (cache->hot != nullptr) {
+        return OP_ALLOC_HOT;
+    }
     const slab::detail::link *head = cache->partial.next;
     if (head == &cache->partial) {
         return cache->spare != nullptr ? OP_ALLOC_SPARE : OP_ALLOC_HOOK;
@@ -28,7 +31,8 @@ op_kind classify_free(const slab_cache *cache, const void *obj)
 {
     const slab_page *s = page_of(obj, cache->slab_size);
     if (s->avail == 0) {
-        return OP_FREE_UNFULL; // (a one-slot slab would also empty: not used here)
+        bool parks = cache->lock_kind == SLAB_LOCK_KIND_NONE && cache->hot == nullptr && cache->waiters == 0;
+        return parks ? OP_FREE_PARK : OP_FREE_UNFULL; // (a one-slot slab would also empty: not used here)
     }
     if (s->avail + 1 == s->cap) { // the master never gets here: its pin counts as used
         return cache->spare == nullptr ? OP_FREE_SPARE : OP_FREE_HOOK;
@@ -41,11 +45,15 @@ int classify_page_delta(op_kind kind)
     return kind == OP_ALLOC_HOOK ? 1 : kind == OP_FREE_HOOK ? -1 : 0;
 }
 
-const char *op_name(op_kind kind) { return kind < OP_FREE_FAST ? "alloc" : "free"; }
+const char *op_name(op_kind kind)
+{
+    return kind < OP_FREE_FAST || kind == OP_ALLOC_HOT ? "alloc" : "free";
+}
 
 const char *op_case(op_kind kind)
 {
-    static const char *const names[OP_KINDS] = {"fast", "fill", "peak", "spare", "hook", "fast", "unfull", "spare", "hook"};
+    static const char *const names[OP_KINDS] = {"fast", "fill", "peak", "spare", "hook", "fast",
+                                                "unfull", "spare", "hook", "hot", "park"};
     return kind < OP_KINDS ? names[kind] : "?";
 }
 

@@ -11,8 +11,13 @@
  *   alloc spare   no slab had a slot: growth served by the kept spare (no hook)
  *   alloc hook    no slab had a slot and no spare: growth through
  *                 slab_page_alloc() (hook call included)
+ *   alloc hot     the parked object (a cache with no lock: slab/detail/
+ *                 cache.hpp, struct slab_cache, hot) is handed out again
  *   free fast     the slab was not full and does not become empty
- *   free unfull   the slab was full: it goes back on the partial list
+ *   free unfull   the slab was full: it goes back on the partial list (and a
+ *                 parked object of the same slab is put back first)
+ *   free park     the slab was full and nothing was parked: the object is
+ *                 parked (a cache with no lock)
  *   free spare    a slave became empty and is kept as the spare (no hook)
  *   free hook     a slave became empty with a spare already kept: given back
  *                 through slab_page_free() (hook call included)
@@ -39,6 +44,8 @@ typedef enum {
     OP_FREE_UNFULL,
     OP_FREE_SPARE,
     OP_FREE_HOOK,
+    OP_ALLOC_HOT,
+    OP_FREE_PARK,
     OP_KINDS
 } op_kind;
 

@@ -45,9 +45,12 @@ enum { LIVE_FEW = 10, LIVE_MANY = 1000 };
 static int checked_o1(unsigned row)
 {
     return row == OP_ALLOC_FAST || row == OP_FREE_FAST || row == OP_ALLOC_FILL || row == OP_ALLOC_PEAK ||
-           row == OP_FREE_UNFULL ||
+           row == OP_FREE_UNFULL || row == OP_ALLOC_HOT || row == OP_FREE_PARK ||
            row == OP_ALLOC_SPARE || row == OP_FREE_SPARE;
 }
+
+/* The parked object's paths exist for a cache with no lock only. */
+static int lock_parks(const bench_api *api) { return api->lock[0] == 'n'; /* "none" */ }
 
 static void field(const char *s)
 {
@@ -112,7 +115,7 @@ static unsigned report(const bench_api *api, const tally_set *few, const tally_s
             con_str("bench-target: FAILED: instruction sum over 32 bits: shrink the workload\n");
             bad++;
         }
-        if (!checked_o1(row)) {
+        if (!checked_o1(row) || ((row == OP_ALLOC_HOT || row == OP_FREE_PARK) && !lock_parks(api))) {
             continue;
         }
         int same = a->count != 0 && b->count != 0 && a->max == b->max;

@@ -18,6 +18,8 @@ function label(op, c) {
     if (c == "fill") return "no growth: takes the last slot (slab leaves the partial list)";
     if (c == "peak") return "no growth: a new high-water mark of live objects (out of line)";
     if (c == "unfull") return "no growth: slab was full (back on the partial list)";
+    if (c == "hot") return "the parked object, handed out again (no lock)";
+    if (c == "park") return "slab was full: the object is parked (no lock)";
     if (c == "spare") return op == "alloc" ? "growth from the spare (hook excluded)" : "slave empties, kept as spare (hook excluded)";
     if (c == "hook") return op == "alloc" ? "growth, new slab from the hook (hook included)" : "slave empties, given back to the hook (hook included)";
     if (c == "hook alone") return op == "alloc" ? "slab_page_alloc() alone (static_pages)" : "slab_page_free() alone (static_pages)";

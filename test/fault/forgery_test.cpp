@@ -205,7 +205,7 @@ struct Forgery : ::testing::TestWithParam<size_t> {
         fc->hooks = slab::detail::hook_counts{2, 0, 0};
         fc->on_error = fake_on_error;
         fc->error_ctx = g_canary + 192;
-        fc->master = reinterpret_cast<slab_page *>(A);
+        fc->hot = nullptr;
         fc->source = nullptr;
         fc->wait = nullptr;
         fc->waiters = 0;

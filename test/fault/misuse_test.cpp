@@ -80,8 +80,17 @@ TEST_F(Misuse, DoubleFreeInTheActiveSlabAndInAnotherIsRefused)
     free_ok(s1);
     ASSERT_EQ(partial_head(), base(s1)) << "the slave is the active slab (head of the partial list)";
     expect_refused_both(SLAB_EDOUBLEFREE, s1);
-    free_ok(m); // the full master gets a free slot: it becomes the head
-    ASSERT_EQ(partial_head(), master()) << "the master is the active slab now";
+    free_ok(m); // into the full master
+    if (!SLAB_CHECKS) {
+        // Parked (a cache with no lock: struct slab_cache, hot): the master stays full.
+        ASSERT_EQ(cache->hot, m) << "the master's object is parked";
+        ASSERT_EQ(partial_head(), base(s1));
+        expect_refused_both(SLAB_EDOUBLEFREE, s1); // the head
+        expect_refused_both(SLAB_EDOUBLEFREE, m);  // the parked object
+        free_ok(live[1]); // another of the master's: the parked one goes back first
+        ASSERT_EQ(cache->hot, nullptr);
+    }
+    ASSERT_EQ(partial_head(), master()) << "the master gets a free slot: it is the active slab now";
     expect_refused_both(SLAB_EDOUBLEFREE, s1); // a slab that is not the head
     expect_refused_both(SLAB_EDOUBLEFREE, m);  // the head
     expect_still_works();

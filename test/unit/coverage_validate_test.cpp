@@ -67,8 +67,11 @@ protected:
             ASSERT_EQ(slab_free(objs_.back()), SLAB_OK);
             objs_.pop_back();
         }
-        ASSERT_EQ(slab_free(objs_.back()), SLAB_OK); // slave2: one free slot
+        ASSERT_EQ(slab_free(objs_.back()), SLAB_OK); // slave2: one free slot ...
         objs_.pop_back();
+        ASSERT_NE(c_->hot, nullptr); // ... parked (struct slab_cache, hot): slave2 still counts it
+        ASSERT_EQ(slab_cache_reset_peak(c_), SLAB_OK); // puts it back for real: slave2 on the partial list
+        ASSERT_EQ(c_->hot, nullptr);
         for (int i = 0; i < 2; i++) { // master: two free slots
             ASSERT_EQ(slab_free(objs_.front()), SLAB_OK);
             objs_.erase(objs_.begin());

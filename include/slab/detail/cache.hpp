@@ -9,6 +9,7 @@
 
 #include "slab/detail/slab_page.hpp"
 #include "slab/slab.h"
+#include "slab/static.h"
 #include "slab/trace.h"
 
 namespace slab {
@@ -44,9 +45,10 @@ enum : uint8_t {
 //   | slab_page | slot map | pad | slab_cache (this struct) | lock | ...slots... |
 //
 // The control block lives in the master, so a cache costs no static RAM, and
-// the master is given back last, at teardown. `master` points to it (a
-// statically defined cache, slab/static.h, keeps its control block outside:
-// there the master is the static slab, a page of slots only).
+// the master is given back last, at teardown: master_of(c) is the page that
+// holds c (a statically defined cache, slab/static.h, keeps its control
+// block outside: there the master is the first static page, a page of
+// slots only, named by its image).
 //
 // Every slab of the cache is in exactly one place:
 //   partial list  avail > 0 (the master stays here even when empty)
@@ -69,8 +71,9 @@ enum : uint8_t {
 // transitions in src/cache.cpp):
 //   slabs == 1 + slaves on the partial list + full slaves + (spare ? 1 : 0)
 //   full == slabs with avail == 0 (the master included)
-//   in_use == sum of used over all slabs - pin
-//   in_use == in_use_peak - headroom       (the live count is not stored:
+//   in_use + (hot ? 1 : 0) == sum of used over all slabs - pin
+//   in_use == in_use_peak - headroom - (hot ? 1 : 0)
+//                                          (the live count is not stored:
 //            the fast alloc spends headroom, the fast free returns it, and
 //            an alloc with none left is the one that raises the peak, in
 //            the slow half: the peak stays exact at no cost to the fast path)
@@ -79,6 +82,19 @@ enum : uint8_t {
 //           where fast is fast_nolock for a cache with no lock and fast_locked
 //           for any other (the other field stays NULL)
 //   recip_nolock == (no lock ? recip : 0)
+//   hot: NULL, or (a cache with no lock only) one object freed into a full
+//        slab and parked there: its slot stays live in its slab's map and
+//        counters, its slab stays full (avail == 0), and the next alloc
+//        hands it out again before anything else. A free into a slab that
+//        was full and no parked object costs one store, and the alloc that
+//        follows one load: a workload that frees into full slabs and
+//        allocates again (random order, many live objects) moves no slab on
+//        or off the partial list. Any other free into the hot object's slab
+//        (which is full by its count, so it takes the was-full branch) first
+//        puts the hot object back into the slab for real (cache_free_slow),
+//        so no slab ever looks full or used while only the hot object is in
+//        it: slabs still empty, and go back, exactly when their last object
+//        is freed.
 // The two fields let the inline paths of a cache with no lock (the C front's
 // slab_alloc and slab_free, Box with NoLock) skip the lock-kind test: for a
 // cache with a lock, fast_nolock is NULL (the alloc takes its slow half) and
@@ -105,7 +121,7 @@ struct slab_cache {
     uint32_t full;              // slabs with no free slot (on no list)
     slab::detail::hook_counts hooks; // page traffic through the hooks
     uint32_t waiters;           // callers of slab_alloc_wait blocked now
-    slab::detail::slab_page *master; // the first slab: given back last, pinned while a handle lives
+    void *hot;                  // the parked object (see above), or NULL
     const slab_page_source *source; // where pages come from; NULL: the global hooks
     const slab_wait_ops *wait;  // slab_alloc_wait's interface; NULL: nobody waits
     slab_error_fn on_error;     // report hook, or NULL
@@ -133,7 +149,16 @@ inline namespace SLAB_ABI_TAG {
 constexpr slab_status kStatusTeardown = static_cast<slab_status>(0x100);
 static_assert(sizeof(slab_status) == sizeof(int), "slab_status must be int-sized (see slab.h)");
 
-SLAB_INLINE slab_page *master_of(const slab_cache *c) { return c->master; }
+// The first slab: given back last, pinned while a handle lives.
+SLAB_INLINE slab_page *master_of(const slab_cache *c)
+{
+    if (c->pinned != 0) {
+        // (the pages are aligned to SLAB_DEFAULT_SLAB_SIZE: slab/static.h)
+        void *first = reinterpret_cast<const slab_static_cache_ *>(c)->info.pages;
+        return static_cast<slab_page *>(first);
+    }
+    return page_of(c, c->slab_size);
+}
 
 // The control block's magic: the slab magic of its own address, with a key
 // of its own, so that it is never 0 for zeroed memory (whose magic, address
@@ -163,8 +188,12 @@ void report_bad_free(void *obj) noexcept;
 //                 case. Called as the caller's last step, a tail call, so
 //                 the fast half needs no stack frame.
 
-// Live objects: the peak less the headroom (struct slab_cache).
-SLAB_INLINE uint32_t cache_in_use(const slab_cache *c) { return c->in_use_peak - c->headroom; }
+// Live objects: the peak less the headroom and the parked object (struct
+// slab_cache).
+SLAB_INLINE uint32_t cache_in_use(const slab_cache *c)
+{
+    return c->in_use_peak - c->headroom - (c->hot != nullptr ? 1u : 0u);
+}
 
 // One object more: from the headroom, else it raises the peak.
 SLAB_INLINE void count_alloc(slab_cache *c)
@@ -199,14 +228,41 @@ SLAB_INLINE bool has_lock(const slab_cache *c) { return c->lock_kind != SLAB_LOC
 // (for a cache with one, fast_nolock is NULL and this returns NULL having
 // read nothing else). PeakInline: an alloc that raises the peak is counted
 // here too (a caller whose allocs often do: the heap's classes while a
-// program grows), instead of being left to cache_alloc_peak. A slab that fills up leaves the list
+// program grows), instead of being left to cache_alloc_peak. Hot: the
+// parked object first (NoLock only; a caller that knows it is NULL skips it). A slab that fills up leaves the list
 // here too (struct slab_cache: full slabs are on no list): two stores to
 // unlink it, two to leave it self-linked, so that a random-order workload,
 // whose allocs fill a slab at nearly every step, stays on this path.
 // An alloc that would raise the peak (no headroom) is left to the slow half.
-template <bool NoLock, bool PeakInline = false>
+// A slot of s, the slab in `fast` (fast_nolock or fast_locked: the field),
+// once the caller counted it. A slab that fills up leaves the partial list.
+SLAB_INLINE void *fast_take(slab_cache *c, slab_page *s, slab_page *&fast)
+{
+    uint32_t k = page_take<uint8_t>(s);
+    if (SLAB_UNLIKELY(--s->avail == 0)) {
+        // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
+        link *next = s->node.next;
+        list_detach(&s->node);
+        c->full++;
+        fast = next == &c->partial ? nullptr : page_of_node(next);
+    }
+    void *p = slot_at(s, c->slab_size, c->stride, k);
+    SLAB_TRACE_ALLOC(c, p);
+    return p;
+}
+
+template <bool NoLock, bool PeakInline = false, bool Hot = NoLock>
 SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
 {
+    static_assert(NoLock || !Hot, "only a cache with no lock parks");
+    if constexpr (Hot) {
+        void *h = c->hot;
+        if (h != nullptr) { // the parked object: counted as live already, it raises no peak
+            c->hot = nullptr;
+            SLAB_TRACE_ALLOC(c, h);
+            return h;
+        }
+    }
     slab_page *s = fast_field<NoLock>(c);
     if (SLAB_UNLIKELY(s == nullptr)) {
         return nullptr; // no slab with room, not a byte map, or (NoLock) a cache with a lock: the slow half
@@ -219,23 +275,12 @@ SLAB_INLINE void *cache_alloc_fast(slab_cache *c)
     } else {
         c->headroom = room - 1u;
     }
-    uint32_t k = page_take<uint8_t>(s);
-    if (SLAB_UNLIKELY(--s->avail == 0)) {
-        // [ partial: s, n, .. ]  =>  [ partial: n, .. ], s on no list
-        link *next = s->node.next;
-        list_detach(&s->node);
-        c->full++;
-        fast_field<NoLock>(c) = next == &c->partial ? nullptr : page_of_node(next);
-    }
-    void *p = slot_at(s, c->slab_size, c->stride, k);
-    SLAB_TRACE_ALLOC(c, p);
-    return p;
+    return fast_take(c, s, fast_field<NoLock>(c));
 }
 
 // An alloc that raises the peak (the inline half found `fast` but no
-// headroom): the peak rises by one, and the inline half runs again with that
-// one object of headroom. Out of line, but light: the slow half starts with
-// it, and the heap calls it before its own slow half.
+// headroom): the peak rises by one and the slot comes from `fast` as in the
+// inline half. Out of line, but light: the slow half starts with it.
 SLAB_COLD __attribute__((returns_nonnull)) void *cache_alloc_peak(slab_cache *c);
 SLAB_INLINE bool cache_at_peak(const slab_cache *c)
 {
@@ -291,6 +336,17 @@ SLAB_INLINE bool cache_free_fast(slab_cache *c, slab_page *s, void *obj, size_t 
     if (SLAB_UNLIKELY(avail == 0)) {
         if (c->waiters != 0) {
             return false; // room for a waiter: the slow half wakes it (lock.hpp, free_slow)
+        }
+        if constexpr (NoLock) {
+            void *h = c->hot;
+            if (h == nullptr) { // park obj (struct slab_cache, hot): s stays full
+                c->hot = obj;
+                SLAB_TRACE_FREE(c, obj);
+                return true;
+            }
+            if (page_of(h, slab_size) == s) {
+                return false; // the slow half: obj is parked already (a double free), or the hot object goes back first
+            }
         }
         // [ partial: .. ]  =>  [ partial: s, .. ]
         list_push(&c->partial, &s->node);
