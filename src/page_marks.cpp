@@ -29,7 +29,7 @@ bool page_in_use(const void *page, size_t size)
     if (holds_slab(static_cast<const slab_page *>(page))) {
         return true;
     }
-    // NOLINTNEXTLINE(bugprone-*): a weak function's address is NULL when no heap is linked
+    // (A weak function's address is NULL when no heap is linked.)
     return &heap_page_marked != nullptr && heap_page_marked(page, size);
 }
 

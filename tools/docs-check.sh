@@ -123,6 +123,7 @@ keys_of() {
 	}
 	function path(x) {
 		if (x ~ /^fast path/) return "fast"; if (x ~ /^no growth/) return "last"
+		if (x ~ /^the parked object/) return "hot"; if (x ~ /is parked/) return "park"
 		if (x ~ /spare/) return "spare"; if (x ~ /alone/) return "alone"; if (x ~ /hook/) return "hook"; return x
 	}
 	{ sub(/\r$/, "") }

@@ -67,6 +67,7 @@ END {
     print "|-----|-------|------|-----------|------|-----|------|-----|--------------|----------------|";
     for (i = 1; i <= n_cpu; i++)
         for (n = 1; n <= rows[i]; n++)
+            if (r_n[i, n] > 0 || (r_case[i, n] != "hot" && r_case[i, n] != "park")) # (a cache with a lock never parks)
             printf "| %s | %s | %s | %s | %s | %d | %.2f | %d | %d | %d |\n", cpu[i], (r_case[i, n] == "hook alone" ? "hook" : r_front[i, n]),
                 (r_case[i, n] == "hook alone" ? "-" : lockname(r_lock[i, n])),
                 r_op[i, n], label(r_op[i, n], r_case[i, n]), r_n[i, n], r_mean[i, n], r_max[i, n],

@@ -73,10 +73,10 @@ void slab_malloc_after_first_heap(slab_heap *heap) __attribute__((weak));
 static slab_heap *the_heap;
 
 /* The heap, or NULL before the first one. */
-static inline slab_heap *heap_now(void) { return __atomic_load_n(&the_heap, __ATOMIC_ACQUIRE); }
+static inline slab_heap *current_heap(void) { return __atomic_load_n(&the_heap, __ATOMIC_ACQUIRE); }
 
 SLAB_MALLOC_API slab_heap *slab_malloc_heap(void);
-SLAB_MALLOC_API slab_heap *slab_malloc_heap(void) { return heap_now(); }
+SLAB_MALLOC_API slab_heap *slab_malloc_heap(void) { return current_heap(); }
 
 /* The heap, created on first use. Two threads racing here both create one;
  * the loser destroys its own (still empty). */
@@ -102,7 +102,7 @@ static slab_heap *heap_slow(void)
 
 static inline slab_heap *heap(void)
 {
-    slab_heap *h = heap_now();
+    slab_heap *h = current_heap();
     return __builtin_expect(h != NULL, 1) ? h : heap_slow();
 }
 
@@ -131,7 +131,7 @@ void *malloc(size_t size) { return nomem(slab_heap_alloc(heap(), size)); }
 /* Through the heap's own table for large blocks (slab_heap_free_in): a
  * block freed twice after its page went back to the OS is refused, never
  * read. Before the first heap nothing can be ours (SLAB_EINVAL, ignored). */
-void free(void *ptr) { (void)slab_heap_free_in(heap_now(), ptr); }
+void free(void *ptr) { (void)slab_heap_free_in(current_heap(), ptr); }
 
 void *calloc(size_t n, size_t size) { return nomem(slab_heap_calloc(heap(), n, size)); }
 
@@ -144,11 +144,11 @@ static __attribute__((noinline)) void *realloc_first(void *ptr, size_t size)
 
 void *realloc(void *ptr, size_t size)
 {
-    slab_heap *h = heap_now();
+    slab_heap *h = current_heap();
     if (__builtin_expect(h == NULL, 0)) {
         return nomem(realloc_first(ptr, size));
     }
-    return nomem(ptr == NULL ? slab_heap_alloc(h, size) : slab_heap_realloc(h, ptr, size));
+    return nomem((ptr == NULL) ? slab_heap_alloc(h, size) : slab_heap_realloc(h, ptr, size));
 }
 
 /* glibc 2.36's memalign, which aligned_alloc is there too (2.38 made
@@ -192,7 +192,7 @@ int posix_memalign(void **out, size_t align, size_t size)
     return 0;
 }
 
-size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size_in(heap_now(), ptr); }
+size_t malloc_usable_size(void *ptr) { return slab_heap_usable_size_in(current_heap(), ptr); }
 
 #define SLAB_MALLOC_PAGE ((size_t)4096)
 
@@ -240,7 +240,7 @@ void *_malloc_r(struct _reent *r, size_t size) { return nomem_r(r, slab_heap_all
 void _free_r(struct _reent *r, void *ptr)
 {
     (void)r;
-    (void)slab_heap_free_in(heap_now(), ptr);
+    (void)slab_heap_free_in(current_heap(), ptr);
 }
 void *_calloc_r(struct _reent *r, size_t n, size_t size) { return nomem_r(r, slab_heap_calloc(heap(), n, size)); }
 void *_realloc_r(struct _reent *r, void *ptr, size_t size)
@@ -260,6 +260,6 @@ void *_memalign_r(struct _reent *r, size_t align, size_t size)
 size_t _malloc_usable_size_r(struct _reent *r, void *ptr)
 {
     (void)r;
-    return slab_heap_usable_size_in(heap_now(), ptr);
+    return slab_heap_usable_size_in(current_heap(), ptr);
 }
 #endif
