@@ -19,8 +19,14 @@ void sync_fast(slab_cache *c)
 {
     bool usable = !SLAB_CHECKS && c->wide == 0 && c->partial.next != &c->partial;
     slab_page *head = usable ? page_of_node(c->partial.next) : nullptr;
-    c->fast_nolock = has_lock(c) ? nullptr : head;
-    c->fast_locked = has_lock(c) ? head : nullptr;
+    // Only the field of c's lock: the other stays NULL from creation on, and
+    // is read with no lock by the C front's inline half (never written here,
+    // so that reading it races with nothing).
+    if (has_lock(c)) {
+        c->fast_locked = head;
+    } else {
+        c->fast_nolock = head;
+    }
 }
 
 void note_slab_taken(slab_cache *c)
@@ -58,6 +64,10 @@ void cache_setup(slab_cache *c, const geometry &g, size_t obj_size, slab_page *m
 {
     c->magic = cache_magic(c, g.slab_size);
     c->lock_class = cls;
+    // fast_nolock and fast_locked are NULL already (cache_create; a static
+    // cache's image): the one of c's lock is set below, the other is never
+    // written, not even here, where a static cache's first use may race
+    // with another context's unlocked read of it (sync_fast).
     list_init(&c->partial);
     c->spare = nullptr;
     c->stride = g.stride;
@@ -117,6 +127,8 @@ slab_status cache_create(slab_cache **out, size_t obj_size, size_t obj_align, si
     }
     slab_cache *c = static_cast<slab_cache *>(static_cast<void *>(static_cast<char *>(page) + g.cache_offset));
     c->lock_offset = g.lock_offset;
+    c->fast_nolock = nullptr;
+    c->fast_locked = nullptr;
     cache_setup(c, g, obj_size, static_cast<slab_page *>(page), g.cap_master, src, lock_kind, cls);
     c->hooks = hooks;
     *out = c;
@@ -270,6 +282,8 @@ void cache_set_lock(slab_cache *c, uint8_t lock_kind, const slab_lock_class_ *cl
     c->lock_kind = lock_kind;
     c->lock_class = cls;
     c->recip_nolock = lock_kind == SLAB_LOCK_KIND_NONE ? c->recip : 0u;
+    c->fast_nolock = nullptr; // (before any other context can see c)
+    c->fast_locked = nullptr;
     sync_fast(c);
 }
 

@@ -40,6 +40,11 @@ op_kind classify_free(const slab_cache *cache, const void *obj)
     return OP_FREE_FAST;
 }
 
+int classify_slab_full(const slab_cache *cache, const void *obj)
+{
+    return page_of(obj, cache->slab_size)->avail == 0 ? 1 : 0;
+}
+
 int classify_page_delta(op_kind kind)
 {
     return kind == OP_ALLOC_HOOK ? 1 : kind == OP_FREE_HOOK ? -1 : 0;

@@ -52,6 +52,9 @@ typedef enum {
 op_kind classify_alloc(const slab_cache *cache);
 op_kind classify_free(const slab_cache *cache, const void *obj);
 
+/* 1 when the slab holding obj has no free slot (by its count). */
+int classify_slab_full(const slab_cache *cache, const void *obj);
+
 /* Pages the op must take from (+1) or give to (-1) the hook: 0 otherwise. */
 int classify_page_delta(op_kind kind);
 

@@ -149,6 +149,34 @@ static void phase_mix(run *r, uint32_t steps, uint32_t batch)
     }
 }
 
+/* A free into a full slab, then an alloc: with no lock, the object is
+ * parked and handed out again (struct slab_cache, hot); with a lock, the
+ * slab goes back on the partial list and fills again. Allocates until an
+ * alloc fills its slab, frees that object, allocates once more, then frees
+ * everything it took. */
+static void phase_park(run *r, uint32_t rounds, uint32_t batch)
+{
+    for (uint32_t round = 0; round < rounds && !r->failed; round++) {
+        uint32_t n = 0;
+        while (n + 1u < batch && !r->failed) {
+            void *p = measured_alloc(r, 1);
+            held[n++] = p;
+            if (classify_slab_full(r->raw, p)) {
+                break;
+            }
+        }
+        if (n + 1u >= batch) {
+            fail(r, "phase_park: no alloc filled a slab within the batch");
+            return;
+        }
+        measured_free(r, held[--n], 1);
+        held[n++] = measured_alloc(r, 1);
+        while (n != 0) {
+            measured_free(r, held[--n], 1);
+        }
+    }
+}
+
 /* The page hook alone, as the library calls it (slab/hooks.h symbols). */
 static void phase_hook(run *r, uint32_t pairs)
 {
@@ -191,6 +219,7 @@ int workload_run(const counter_calibration *cal, const bench_api *api, uint32_t 
     phase_hot(&r, size->pairs);
     phase_batch(&r, size->rounds, size->batch);
     phase_mix(&r, size->mix, size->batch);
+    phase_park(&r, size->rounds, size->batch);
     phase_hook(&r, size->hook_pairs);
     if (r.failed) {
         return 1; /* the cache may be inconsistent: do not tear it down */
