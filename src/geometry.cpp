@@ -2,9 +2,9 @@
 // Slab geometry. Sizing formula (README "Sizing"), with H = sizeof(slab_page):
 //   stride     = round_up(max(obj_size + R, sizeof(void *)), align)
 //   byte map   M = S / stride bytes (an entry for every k a pointer can give),
-//              used while cap_slave = floor((S - H - M) / stride) <= 254;
+//              used while cap_slave = floor((S - H - M) / stride) <= 253;
 //   else       two bytes per slot, M = 2 n: cap_slave = min(floor((S - H) /
-//              (stride + 2)), 65534)
+//              (stride + 2)), 65533)
 //   cap_master = the largest n with
 //                round_up(H + M, alignof(slab_cache)) + sizeof(slab_cache)
 //                (+ the lock, aligned) + n * stride <= S
@@ -19,7 +19,7 @@ namespace detail {
 inline namespace SLAB_ABI_TAG {
 
 // Counters (avail, cap, head, handed) are 16-bit: a wide map holds at most
-// 65534 slots, so they fit, and the in-use count (32-bit) too.
+// 65533 slots, so they fit, and the in-use count (32-bit) too.
 static_assert(kMaxSlots<uint16_t> + 1u <= 0xFFFFu, "slot counts must fit the header's 16-bit fields");
 constexpr unsigned long long kSlotNumberLimit = 1ULL << 30; // slot_number is exact for S up to here
 static_assert(SLAB_MAX_SLAB_SIZE <= kSlotNumberLimit, "slot_number needs S <= 2^30");
@@ -83,7 +83,7 @@ slab_status geometry_plan(size_t obj_size, size_t obj_align, size_t slab_size, s
     if (stride > room) {
         return SLAB_ETOOBIG;
     }
-    // A byte map while a slave holds at most 254 slots beside it, and while
+    // A byte map while a slave holds at most 253 slots beside it, and while
     // S * stride <= 2^31, where the inline free's one multiply tells the slot
     // grid (slot_on_grid, slab_page.hpp); else two-byte entries, for which
     // every free takes the slow half.

@@ -18,9 +18,8 @@
 //   program whose slab_secret is 0 lets data there pass for one.
 //   anything else is refused: SLAB_EBADPTR (or SLAB_EDOUBLEFREE for a large
 //     page that still holds the freed mark).
-#include "heap_classes.hpp"
+#include "heap_control.hpp"
 #include "page_bridge.hpp"
-#include "large_table.hpp"
 #include "lock_class.hpp"
 #include "page_marks.hpp"
 #include "slab/heap.h"
@@ -62,44 +61,19 @@ constexpr size_t kMaxPage = SLAB_MAX_SLAB_SIZE;
 
 }  // namespace
 
-// Built field by field in its page by slab_heap_create: never constructed.
-struct slab_heap { // NOLINT(cppcoreguidelines-pro-type-member-init)
-    uintptr_t magic;          // heap_magic(this)
-    size_t page_size;         // of the page holding this block
-    slab_heap_error_fn on_error;
-    void *error_ctx;
-    size_t bytes_in_use;
-    size_t bytes_peak;
-    size_t allocs;
-    size_t frees;
-    size_t class_slabs;       // pages (of D) held by the class caches
-    size_t large_live;        // live large blocks
-    size_t large_pages;       // pages held for large blocks: live and retained
-    size_t large_bytes;       // their bytes
-    size_t page_bytes_peak;
-    size_t failures;          // hook failures not counted by a live class cache
-    large_hdr *retained;      // pages whose give-back the hook refused
-    large_table table;        // the live large blocks (large_table.hpp): what a large free is checked against
-    const slab_page_source *source; // NULL: the global hooks
-    slab_page_source class_source;  // the class caches' pages: source through page_in_use
-    slab::detail::OpsLock ops; // used when lock_kind is SLAB_LOCK_KIND_OPS
-    uint8_t lock_kind;        // SLAB_LOCK_KIND_*
-    uint8_t basepri;          // used when lock_kind is SLAB_LOCK_KIND_BASEPRI
-    slab::SpinLock spin;      // used when lock_kind is SLAB_LOCK_KIND_SPIN
-    slab_cache *classes[kClasses];
-};
-
 namespace {
 
 SLAB_INLINE uintptr_t heap_magic(const slab_heap *h) { return heap_magic_at(h); }
 
 SLAB_INLINE bool heap_genuine(const slab_heap *h) { return h->magic == heap_magic(h); }
 
+}  // namespace
+
 // The heap's lock, taken and released out of line: one dispatch on the kind,
 // shared by every call that is not hot (the hot ones: with_common_lock).
 // The token is what the kind's unlock needs (PRIMASK, BASEPRI, the
 // program's token).
-SLAB_COLD unsigned long heap_lock(slab_heap *h)
+SLAB_COLD unsigned long slab::detail::heap::heap_lock(slab_heap *h)
 {
     switch (h->lock_kind) {
 #if SLAB_HAVE_IRQ_LOCK
@@ -122,7 +96,7 @@ SLAB_COLD unsigned long heap_lock(slab_heap *h)
     }
 }
 
-SLAB_COLD void heap_unlock(slab_heap *h, unsigned long token)
+SLAB_COLD void slab::detail::heap::heap_unlock(slab_heap *h, unsigned long token)
 {
     switch (h->lock_kind) {
 #if SLAB_HAVE_IRQ_LOCK
@@ -148,6 +122,8 @@ SLAB_COLD void heap_unlock(slab_heap *h, unsigned long token)
     }
 }
 
+namespace {
+
 // Holds the heap's lock for one scope.
 class heap_guard {
 public:
@@ -171,6 +147,39 @@ SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
     return op();
 }
 
+#if SLAB_HAVE_ATOMIC_EXCHANGE
+// A core that found the spin lock of the hot calls held: it waits (backoff,
+// then yields), and on a heap whose magazines wait for contention
+// (SLAB_CORES_ON_CONTENTION) switches them on, the lock held.
+SLAB_COLD void spin_contended(slab_heap *h)
+{
+    slab::SpinLock::contended(&h->spin.held);
+    if (h->cores != nullptr && h->hot_kind != kHotCores) {
+        __atomic_store_n(&h->hot_kind, kHotCores, __ATOMIC_RELEASE);
+    }
+}
+
+// The spin lock of the hot calls, held for one scope: taken inline, waited
+// for out of line.
+class hot_spin_guard {
+public:
+    SLAB_INLINE explicit hot_spin_guard(slab_heap *h) : h_(h)
+    {
+        if (SLAB_UNLIKELY(__atomic_exchange_n(&h->spin.held, 1, __ATOMIC_ACQUIRE) != 0)) {
+            spin_contended(h);
+        }
+    }
+    SLAB_INLINE ~hot_spin_guard() { h_->spin.unlock(0); }
+    hot_spin_guard(const hot_spin_guard &) = delete;
+    hot_spin_guard &operator=(const hot_spin_guard &) = delete;
+    hot_spin_guard(hot_spin_guard &&) = delete;
+    hot_spin_guard &operator=(hot_spin_guard &&) = delete;
+
+private:
+    slab_heap *h_;
+};
+#endif
+
 // The hot calls (alloc and free of a small block) inline the lock of the
 // common embedded heaps, none and interrupts, and reach every other kind
 // through one call (other), so that the others' code does not crowd the
@@ -180,7 +189,7 @@ SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())
 template <class Op, class Other>
 SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(op())
 {
-    uint8_t kind = h->lock_kind;
+    uint8_t kind = __atomic_load_n(&h->hot_kind, __ATOMIC_RELAXED); // (slab_heap_use_cores may set it)
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
         return op();
     }
@@ -192,7 +201,7 @@ SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(
     }
 #elif SLAB_HEAP_SPIN_INLINE && SLAB_HAVE_ATOMIC_EXCHANGE
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_SPIN)) {
-        slab::Guard<slab::SpinLock> hold(h->spin);
+        hot_spin_guard hold(h);
         return op();
     }
 #endif
@@ -207,7 +216,7 @@ SLAB_INLINE auto with_other_lock(slab_heap *h, Op op) -> decltype(op())
 {
 #if !SLAB_HAVE_IRQ_LOCK && SLAB_HAVE_ATOMIC_EXCHANGE
     if (SLAB_LIKELY(h->lock_kind == SLAB_LOCK_KIND_SPIN)) {
-        slab::Guard<slab::SpinLock> hold(h->spin);
+        hot_spin_guard hold(h);
         return op();
     }
 #endif
@@ -230,7 +239,8 @@ void heap_report(slab_heap *h, slab_status status, void *ptr) { heap_class_repor
 
 size_t page_bytes_now(const slab_heap *h)
 {
-    return h->class_slabs * kD + h->large_bytes + h->page_size + h->table.page_size + h->table.kept_bytes;
+    return h->class_slabs * kD + h->large_bytes + kControlPage + h->table.page_size + h->table.kept_bytes +
+           (h->cores != nullptr ? h->cores->bytes : 0u);
 }
 
 void note_peak_bytes(slab_heap *h, size_t bytes)
@@ -783,6 +793,17 @@ size_t live_blocks(const slab_heap *h)
     return n;
 }
 
+// Blocks in the cores' magazines (slab_heap_use_cores): live in their
+// caches, free for the program.
+size_t parked_blocks(const slab_heap *h)
+{
+    size_t allocs = 0, frees = 0, parked = 0, bytes = 0, pages = 0;
+    if (h->cores != nullptr) {
+        h->cores->layer->count(h, &allocs, &frees, &parked, &bytes, &pages);
+    }
+    return parked;
+}
+
 // Every free but the fast one: NULL, large blocks, two-byte maps, the
 // slab's transitions, checked mode, refusals.
 SLAB_COLD slab_status free_other(void *ptr)
@@ -814,15 +835,22 @@ SLAB_INLINE slab_status small_free(slab_heap *h, slab_cache *c, slab_page *s, vo
     return small_free_slow(h, c, s, ptr);
 }
 
-// The hot calls under a lock with_common_lock does not inline. Out of
-// line, not cold: a host's drop-in takes them on every call.
+// The hot calls under a lock with_common_lock does not inline, and those of
+// a heap with magazines (its hot_kind, kHotCores: the per-core layer). Out
+// of line, not cold: a host's drop-in takes them on every call.
 __attribute__((noinline)) void *small_alloc_locked(slab_heap *h, size_t i)
 {
+    if (cores_on(h)) {
+        return h->cores->layer->alloc(h, i);
+    }
     return with_other_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_alloc(h, i); });
 }
 
 __attribute__((noinline)) slab_status small_free_locked(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
 {
+    if (cores_on(h)) {
+        return h->cores->layer->free(h, c, s, ptr);
+    }
     return with_other_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); });
 }
 
@@ -832,6 +860,53 @@ SLAB_COLD void *large_alloc_locked(slab_heap *h, size_t size)
 }
 
 }  // namespace
+
+// ---- the per-core layer's way to the class caches (heap_control.hpp) ------
+
+void *slab::detail::heap::depot_alloc(slab_heap *h, size_t i, bool counted)
+{
+    void *p = small_alloc(h, i);
+    if (p != nullptr && !counted) {
+        h->allocs--; // a block for a magazine: the program's alloc is counted when it leaves it
+    }
+    return p;
+}
+
+void slab::detail::heap::depot_give(slab_heap *h, slab_cache *c, void *p)
+{
+    slab_page *s = page_of(p, kD);
+    slab_status st = small_free(h, c, s, p);
+    SLAB_ASSERT(st == SLAB_OK);
+    (void)st;
+    h->frees--; // counted when the program freed it into the magazine
+}
+
+slab_status slab::detail::heap::depot_free(slab_heap *h, slab_cache *c, slab_page *s, void *p)
+{
+    return small_free(h, c, s, p);
+}
+
+void *slab::detail::heap::take_core_page(slab_heap *h, size_t size)
+{
+    void *page = take_page_uncounted(h, size);
+    if (page == nullptr) {
+        h->failures++;
+    }
+    return page;
+}
+
+bool slab::detail::heap::give_core_page(slab_heap *h, void *page, size_t size)
+{
+    if (source_free(h->source, page, size) != 0) {
+        h->failures++;
+        return false;
+    }
+    return true;
+}
+
+void slab::detail::heap::note_core_pages(slab_heap *h) { note_pages(h); }
+
+slab_status slab::detail::heap::heap_handle(const slab_heap *heap, slab_heap **h) { return heap_ok(heap, h); }
 
 extern "C" {
 
@@ -863,10 +938,7 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     if (st != SLAB_OK) {
         return st;
     }
-    size_t size = SLAB_MIN_SLAB_SIZE;
-    while (size < sizeof(slab_heap)) {
-        size <<= 1;
-    }
+    size_t size = kControlPage;
     void *page = source_alloc(src, size);
     if (page == nullptr) {
         return SLAB_ENOMEM;
@@ -879,7 +951,6 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
     if (page_in_use(page, size)) {
         return SLAB_EHOOKDUP; // a page of ours (a live heap's, its table's, a slab's), handed out twice
     }
-    h->page_size = size;
     h->on_error = nullptr;
     h->error_ctx = nullptr;
     h->bytes_in_use = 0;
@@ -906,7 +977,9 @@ slab_status heap_create(slab_heap **out, unsigned flags, const slab_lock_ops *op
         h->ops.ops = *ops;
     }
     h->lock_kind = kind;
+    h->hot_kind = kind;
     h->basepri = prio;
+    h->cores = nullptr;
     new (&h->spin) slab::SpinLock();
     for (size_t i = 0; i < kClasses; i++) {
         h->classes[i] = nullptr;
@@ -927,8 +1000,14 @@ slab_status slab_heap_destroy(slab_heap *heap)
     if (st != SLAB_OK) {
         return st;
     }
-    if (with_lock(h, [&] { return live_blocks(h); }) != 0) {
+    // The blocks in the cores' magazines are free for the program: they go
+    // back, with the magazines' pages, once no other block lives (no other
+    // context uses the heap now).
+    if (with_lock(h, [&] { return live_blocks(h) - parked_blocks(h); }) != 0) {
         return SLAB_EBUSY;
+    }
+    if (h->cores != nullptr && !h->cores->layer->flush_all(h)) {
+        return SLAB_EHOOKFREE;
     }
     bool ok = release_table(h);
     for (size_t i = 0; i < kClasses; i++) {
@@ -938,7 +1017,7 @@ slab_status slab_heap_destroy(slab_heap *heap)
     if (!ok) {
         return SLAB_EHOOKFREE;
     }
-    size_t size = h->page_size;
+    size_t size = kControlPage;
     uintptr_t magic = h->magic;
     h->magic = 0;
     if (source_free(h->source, h, size) != 0) {
@@ -1148,10 +1227,17 @@ slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
         return st;
     }
     with_lock(h, [&] {
-        out->bytes_in_use = h->bytes_in_use;
+        // The magazines' blocks are free for the program, but still the
+        // caches' (struct slab_heap).
+        size_t allocs = 0, frees = 0, parked = 0, parked_bytes = 0, core_pages = 0;
+        if (h->cores != nullptr) {
+            h->cores->layer->count(h, &allocs, &frees, &parked, &parked_bytes, &core_pages);
+        }
+        out->bytes_in_use = h->bytes_in_use - parked_bytes;
         out->bytes_peak = h->bytes_peak;
-        out->blocks_in_use = h->allocs - h->frees;
-        out->pages = 1u + h->class_slabs + h->large_pages + (h->table.page != nullptr ? 1u : 0u) + h->table.kept_pages;
+        out->blocks_in_use = (h->allocs + allocs) - (h->frees + frees);
+        out->pages = 1u + h->class_slabs + h->large_pages + (h->table.page != nullptr ? 1u : 0u) + h->table.kept_pages +
+                     core_pages;
         out->page_bytes = page_bytes_now(h);
         out->page_bytes_peak = h->page_bytes_peak;
         size_t failures = h->failures;
@@ -1163,8 +1249,8 @@ slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
             }
         }
         out->hook_failures = failures;
-        out->allocs = h->allocs;
-        out->frees = h->frees;
+        out->allocs = h->allocs + allocs;
+        out->frees = h->frees + frees;
         out->large_blocks = h->large_live;
         out->classes_live = classes;
     });
@@ -1203,6 +1289,9 @@ slab_status slab_heap_trim(slab_heap *heap)
     slab_status st = heap_ok(heap, &h);
     if (st != SLAB_OK) {
         return st;
+    }
+    if (cores_on(h)) {
+        h->cores->layer->flush_mine(h);
     }
     bool ok = with_lock(h, [&] {
         bool all = release_table(h);
@@ -1247,7 +1336,16 @@ slab_status slab_heap_validate(const slab_heap *heap)
     if (!table_ok(&h->table) || h->table.count != h->large_live) {
         return SLAB_ECORRUPT;
     }
-    if (blocks != h->allocs - h->frees || slabs != h->class_slabs || small_bytes > h->bytes_in_use ||
+    // Blocks in magazines are live in their caches, free for the program.
+    size_t allocs = 0, frees = 0, parked = 0, parked_bytes = 0, core_pages = 0;
+    if (h->cores != nullptr) {
+        if (!h->cores->layer->check(h)) {
+            return SLAB_ECORRUPT;
+        }
+        h->cores->layer->count(h, &allocs, &frees, &parked, &parked_bytes, &core_pages);
+    }
+    if (blocks != (h->allocs + allocs) - (h->frees + frees) + parked || slabs != h->class_slabs ||
+        small_bytes > h->bytes_in_use ||
         h->large_pages != h->large_live + retained ||
         h->bytes_peak < h->bytes_in_use || h->page_bytes_peak < page_bytes_now(h)) {
         return SLAB_ECORRUPT;

@@ -46,7 +46,7 @@ constexpr size_t class_stride(size_t bytes)
 }
 
 // Slots in a slave slab of size kD (src/geometry.cpp's formula: a byte map
-// of kD / stride entries while that leaves at most 254 slots, else two bytes
+// of kD / stride entries while that leaves at most 253 slots, else two bytes
 // per slot).
 constexpr size_t slave_slots(size_t bytes)
 {

@@ -52,16 +52,16 @@ bool map_ok(const slab_cache *c, const slab_page *s, uint32_t objects)
 {
     const Idx *map = slot_map<Idx>(s);
     constexpr uint32_t kMark = kLive<Idx>;
-    uint32_t live = 0;
+    uint32_t live = 0; // handed out: live, or parked in a core's magazine (slab_page.hpp)
     for (uint32_t k = 1; k <= s->handed; k++) {
-        if (map[k] == kMark) {
+        if (map[k] == kMark || map[k] == kParked<Idx>) {
             live++;
         }
     }
     uint32_t listed = 0;
     for (uint32_t k = s->head; k != kEnd; k = map[k]) {
-        if (k > s->handed || map[k] == kMark || ++listed > s->handed) {
-            return false; // off the handed range, a live slot, or a cycle
+        if (k > s->handed || map[k] == kMark || map[k] == kParked<Idx> || ++listed > s->handed) {
+            return false; // off the handed range, a live or parked slot, or a cycle
         }
         if (SLAB_CHECKS &&
             !checked_slot_ok(c, slot_at(const_cast<slab_page *>(s), c->slab_size, c->stride, k))) {

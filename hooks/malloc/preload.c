@@ -16,6 +16,10 @@
  *     malloc_stats, malloc_info, mallopt;
  *   - fork safety: the heap's and the provider's locks are held across
  *     fork() and released in parent and child (pthread_atfork);
+ *   - each thread's magazines (slab_heap_use_cores), from the first time
+ *     two threads meet at the heap's lock: a thread-local slot, given back
+ *     when the thread ends (a pthread key's destructor);
+ *     SLAB_MALLOC_MAGAZINES=0 in the environment leaves them off;
  *   - with SLAB_MALLOC_STATS=1 in the environment, one line on standard
  *     error at exit, every page held for the heap counted (the heap's, and
  *     the free pages the provider keeps for reuse):
@@ -192,11 +196,39 @@ static void fork_release(void)
     (void)slab_heap_release(heap_now());
 }
 
+/* Each thread's magazines (slab_heap_use_cores): a thread-local slot, and
+ * a key whose destructor gives them back when the thread ends. */
+static __thread void *thread_magazines;
+static __thread int thread_known;
+static pthread_key_t thread_end_key;
+
+static void thread_end(void *unused)
+{
+    (void)unused;
+    (void)slab_heap_flush_core(heap_now());
+}
+
+static void **thread_slot(void *ctx, unsigned long *token)
+{
+    (void)ctx;
+    (void)token;
+    if (__builtin_expect(thread_known == 0, 0)) {
+        thread_known = 1;
+        (void)pthread_setspecific(thread_end_key, &thread_known); /* (any non-NULL value) */
+    }
+    return &thread_magazines;
+}
+
+static const slab_core_ops thread_cores = {thread_slot, NULL, NULL, SLAB_CORES_ON_CONTENTION};
+
 void slab_malloc_after_first_heap(slab_heap *heap)
 {
     misuse_goes_on = env_is("SLAB_MALLOC_ON_ERROR", "report");
     (void)slab_heap_set_error_handler(heap, on_misuse, NULL);
     __atomic_store_n(&given_heap, heap, __ATOMIC_RELEASE);
+    if (!env_is("SLAB_MALLOC_MAGAZINES", "0") && pthread_key_create(&thread_end_key, thread_end) == 0) {
+        (void)slab_heap_use_cores(heap, &thread_cores);
+    }
     if (env_is("SLAB_MALLOC_STATS", "1") != 0) {
         stats_fd = fcntl(2, F_DUPFD_CLOEXEC, 900);
     }

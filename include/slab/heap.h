@@ -303,6 +303,7 @@ slab_status slab_heap_set_error_handler(slab_heap *heap, slab_heap_error_fn fn, 
 /**
  * @brief Gives back what no live block needs: every class cache with no live
  * block (its master and spare slab), and large pages the hook refused before.
+ * With magazines (slab_heap_use_cores()), the calling core's go back first.
  *
  * Class caches come back on the next allocation of their class.
  * @param heap  the heap
@@ -348,6 +349,79 @@ slab_status slab_heap_acquire(slab_heap *heap);
  * @return as slab_heap_acquire().
  */
 slab_status slab_heap_release(slab_heap *heap);
+
+/**
+ * @brief Where a heap keeps the calling core's magazines
+ * (slab_heap_use_cores()), supplied by the program like its lock.
+ *
+ * enter() returns the calling core's slot: a pointer-sized word that
+ * belongs to this core (or thread) alone for this heap, NULL at first,
+ * which the heap fills and reads; it never returns NULL. Between enter()
+ * and leave() the caller must stay on that core and no other context may
+ * use the slot: on an SMP RTOS, mask the local interrupts or the scheduler
+ * in enter() and restore them in leave() (the token carries the state). A
+ * host's threads: a thread-local slot, and leave NULL.
+ *   host:          static __thread void *slot; return &slot;
+ *   RP2040/RP2350: mask interrupts (PRIMASK) into *token; return &slots[SIO->CPUID];
+ *   FreeRTOS SMP:  *token = taskENTER_CRITICAL_FROM_ISR(); return &slots[portGET_CORE_ID()];
+ * docs/heap.md, "Several cores", has the whole of each.
+ */
+typedef struct slab_core_ops {
+    void **(*enter)(void *ctx, unsigned long *token); /**< the calling core's slot, the core kept */
+    void (*leave)(void *ctx, unsigned long token);    /**< undoes enter(); NULL: nothing to undo */
+    void *ctx;                                         /**< their first argument */
+    unsigned flags; /**< 0: the magazines start at once; SLAB_CORES_ON_CONTENTION */
+} slab_core_ops;
+
+/** slab_core_ops::flags: the magazines start the first time a core finds the
+ *  heap's spin lock held by another (a spin-locked heap only), so that a
+ *  program that never runs two allocating threads at once keeps the shorter
+ *  path of a lock nobody contends (the LD_PRELOAD drop-in's choice). */
+#define SLAB_CORES_ON_CONTENTION 1u
+
+/**
+ * @brief Gives each core (or thread) of the heap its own magazines: small
+ * stacks of freed blocks, one per size class, that its malloc and free use
+ * with no lock (Bonwick and Adams, 2001); the heap's lock is taken only to
+ * exchange half a magazine with the class caches.
+ *
+ * Every refusal holds through them: a block sitting in a magazine is marked
+ * so in its slab (a second free of it: SLAB_EDOUBLEFREE, nothing changed),
+ * and slab_heap_stats() stays exact for blocks in use, allocs and frees;
+ * its bytes_peak counts the blocks sitting in magazines as in use (it can
+ * exceed the program's true peak by at most their bytes). A magazine holds
+ * at most 16 blocks per class on 64-bit machines, 8 on 32-bit ones; the
+ * heap's per-core state takes a page of SLAB_MIN_SLAB_SIZE from the heap's
+ * source now, and each core's magazines one page on its first use.
+ * Call it once, before any core but the caller uses the heap. A core's or
+ * thread's magazines stay until slab_heap_flush_core() on that core (a
+ * thread calls it before it ends), or slab_heap_destroy(). A build with
+ * SLAB_CHECKS keeps no block in a magazine (every call goes to the caches).
+ * The code of the magazines is linked only into a program that calls this.
+ * @param heap  the heap
+ * @param ops   the program's slots, kept by pointer (it must outlive the heap)
+ * @retval SLAB_OK       done
+ * @retval SLAB_EINVAL   heap or ops NULL, ops->enter NULL, an unknown flag,
+ *                       SLAB_CORES_ON_CONTENTION on a heap with another lock
+ *                       than a spin lock, or magazines set already
+ * @retval SLAB_ENOMEM   no page for the heap's per-core state
+ * @retval SLAB_EBADPTR  not a heap
+ * @retval SLAB_ESECRET  a heap made under another slab_secret
+ */
+slab_status slab_heap_use_cores(slab_heap *heap, const slab_core_ops *ops);
+
+/**
+ * @brief Gives the calling core's magazines back to the heap: their blocks
+ * go back to the class caches, their page is kept for the next core that
+ * needs one, and the core's slot is NULL again. A thread calls it before it
+ * ends (its blocks would stay held otherwise); slab_heap_trim() calls it too.
+ * @param heap  the heap
+ * @retval SLAB_OK       done (also for a heap with no magazines)
+ * @retval SLAB_EINVAL   NULL
+ * @retval SLAB_EBADPTR  not a heap
+ * @retval SLAB_ESECRET  a heap made under another slab_secret
+ */
+slab_status slab_heap_flush_core(slab_heap *heap);
 
 /** @brief Size classes of this build. @return their count. */
 size_t slab_heap_class_count(void);

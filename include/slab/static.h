@@ -80,9 +80,9 @@ extern "C" {
 #define SLAB_ST_S_ ((size_t)SLAB_DEFAULT_SLAB_SIZE)
 #define SLAB_ST_ROOM_ (SLAB_ST_S_ - SLAB_ST_HDR_)
 #define SLAB_ST_CAP1_(st) (SLAB_ST_ROOM_ > SLAB_ST_S_ / (st) ? (SLAB_ST_ROOM_ - SLAB_ST_S_ / (st)) / (st) : 0u)
-#define SLAB_ST_BYTE_MAP_(st) (SLAB_ST_CAP1_(st) <= 254u && (unsigned long long)SLAB_ST_S_ * (st) <= (1ULL << 31))
+#define SLAB_ST_BYTE_MAP_(st) (SLAB_ST_CAP1_(st) <= 253u && (unsigned long long)SLAB_ST_S_ * (st) <= (1ULL << 31))
 #define SLAB_ST_CAP_(st) \
-    (SLAB_ST_BYTE_MAP_(st) ? SLAB_ST_CAP1_(st) : SLAB_ST_MIN_(SLAB_ST_ROOM_ / ((st) + 2u), (size_t)65534u))
+    (SLAB_ST_BYTE_MAP_(st) ? SLAB_ST_CAP1_(st) : SLAB_ST_MIN_(SLAB_ST_ROOM_ / ((st) + 2u), (size_t)65533u))
 
 /**
  * @brief Objects one SLAB_DEFAULT_SLAB_SIZE page of a static cache holds (0: none).

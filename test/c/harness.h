@@ -29,12 +29,12 @@
 /* Slots per slave with a byte map of S / stride bytes (src/geometry.cpp). */
 #define TEST_CAP_NARROW(S, stride) (((S) - TEST_SLAB_HEADER - (S) / (stride)) / (stride))
 /* Bytes per slot map entry for a slot stride in a slab of S (slab_page.hpp):
- * one while a slave holds at most 254 slots, else two. */
-#define TEST_MAP_WIDTH(S, stride) (TEST_CAP_NARROW(S, stride) <= 254 ? 1u : 2u)
+ * one while a slave holds at most 253 slots, else two. */
+#define TEST_MAP_WIDTH(S, stride) (TEST_CAP_NARROW(S, stride) <= 253 ? 1u : 2u)
 /* Slots per slave (src/geometry.cpp). */
 #define TEST_CAP_SLAVE(S, stride)                                                                                 \
     (TEST_MAP_WIDTH(S, stride) == 1u ? TEST_CAP_NARROW(S, stride)                                                 \
-     : ((S) - TEST_SLAB_HEADER) / ((stride) + 2u) < 65534u ? ((S) - TEST_SLAB_HEADER) / ((stride) + 2u) : 65534u)
+     : ((S) - TEST_SLAB_HEADER) / ((stride) + 2u) < 65533u ? ((S) - TEST_SLAB_HEADER) / ((stride) + 2u) : 65533u)
 /* Bytes of the slot map (a byte map covers every k up to S / stride). */
 #define TEST_MAP_BYTES(S, stride, n) (TEST_MAP_WIDTH(S, stride) == 1u ? (S) / (stride) : 2u * (n))
 /* The largest object of default alignment a slab of S holds. */

@@ -48,8 +48,8 @@ struct Geometry {
 
 // slab.h's documented refusals, in the order the arguments are checked, and
 // the sizing formula (README, "Sizing"): a byte map of M = S / stride entries
-// while cap_slave = (S - H - M) / stride <= 254, else two bytes per slot and
-// cap_slave = min((S - H) / (stride + 2), 65534).
+// while cap_slave = (S - H - M) / stride <= 253, else two bytes per slot and
+// cap_slave = min((S - H) / (stride + 2), 65533).
 inline Geometry plan(size_t size, size_t align, size_t slab_size, unsigned flags)
 {
     Geometry g{SLAB_OK, slab_size ? slab_size : SLAB_DEFAULT_SLAB_SIZE, align < sizeof(void *) ? sizeof(void *) : align,
@@ -70,9 +70,9 @@ inline Geometry plan(size_t size, size_t align, size_t slab_size, unsigned flags
         size_t room = g.slab_size - kHeader;
         size_t byte_map = g.slab_size / g.stride;
         g.cap_slave = room > byte_map ? (room - byte_map) / g.stride : 0;
-        if (g.cap_slave > 254) {
+        if (g.cap_slave > 253) {
             g.cap_slave = room / (g.stride + 2);
-            g.cap_slave = g.cap_slave < 65534 ? g.cap_slave : 65534;
+            g.cap_slave = g.cap_slave < 65533 ? g.cap_slave : 65533;
         }
         if (g.stride > room || g.cap_slave == 0) {
             g.status = SLAB_ETOOBIG;

@@ -4,10 +4,10 @@
 //   align      = max(obj_align, alignof(void *))
 //   stride     = round_up(max(obj_size, sizeof(void *)), align)
 //   room       = S - sizeof(slab_page)
-//   byte map   (room - S / stride) / stride slots if that is <= 254 and
+//   byte map   (room - S / stride) / stride slots if that is <= 253 and
 //              S * stride <= 2^31 (the inline free's one-multiply grid test), and a
 //              map of S / stride bytes;
-//   else       min(room / (stride + 2), 65534) slots and 2 bytes per slot
+//   else       min(room / (stride + 2), 65533) slots and 2 bytes per slot
 //   cache_at   = round_up(sizeof(slab_page) + map bytes, alignof(slab_cache))
 //   floor      = round_up(cache_at + sizeof(slab_cache), lock_align) + lock_size
 //   cap_master = the largest n <= cap_slave with floor(n) + n * stride <= S
@@ -63,9 +63,9 @@ inline Sizing expected_sizing(size_t obj_size, size_t obj_align, size_t slab_siz
         z.stride = round_up(obj_size < sizeof(void *) ? sizeof(void *) : obj_size, z.align);
         size_t kmax = z.slab_size / z.stride;
         size_t narrow = room > kmax ? (room - kmax) / z.stride : 0;
-        z.map_width = narrow <= 254 && uint64_t(z.slab_size) * z.stride <= (uint64_t(1) << 31) ? 1 : 2;
+        z.map_width = narrow <= 253 && uint64_t(z.slab_size) * z.stride <= (uint64_t(1) << 31) ? 1 : 2;
         size_t wide = room / (z.stride + 2);
-        z.cap_slave = static_cast<uint32_t>(z.map_width == 1 ? narrow : wide < 65534 ? wide : 65534);
+        z.cap_slave = static_cast<uint32_t>(z.map_width == 1 ? narrow : wide < 65533 ? wide : 65533);
         auto floor_of = [&](size_t n, size_t *cache_at) {
             *cache_at = round_up(hdr + (z.map_width == 1 ? kmax : 2 * n), alignof(slab_cache));
             return round_up(*cache_at + sizeof(slab_cache), lock_align) + lock_size;

@@ -130,7 +130,7 @@ struct slab_cache {
     uint16_t lock_offset;       // bytes from this struct to the lock object
     uint8_t lock_kind;          // SLAB_LOCK_KIND_*
     uint8_t cxx_owned : 1;      // 1: ended by its last C++ handle, not by slab_cache_destroy()
-    uint8_t wide : 1;           // slot map entries are 16-bit (more than 254 slots per slab)
+    uint8_t wide : 1;           // slot map entries are 16-bit (more than 253 slots per slab)
     uint8_t pinned : 1;         // a static cache (slab/static.h): pages kept, never given back
     uint8_t busy : 1;           // checked mode: an alloc or free is inside the cache (re-entry: SLAB_EREENTERED)
 };

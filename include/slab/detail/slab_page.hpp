@@ -77,13 +77,14 @@ SLAB_INLINE void list_push(link *head, link *n)
 // fewer slots. (uintptr_t)obj & ~(S - 1) is the header of the slab holding
 // obj, found in O(1) with no table, so free needs no cache argument.
 //
-// The slot map: one entry per slot, a byte when n <= 254, else two bytes
+// The slot map: one entry per slot, a byte when n <= 253, else two bytes
 // (struct slab_cache, `wide`). It is the free list, kept out of band: no
 // byte an object can write is ever read by the allocator, so a write after
 // free cannot steer alloc, and every free is checked against it exactly.
 //   map[k] == kLive          slot k is handed out
 //   map[k] == next in 1..n   slot k is free; the next free slot is `next`
 //   map[k] == kEnd (0)       slot k is the last free slot
+//   map[k] == kParked        slot k is in a core's magazine (below: kParked)
 // Slots k > handed were never handed out (fresh). A byte map has an entry
 // for every k that a pointer into the slab can give, 1..S / stride, so the
 // inline free reads map[k] with no bounds test: the entries of fresh slots
@@ -111,12 +112,19 @@ struct slab_page {
 static_assert(offsetof(slab_page, node) == 0, "a list node must convert to its slab");
 static_assert(sizeof(slab_page) == 4 * sizeof(void *) + 8, "slab_page layout changed: update the overhead figures");
 
-// Map entries. A byte map has slots 1..254, a wide map 1..65534.
+// Map entries. A byte map has slots 1..253, a wide map 1..65533.
+//   kParked  the slot was handed out, then freed by the program into a
+//            core's magazine (a heap's per-core layer, src/heap_cores.cpp):
+//            its slab still counts it as used, nothing hands it out but that
+//            magazine, and any free of it is refused (SLAB_EDOUBLEFREE), as a
+//            free of a free slot is. Only a heap's class caches hold such slots.
 constexpr uint32_t kEnd = 0;
 template <class Idx>
 constexpr uint32_t kLive = Idx(~Idx(0));
 template <class Idx>
-constexpr uint32_t kMaxSlots = kLive<Idx> - 1u;
+constexpr uint32_t kParked = kLive<Idx> - 1u;
+template <class Idx>
+constexpr uint32_t kMaxSlots = kLive<Idx> - 2u;
 
 // Entry k of the map is at map[k] (the map starts right after the header).
 template <class Idx>

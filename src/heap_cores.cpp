@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+// The heap's per-core layer (slab_heap_use_cores, include/slab/heap.h): each
+// core (or thread) frees small blocks into magazines of its own, one stack
+// per size class, and allocates from them, with no lock (Bonwick and Adams,
+// 2001). The heap's lock is taken only to exchange half a magazine with the
+// class cache (the depot): when a magazine is empty on alloc (the block, and
+// up to kMag / 2 more for the magazine) or full on free (its older half).
+// Linked only into a program that calls slab_heap_use_cores.
+//
+// A core's magazines, in one page of the heap's source (struct core_set):
+//
+//   page
+//   +------+-------+--------+-------+-----------+--------------------------+
+//   | next | owned | allocs | frees | n[0 .. C) | obj[0][0 .. kMag) | ... |
+//   +------+-------+--------+-------+-----------+--------------------------+
+//
+// A block in a magazine stays live in its class cache (its slab counts it,
+// so the slab never empties under it), and its slot's map entry says
+// kParked (slab/detail/slab_page.hpp): the inline free sees no live slot,
+// so a second free of it, from any core, goes to the cache's whole free,
+// which refuses it (SLAB_EDOUBLEFREE) and changes nothing; usable_size and
+// realloc refuse it the same way.
+//
+// Invariants (checked by slab_heap_validate: core_layer::check, and the
+// heap's counts):
+//   n[i] <= kMag; obj[i][0 .. n[i]) are slots of class i's cache whose map
+//     entry is kParked, and only they are
+//   every page is on the heap's list (slab_heap::sets) from its first use to
+//     the heap's end; owned == 1 while a core's slot holds it; a page a core
+//     gave back (slab_heap_flush_core) has owned == 0 and every n 0, and the
+//     next core that needs one takes it
+//   allocs, frees: the program's calls the magazines served (the heap counts
+//     the others); folded into the heap's counters when the page goes idle
+//   blocks the program holds == heap's allocs + Σ allocs - heap's frees - Σ frees
+//     == live blocks of the caches and large blocks - Σ n
+// Who writes what: n, allocs and frees by the owning core only (relaxed
+// atomics, so that the heap's statistics may read them under the lock),
+// obj by the owning core only; next and owned under the heap's lock.
+#include "heap_control.hpp"
+
+using namespace slab::detail;
+using namespace slab::detail::heap;
+
+namespace {
+
+// Blocks per class per core: a 64-bit host's threads, 16; a 32-bit part's
+// cores, 8 (their RAM).
+constexpr uint32_t kMag = sizeof(void *) == 8 ? 16u : 8u;
+
+struct core_set {
+    core_set *next; // the heap's list (slab_heap::sets)
+    uint32_t owned; // 1 while a core's slot holds it (under the heap's lock)
+    size_t allocs;  // the program's allocs and frees the magazines served
+    size_t frees;
+    uint8_t n[kClasses];
+    void *obj[kClasses][kMag];
+};
+static_assert(kMag <= 0xFF, "n is a byte");
+
+constexpr size_t set_page_size()
+{
+    size_t size = SLAB_MIN_SLAB_SIZE;
+    while (size < sizeof(core_set)) {
+        size <<= 1;
+    }
+    return size;
+}
+constexpr size_t kSetPage = set_page_size();
+constexpr size_t kRootPage = SLAB_MIN_SLAB_SIZE;
+static_assert(sizeof(core_root) <= kRootPage, "the root fits its page");
+
+void *cores_alloc(slab_heap *h, size_t i);
+slab_status cores_free(slab_heap *h, slab_cache *c, slab_page *s, void *p);
+void cores_flush_mine(slab_heap *h);
+bool cores_flush_all(slab_heap *h);
+void cores_count(const slab_heap *h, size_t *allocs, size_t *frees, size_t *blocks, size_t *bytes, size_t *pages);
+bool cores_check(const slab_heap *h);
+constexpr core_layer kCoreLayer = {cores_alloc, cores_free, cores_flush_mine, cores_flush_all, cores_count, cores_check};
+
+// The owner's stores and anyone's loads of the fields the statistics read.
+template <class T>
+SLAB_INLINE T seen(const T &field)
+{
+    return __atomic_load_n(&field, __ATOMIC_RELAXED);
+}
+template <class T>
+SLAB_INLINE void put(T &field, T value)
+{
+    __atomic_store_n(&field, value, __ATOMIC_RELAXED);
+}
+
+// The map entry of p, a slot of a byte-map slab of class cache c.
+SLAB_INLINE uint8_t *entry_of(const slab_cache *c, void *p)
+{
+    slab_page *s = page_of(p, kD);
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
+    return &slot_map<uint8_t>(s)[slot_number(off, c->recip)];
+}
+
+// The calling core's slot, held between enter and leave.
+class core_slot {
+public:
+    explicit core_slot(const slab_core_ops *ops) : ops_(ops), slot_(ops->enter(ops->ctx, &token_)) {}
+    ~core_slot()
+    {
+        if (ops_->leave != nullptr) {
+            ops_->leave(ops_->ctx, token_);
+        }
+    }
+    core_slot(const core_slot &) = delete;
+    core_slot &operator=(const core_slot &) = delete;
+    core_slot(core_slot &&) = delete;
+    core_slot &operator=(core_slot &&) = delete;
+    core_set *set() const { return static_cast<core_set *>(*slot_); }
+    void set(core_set *m) const { *slot_ = m; }
+
+private:
+    const slab_core_ops *ops_;
+    unsigned long token_ = 0;
+    void **slot_;
+};
+
+// Holds the heap's lock for one scope.
+class depot_guard {
+public:
+    explicit depot_guard(slab_heap *h) : h_(h), token_(heap_lock(h)) {}
+    ~depot_guard() { heap_unlock(h_, token_); }
+    depot_guard(const depot_guard &) = delete;
+    depot_guard &operator=(const depot_guard &) = delete;
+    depot_guard(depot_guard &&) = delete;
+    depot_guard &operator=(depot_guard &&) = delete;
+
+private:
+    slab_heap *h_;
+    unsigned long token_;
+};
+
+// A page of magazines for the calling core: an idle one, else a new one
+// (NULL when the source has none). Under the heap's lock.
+core_set *set_take(slab_heap *h)
+{
+    core_root *root = h->cores;
+    for (core_set *m = static_cast<core_set *>(root->sets); m != nullptr; m = m->next) {
+        if (m->owned == 0) {
+            m->owned = 1;
+            return m;
+        }
+    }
+    core_set *m = static_cast<core_set *>(take_core_page(h, kSetPage));
+    if (m == nullptr) {
+        return nullptr;
+    }
+    root->bytes += kSetPage;
+    note_core_pages(h);
+    m->next = static_cast<core_set *>(root->sets);
+    m->owned = 1;
+    m->allocs = 0;
+    m->frees = 0;
+    for (size_t i = 0; i < kClasses; i++) {
+        m->n[i] = 0;
+    }
+    root->sets = m;
+    return m;
+}
+
+// Gives obj[i][from .. from + count) of m back to class i's cache, and
+// closes the gap. Under the heap's lock; the owner (or a heap no other
+// context uses) calls it.
+void give_back(slab_heap *h, core_set *m, size_t i, uint32_t from, uint32_t count)
+{
+    if (count == 0) {
+        return;
+    }
+    slab_cache *c = h->classes[i];
+    uint32_t n = m->n[i];
+    SLAB_ASSERT(c != nullptr && from + count <= n);
+    for (uint32_t j = from; j < from + count; j++) {
+        void *p = m->obj[i][j];
+        SLAB_ASSERT(*entry_of(c, p) == kParked<uint8_t>);
+        *entry_of(c, p) = static_cast<uint8_t>(kLive<uint8_t>);
+        depot_give(h, c, p);
+    }
+    for (uint32_t j = from + count; j < n; j++) {
+        m->obj[i][j - count] = m->obj[i][j];
+    }
+    put(m->n[i], static_cast<uint8_t>(n - count));
+}
+
+// Every block of m back to the caches, its counts into the heap's. Under
+// the heap's lock.
+void empty_set(slab_heap *h, core_set *m)
+{
+    for (size_t i = 0; i < kClasses; i++) {
+        give_back(h, m, i, 0, m->n[i]);
+    }
+    h->allocs += m->allocs;
+    h->frees += m->frees;
+    put(m->allocs, size_t(0));
+    put(m->frees, size_t(0));
+}
+
+// The alloc of a core whose magazine of class i is empty (or that has no
+// magazines yet): the block from the cache, and up to kMag / 2 more into
+// the magazine, under one hold of the lock.
+SLAB_COLD void *refill(slab_heap *h, size_t i, const core_slot &slot)
+{
+    depot_guard hold(h);
+    core_set *m = slot.set();
+    if (m == nullptr) {
+        m = set_take(h);
+        slot.set(m); // NULL still when no page: every call goes to the caches
+    }
+    void *p = depot_alloc(h, i, true);
+    slab_cache *c = h->classes[i];
+    if (p == nullptr || m == nullptr || c->wide != 0) {
+        return p; // (a class with two-byte maps frees through the caches: no magazine)
+    }
+    uint32_t n = m->n[i];
+    while (n < kMag / 2u) {
+        void *q = depot_alloc(h, i, false);
+        if (q == nullptr) {
+            break;
+        }
+        *entry_of(c, q) = static_cast<uint8_t>(kParked<uint8_t>);
+        m->obj[i][n++] = q;
+    }
+    put(m->n[i], static_cast<uint8_t>(n));
+    return p;
+}
+
+void *cores_alloc(slab_heap *h, size_t i)
+{
+    if (SLAB_CHECKS) {
+        depot_guard hold(h);
+        return depot_alloc(h, i, true);
+    }
+    core_slot slot(h->cores->ops);
+    core_set *m = slot.set();
+    uint32_t n = m != nullptr ? m->n[i] : 0u;
+    if (SLAB_UNLIKELY(n == 0)) {
+        return refill(h, i, slot);
+    }
+    void *p = m->obj[i][n - 1u];
+    put(m->n[i], static_cast<uint8_t>(n - 1u));
+    *entry_of(h->classes[i], p) = static_cast<uint8_t>(kLive<uint8_t>);
+    put(m->allocs, m->allocs + 1u);
+    return p;
+}
+
+// The free of a core whose magazine of class i is full (or that has no
+// magazines yet): its older half back to the cache, then p into it; with
+// no magazines to be had, p to the cache.
+SLAB_COLD slab_status spill(slab_heap *h, size_t i, slab_cache *c, slab_page *s, void *p, uint8_t *entry,
+                            const core_slot &slot)
+{
+    depot_guard hold(h);
+    core_set *m = slot.set();
+    if (m == nullptr) {
+        m = set_take(h);
+        slot.set(m);
+        if (m == nullptr) {
+            return depot_free(h, c, s, p);
+        }
+    }
+    if (m->n[i] == kMag) {
+        give_back(h, m, i, 0, kMag / 2u);
+    }
+    uint32_t n = m->n[i];
+    *entry = static_cast<uint8_t>(kParked<uint8_t>);
+    m->obj[i][n] = p;
+    put(m->n[i], static_cast<uint8_t>(n + 1u));
+    put(m->frees, m->frees + 1u);
+    return SLAB_OK;
+}
+
+slab_status cores_free(slab_heap *h, slab_cache *c, slab_page *s, void *p)
+{
+    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
+    uint32_t k = 0;
+    uint8_t *entry = &slot_map<uint8_t>(s)[0];
+    if (SLAB_CHECKS || !slot_on_grid(off, c->recip, &k) || entry[k] != kLive<uint8_t>) {
+        depot_guard hold(h); // not a live slot (the cache's free says why), or checked mode
+        return depot_free(h, c, s, p);
+    }
+    entry += k;
+    size_t i = class_of(c->obj_size);
+    core_slot slot(h->cores->ops);
+    core_set *m = slot.set();
+    uint32_t n = m != nullptr ? m->n[i] : kMag;
+    if (SLAB_UNLIKELY(n == kMag)) {
+        return spill(h, i, c, s, p, entry, slot);
+    }
+    *entry = static_cast<uint8_t>(kParked<uint8_t>);
+    m->obj[i][n] = p;
+    put(m->n[i], static_cast<uint8_t>(n + 1u));
+    put(m->frees, m->frees + 1u);
+    return SLAB_OK;
+}
+
+void cores_flush_mine(slab_heap *h)
+{
+    core_slot slot(h->cores->ops);
+    core_set *m = slot.set();
+    if (m == nullptr) {
+        return;
+    }
+    depot_guard hold(h);
+    empty_set(h, m);
+    m->owned = 0;
+    slot.set(nullptr);
+}
+
+bool cores_flush_all(slab_heap *h)
+{
+    depot_guard hold(h);
+    core_root *root = h->cores;
+    bool ok = true;
+    core_set **link = reinterpret_cast<core_set **>(&root->sets);
+    while (*link != nullptr) {
+        core_set *m = *link;
+        empty_set(h, m);
+        m->owned = 0;
+        core_set *next = m->next;
+        if (give_core_page(h, m, kSetPage)) {
+            root->bytes -= kSetPage;
+            *link = next;
+        } else {
+            ok = false; // kept, idle, on the list: the next destroy offers it again
+            link = &m->next;
+        }
+    }
+    if (!ok || !give_core_page(h, root, kRootPage)) {
+        return false;
+    }
+    __atomic_store_n(&h->hot_kind, h->lock_kind, __ATOMIC_RELAXED);
+    h->cores = nullptr;
+    return true;
+}
+
+void cores_count(const slab_heap *h, size_t *allocs, size_t *frees, size_t *blocks, size_t *bytes, size_t *pages)
+{
+    ++*pages; // the root
+    for (const core_set *m = static_cast<const core_set *>(h->cores->sets); m != nullptr; m = m->next) {
+        *allocs += seen(m->allocs);
+        *frees += seen(m->frees);
+        for (size_t i = 0; i < kClasses; i++) {
+            size_t n = seen(m->n[i]);
+            *blocks += n;
+            *bytes += n * class_bytes(i);
+        }
+        ++*pages;
+    }
+}
+
+bool cores_check(const slab_heap *h)
+{
+    const core_root *root = h->cores;
+    size_t sets = 0;
+    if (root->layer != &kCoreLayer || root->bytes < kRootPage || (root->bytes - kRootPage) % kSetPage != 0) {
+        return false;
+    }
+    for (const core_set *m = static_cast<const core_set *>(root->sets); m != nullptr; m = m->next) {
+        if (++sets > (root->bytes - kRootPage) / kSetPage || m->owned > 1u) {
+            return false; // a cycle, or a page the heap does not count
+        }
+        for (size_t i = 0; i < kClasses; i++) {
+            const slab_cache *c = h->classes[i];
+            uint32_t n = seen(m->n[i]);
+            if (n > kMag || (n != 0 && (c == nullptr || c->wide != 0 || m->owned == 0))) {
+                return false;
+            }
+            for (uint32_t j = 0; j < n; j++) {
+                void *p = m->obj[i][j];
+                const slab_page *s = page_of(p, kD);
+                uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
+                uint32_t k = 0;
+                if (!page_byte_map(s, c, kD) || !slot_on_grid(off, c->recip, &k) ||
+                    slot_map<uint8_t>(s)[k] != kParked<uint8_t>) {
+                    return false;
+                }
+            }
+        }
+    }
+    return sets == (root->bytes - kRootPage) / kSetPage;
+}
+
+}  // namespace
+
+extern "C" {
+
+slab_status slab_heap_use_cores(slab_heap *heap, const slab_core_ops *ops)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_handle(heap, &h);
+    if (st != SLAB_OK) {
+        return st;
+    }
+    if (ops == nullptr || ops->enter == nullptr || (ops->flags & ~SLAB_CORES_ON_CONTENTION) != 0) {
+        return SLAB_EINVAL;
+    }
+    bool later = (ops->flags & SLAB_CORES_ON_CONTENTION) != 0;
+    if (later && h->lock_kind != SLAB_LOCK_KIND_SPIN) {
+        return SLAB_EINVAL; // (only the spin lock of the hot calls sees contention)
+    }
+    depot_guard hold(h);
+    if (h->cores != nullptr) {
+        return SLAB_EINVAL;
+    }
+    core_root *root = static_cast<core_root *>(take_core_page(h, kRootPage));
+    if (root == nullptr) {
+        return SLAB_ENOMEM;
+    }
+    root->layer = &kCoreLayer;
+    root->ops = ops;
+    root->sets = nullptr;
+    root->bytes = kRootPage;
+    h->cores = root;
+    note_core_pages(h);
+    if (!later) { // else switched on by the first core that waits (heap.cpp, spin_contended)
+        __atomic_store_n(&h->hot_kind, kHotCores, __ATOMIC_RELEASE);
+    }
+    return SLAB_OK;
+}
+
+slab_status slab_heap_flush_core(slab_heap *heap)
+{
+    slab_heap *h = nullptr;
+    slab_status st = heap_handle(heap, &h);
+    if (st == SLAB_OK && cores_on(h)) {
+        h->cores->layer->flush_mine(h);
+    }
+    return st;
+}
+
+}  // extern "C"
