@@ -7,6 +7,7 @@
 # mk/hardening.mk), each target built with the same SLAB_* options.
 #   make test-fuzz-heap   FUZZ_HEAP_TEST_SECONDS (default 16) split over both builds
 #   make fuzz-heap        FUZZ_HEAP_SECONDS (default 600) split over both builds
+#   make fuzz-cores       FUZZ_CORES_SECONDS (default 600): the per-core magazines' target
 #   make fuzz-heap-replay the shipped corpus through g++ builds (no libFuzzer), optionally under valgrind
 # The shipped corpus (test/fuzz/heap/corpus) is read-only; what a run finds
 # goes to build/fuzz/<variant>/heap-corpus, crashes to build/fuzz/<variant>/heap-*.
@@ -18,6 +19,30 @@ FUZZ_HEAP_HDRS := $(wildcard test/fuzz/heap/*.hpp) test/fuzz/fuzz_reader.hpp $(w
 # (FUZZ_TP_SRCS, FUZZ_TP_AS_CXX: mk/hardening.mk).
 FUZZ_HEAP_ARGS := -max_len=2048 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 
+# The per-core magazines' target (test/fuzz/cores/fuzz_cores.cpp): one heap,
+# three simulated cores, against a model of every core's magazines;
+# make test-fuzz-heap runs it for FUZZ_CORES_TEST_SECONDS per build.
+FUZZ_CORES_SRCS := test/fuzz/cores/fuzz_cores.cpp
+FUZZ_CORES_TEST_SECONDS ?= 4
+build/fuzz/%/fuzz_cores: $(FUZZ_CORES_SRCS) $(FUZZ_TP_SRCS) test/fuzz/fuzz_reader.hpp build/fuzz/%/lib/libslab.a
+	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support -fsanitize=fuzzer \
+		$(FUZZ_SAN) $(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_CORES_SRCS) $(FUZZ_TP_AS_CXX) \
+		build/fuzz/$*/lib/libslab.a -o $@
+
+# $(call fuzz_cores_run,variant,seconds): as fuzz_heap_run.
+fuzz_cores_run = mkdir -p build/fuzz/$(1)/cores-corpus && \
+	./build/fuzz/$(1)/fuzz_cores -max_len=1024 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 -max_total_time=$(2) \
+		-artifact_prefix=build/fuzz/$(1)/cores- build/fuzz/$(1)/cores-corpus >build/fuzz/$(1)/cores-log.txt 2>&1; \
+	st=$$?; grep -E 'stat::number_of_executed_units|fuzz_cores:|DIVERGENCE|ERROR' build/fuzz/$(1)/cores-log.txt; \
+	if [ $$st != 0 ]; then echo "fuzz-cores ($(1)): FAILED, see build/fuzz/$(1)/cores-log.txt"; \
+		tail -40 build/fuzz/$(1)/cores-log.txt; exit 1; fi
+
+.PHONY: fuzz-cores
+FUZZ_CORES_SECONDS ?= 600
+fuzz-cores: fuzz-heap-build
+	@$(call fuzz_cores_run,checked,$$(( $(FUZZ_CORES_SECONDS) / 4 )))
+	@$(call fuzz_cores_run,normal,$$(( $(FUZZ_CORES_SECONDS) - $(FUZZ_CORES_SECONDS) / 4 )))
+
 .PHONY: fuzz-heap test-fuzz-heap fuzz-heap-build fuzz-heap-corpus-merge
 build/fuzz/%/fuzz_heap: $(FUZZ_HEAP_SRCS) $(FUZZ_TP_SRCS) $(FUZZ_HEAP_HDRS) build/fuzz/%/lib/libslab.a
 	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support -fsanitize=fuzzer \
@@ -27,7 +52,8 @@ build/fuzz/%/fuzz_heap: $(FUZZ_HEAP_SRCS) $(FUZZ_TP_SRCS) $(FUZZ_HEAP_HDRS) buil
 fuzz-heap-build:
 	@$(call hard_lib,host-clang,build/fuzz/normal/lib,,$(FUZZ_LIB_FLAGS))
 	@$(call hard_lib,host-clang,build/fuzz/checked/lib,1,$(FUZZ_LIB_FLAGS))
-	@$(HARD_MAKE) -j2 build/fuzz/normal/fuzz_heap build/fuzz/checked/fuzz_heap
+	@$(HARD_MAKE) -j2 build/fuzz/normal/fuzz_heap build/fuzz/checked/fuzz_heap build/fuzz/normal/fuzz_cores \
+		build/fuzz/checked/fuzz_cores
 
 # $(call fuzz_heap_run,variant,seconds): fails on the first divergence or
 # sanitizer report; prints libFuzzer's execution count and the target's
@@ -46,6 +72,8 @@ fuzz-heap: fuzz-heap-build
 test-fuzz-heap: fuzz-heap-build
 	@$(call fuzz_heap_run,checked,$$(( $(FUZZ_HEAP_TEST_SECONDS) / 2 )))
 	@$(call fuzz_heap_run,normal,$$(( $(FUZZ_HEAP_TEST_SECONDS) - $(FUZZ_HEAP_TEST_SECONDS) / 2 )))
+	@$(call fuzz_cores_run,checked,$(FUZZ_CORES_TEST_SECONDS))
+	@$(call fuzz_cores_run,normal,$(FUZZ_CORES_TEST_SECONDS))
 
 # The corpus replayed without libFuzzer or sanitizers (test/fuzz/replay_main.cpp),
 # built with g++ against the host libraries (build/host-gcc, build/host-gcc-checks);

@@ -78,16 +78,10 @@ bool cores_check(const slab_heap *h);
 constexpr core_layer kCoreLayer = {cores_alloc, cores_free, cores_flush_mine, cores_flush_all, cores_count, cores_check};
 
 // The owner's stores and anyone's loads of the fields the statistics read.
-template <class T>
-SLAB_INLINE T seen(const T &field)
-{
-    return __atomic_load_n(&field, __ATOMIC_RELAXED);
-}
-template <class T>
-SLAB_INLINE void put(T &field, T value)
-{
-    __atomic_store_n(&field, value, __ATOMIC_RELAXED);
-}
+SLAB_INLINE uint8_t seen(const uint8_t &field) { return __atomic_load_n(&field, __ATOMIC_RELAXED); }
+SLAB_INLINE size_t seen(const size_t &field) { return __atomic_load_n(&field, __ATOMIC_RELAXED); }
+SLAB_INLINE void put(uint8_t &field, uint8_t value) { __atomic_store_n(&field, value, __ATOMIC_RELAXED); }
+SLAB_INLINE void put(size_t &field, size_t value) { __atomic_store_n(&field, value, __ATOMIC_RELAXED); }
 
 // The map entry of p, a slot of a byte-map slab of class cache c.
 SLAB_INLINE uint8_t *entry_of(const slab_cache *c, void *p)
@@ -275,14 +269,18 @@ SLAB_COLD slab_status spill(slab_heap *h, size_t i, slab_cache *c, slab_page *s,
 
 slab_status cores_free(slab_heap *h, slab_cache *c, slab_page *s, void *p)
 {
-    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
     uint32_t k = 0;
-    uint8_t *entry = &slot_map<uint8_t>(s)[0];
-    if (SLAB_CHECKS || !slot_on_grid(off, c->recip, &k) || entry[k] != kLive<uint8_t>) {
-        depot_guard hold(h); // not a live slot (the cache's free says why), or checked mode
+    if (!SLAB_CHECKS) {
+        uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
+        if (!slot_on_grid(off, c->recip, &k) || slot_map<uint8_t>(s)[k] != kLive<uint8_t>) {
+            k = 0; // not a live slot: the cache's free says why
+        }
+    }
+    if (k == 0) {
+        depot_guard hold(h); // (or checked mode: no magazine)
         return depot_free(h, c, s, p);
     }
-    entry += k;
+    uint8_t *entry = &slot_map<uint8_t>(s)[k];
     size_t i = class_of(c->obj_size);
     core_slot slot(h->cores->ops);
     core_set *m = slot.set();
