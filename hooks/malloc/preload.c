@@ -198,8 +198,6 @@ static void fork_release(void)
 
 /* Each thread's magazines (slab_heap_use_cores): a thread-local slot, and
  * a key whose destructor gives them back when the thread ends. */
-static __thread void *thread_magazines;
-static __thread int thread_known;
 static pthread_key_t thread_end_key;
 
 static void thread_end(void *unused)
@@ -210,19 +208,20 @@ static void thread_end(void *unused)
 
 static void **thread_slot(void *ctx, unsigned long *token)
 {
+    static __thread void *magazines;
+    static __thread int known;
     (void)ctx;
     (void)token;
-    if (__builtin_expect(thread_known == 0, 0)) {
-        thread_known = 1;
-        (void)pthread_setspecific(thread_end_key, &thread_known); /* (any non-NULL value) */
+    if (known == 0) {
+        known = 1;
+        (void)pthread_setspecific(thread_end_key, &known); /* (any non-NULL value) */
     }
-    return &thread_magazines;
+    return &magazines;
 }
-
-static const slab_core_ops thread_cores = {thread_slot, NULL, NULL, SLAB_CORES_ON_CONTENTION};
 
 void slab_malloc_after_first_heap(slab_heap *heap)
 {
+    static const slab_core_ops thread_cores = {thread_slot, NULL, NULL, SLAB_CORES_ON_CONTENTION};
     misuse_goes_on = env_is("SLAB_MALLOC_ON_ERROR", "report");
     (void)slab_heap_set_error_handler(heap, on_misuse, NULL);
     __atomic_store_n(&given_heap, heap, __ATOMIC_RELEASE);
