@@ -154,12 +154,15 @@ test-asan:
 	@echo "test-asan: host suites and fault sweeps clean under ASan+UBSan"
 
 # The multi-threaded stress (test/unit/stress_test.cpp, 16 threads on one
-# spin-locked cache) under ThreadSanitizer.
+# spin-locked cache) and the heap's threads (test/heap: the per-core
+# magazines, cross-thread frees) under ThreadSanitizer.
 test-tsan:
 	@$(HARD_MAKE) -j2 build/tsan/test-unit/unit_tests BUILD=build/tsan/lib CXX='g++ $(TSAN_FLAGS)' \
 		TU_CXX='g++ $(TSAN_FLAGS)' TU_DIR=build/tsan/test-unit
 	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tools/tsan-suppressions.txt" ./build/tsan/test-unit/unit_tests --gtest_brief=1 --gtest_filter='Stress.*'
-	@echo "test-tsan: stress clean under TSan"
+	@$(HARD_MAKE) -j2 build/tsan/test-heap/heap_tests
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tools/tsan-suppressions.txt" ./build/tsan/test-heap/heap_tests --gtest_brief=1 --gtest_filter='HeapCores.*:*Thread*'
+	@echo "test-tsan: stress and the heap's per-core magazines clean under TSan"
 
 test-valgrind:
 	@$(HARD_MAKE) -j2 $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests $(PMR_BIN) build/fault/host-gcc/fault_test

@@ -45,10 +45,12 @@ $(1)/support/buffer_pages.c.o: hooks/buffer_pages/buffer_pages.c hooks/buffer_pa
 $(1)/heap_tests: $$(LIB_SRCS:src/%.cpp=$(1)/core/%.o) $$(HEAP_TEST_SRCS:test/heap/%.cpp=$(1)/test/%.o) \
 		$$(HEAP_TEST_CSRCS:test/heap/%.c=$(1)/test/%.c.o) $$(patsubst test/support/%.c,$(1)/support/%.c.o,$$(wildcard test/support/test_pages*.c)) \
 		$(1)/support/buffer_pages.c.o
-	$$(HEAP_TEST_CXX) $$^ -lgtest -lgtest_main -pthread -o $$@
+	$$(HEAP_TEST_CXX) $(2) $$^ -lgtest -lgtest_main -pthread -o $$@
 endef
 $(eval $(call heap_suite,build/test-heap,))
 $(eval $(call heap_suite,build/test-heap-checks,-DSLAB_CHECKS=1))
+# The per-core magazines' threads under ThreadSanitizer (make test-tsan).
+$(eval $(call heap_suite,build/tsan/test-heap,-fsanitize=thread))
 
 .PHONY: test-heap
 test-heap: build/test-heap/heap_tests build/test-heap-checks/heap_tests
