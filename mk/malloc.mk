@@ -24,7 +24,7 @@ MALLOC_SO := build/host-gcc/libslab_malloc.so
 MALLOC_DIR := build/host-gcc/malloc-preload
 MALLOC_CXXFLAGS := -std=c++17 -O2 -g -fPIC -fvisibility=hidden -ffreestanding -fno-exceptions -fno-rtti \
 	-fno-threadsafe-statics -fno-asynchronous-unwind-tables -Wall -Wextra -Werror -Wpedantic -Wshadow \
-	-Wcast-align -Iinclude -DSLAB_HEAP_SPIN_INLINE=1
+	-Wcast-align -Iinclude -DSLAB_HEAP_SPIN_INLINE=1 -DSLAB_HEAP_CORES_INLINE=1 -DSLAB_HEAP_CORES_TLS=1
 MALLOC_CFLAGS := -std=c11 -O2 -g -fPIC -Wall -Wextra -Werror -Iinclude -Ihooks/mmap_pages
 MALLOC_CORE_OBJS := $(LIB_SRCS:src/%.cpp=$(MALLOC_DIR)/core/%.o)
 MALLOC_C_OBJS := $(MALLOC_DIR)/slab_malloc.o $(MALLOC_DIR)/preload.o $(MALLOC_DIR)/mmap_pages.o

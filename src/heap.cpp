@@ -19,6 +19,7 @@
 //   anything else is refused: SLAB_EBADPTR (or SLAB_EDOUBLEFREE for a large
 //     page that still holds the freed mark).
 #include "heap_control.hpp"
+#include "heap_cores.hpp"
 #include "page_bridge.hpp"
 #include "lock_class.hpp"
 #include "page_marks.hpp"
@@ -29,6 +30,14 @@
 // drop-in's build sets it (mk/malloc.mk); nothing else changes with it.
 #ifndef SLAB_HEAP_SPIN_INLINE
 #define SLAB_HEAP_SPIN_INLINE 0
+#endif
+// 1: the hot calls of a heap with per-core magazines on take the inline
+// halves of the magazines (src/heap_cores.hpp) before any call; the
+// LD_PRELOAD drop-in's build sets it (mk/malloc.mk). 0: they reach the
+// layer through one call, and a program that never turns magazines on
+// links none of their code.
+#ifndef SLAB_HEAP_CORES_INLINE
+#define SLAB_HEAP_CORES_INLINE 0
 #endif
 
 using namespace slab::detail;
@@ -854,6 +863,18 @@ __attribute__((noinline)) slab_status small_free_locked(slab_heap *h, slab_cache
     return with_other_lock(h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); });
 }
 
+// A free of a small block in byte-map slab s of class cache c, on a heap
+// with magazines on: the inline push (SLAB_HEAP_CORES_INLINE), else the
+// layer's whole free.
+SLAB_INLINE slab_status cores_free_hot(slab_heap *h, slab_cache *c, slab_page *s, void *ptr)
+{
+    uint8_t *entry = SLAB_CHECKS ? nullptr : live_entry(c, s, ptr);
+    if (entry != nullptr && mag_push(h, c, ptr, entry)) {
+        return SLAB_OK;
+    }
+    return small_free_locked(h, c, s, ptr);
+}
+
 SLAB_COLD void *large_alloc_locked(slab_heap *h, size_t size)
 {
     return with_lock(h, [&] { return large_alloc(h, size, kAlign); });
@@ -1037,6 +1058,12 @@ void *slab_heap_alloc(slab_heap *heap, size_t size)
         return large_alloc_locked(heap, size);
     }
     size_t i = class_of(size);
+#if SLAB_HEAP_CORES_INLINE
+    if (__atomic_load_n(&heap->hot_kind, __ATOMIC_RELAXED) == kHotCores) {
+        void *p = mag_pop(heap, i);
+        return p != nullptr ? p : small_alloc_locked(heap, i);
+    }
+#endif
     return with_common_lock(
         heap, [&]() SLAB_INLINE_LAMBDA { return small_alloc(heap, i); },
         [&]() SLAB_INLINE_LAMBDA { return small_alloc_locked(heap, i); });
@@ -1080,6 +1107,9 @@ slab_status slab_heap_free(void *ptr)
         slab_cache *c = s->cache;
         if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report)) {
             slab_heap *h = static_cast<slab_heap *>(c->error_ctx);
+            if (SLAB_HEAP_CORES_INLINE && __atomic_load_n(&h->hot_kind, __ATOMIC_RELAXED) == kHotCores) {
+                return cores_free_hot(h, c, s, ptr);
+            }
             return with_common_lock(
                 h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); },
                 [&]() SLAB_INLINE_LAMBDA { return small_free_locked(h, c, s, ptr); });
@@ -1136,6 +1166,9 @@ slab_status slab_heap_free_in(slab_heap *heap, void *ptr)
         slab_cache *c = s->cache;
         if (SLAB_LIKELY(page_byte_map(s, c, kD) && c->on_error == heap_class_report && c->error_ctx == heap)) {
             slab_heap *h = heap;
+            if (SLAB_HEAP_CORES_INLINE && __atomic_load_n(&h->hot_kind, __ATOMIC_RELAXED) == kHotCores) {
+                return cores_free_hot(h, c, s, ptr);
+            }
             return with_common_lock(
                 h, [&]() SLAB_INLINE_LAMBDA { return small_free(h, c, s, ptr); },
                 [&]() SLAB_INLINE_LAMBDA { return small_free_locked(h, c, s, ptr); });

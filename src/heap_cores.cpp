@@ -36,26 +36,19 @@
 // Who writes what: n, allocs and frees by the owning core only (relaxed
 // atomics, so that the heap's statistics may read them under the lock),
 // obj by the owning core only; next and owned under the heap's lock.
-#include "heap_control.hpp"
+#include "heap_cores.hpp"
 
 using namespace slab::detail;
 using namespace slab::detail::heap;
 
+#if SLAB_HEAP_CORES_TLS
+// The thread's slot the inline halves read (heap_cores.hpp, core_enter).
+extern "C" {
+__attribute__((visibility("hidden"), tls_model("initial-exec"))) __thread void *slab_heap_thread_slot_ = nullptr;
+}
+#endif
+
 namespace {
-
-// Blocks per class per core: a 64-bit host's threads, 16; a 32-bit part's
-// cores, 8 (their RAM).
-constexpr uint32_t kMag = sizeof(void *) == 8 ? 16u : 8u;
-
-struct core_set {
-    core_set *next; // the heap's list (slab_heap::sets)
-    uint32_t owned; // 1 while a core's slot holds it (under the heap's lock)
-    size_t allocs;  // the program's allocs and frees the magazines served
-    size_t frees;
-    uint8_t n[kClasses];
-    void *obj[kClasses][kMag];
-};
-static_assert(kMag <= 0xFF, "n is a byte");
 
 constexpr size_t set_page_size()
 {
@@ -76,20 +69,6 @@ bool cores_flush_all(slab_heap *h);
 void cores_count(const slab_heap *h, size_t *allocs, size_t *frees, size_t *blocks, size_t *bytes, size_t *pages);
 bool cores_check(const slab_heap *h);
 constexpr core_layer kCoreLayer = {cores_alloc, cores_free, cores_flush_mine, cores_flush_all, cores_count, cores_check};
-
-// The owner's stores and anyone's loads of the fields the statistics read.
-SLAB_INLINE uint8_t seen(const uint8_t &field) { return __atomic_load_n(&field, __ATOMIC_RELAXED); }
-SLAB_INLINE size_t seen(const size_t &field) { return __atomic_load_n(&field, __ATOMIC_RELAXED); }
-SLAB_INLINE void put(uint8_t &field, uint8_t value) { __atomic_store_n(&field, value, __ATOMIC_RELAXED); }
-SLAB_INLINE void put(size_t &field, size_t value) { __atomic_store_n(&field, value, __ATOMIC_RELAXED); }
-
-// The map entry of p, a slot of a byte-map slab of class cache c.
-SLAB_INLINE uint8_t *entry_of(const slab_cache *c, void *p)
-{
-    slab_page *s = page_of(p, kD);
-    uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
-    return &slot_map<uint8_t>(s)[slot_number(off, c->recip)];
-}
 
 // The calling core's slot, held between enter and leave.
 class core_slot {
@@ -228,17 +207,12 @@ void *cores_alloc(slab_heap *h, size_t i)
         depot_guard hold(h);
         return depot_alloc(h, i, true);
     }
-    core_slot slot(h->cores->ops);
-    core_set *m = slot.set();
-    uint32_t n = m != nullptr ? m->n[i] : 0u;
-    if (SLAB_UNLIKELY(n == 0)) {
-        return refill(h, i, slot);
+    void *p = mag_pop(h, i);
+    if (SLAB_LIKELY(p != nullptr)) {
+        return p;
     }
-    void *p = m->obj[i][n - 1u];
-    put(m->n[i], static_cast<uint8_t>(n - 1u));
-    *entry_of(h->classes[i], p) = static_cast<uint8_t>(kLive<uint8_t>);
-    put(m->allocs, m->allocs + 1u);
-    return p;
+    core_slot slot(h->cores->ops);
+    return refill(h, i, slot);
 }
 
 // The free of a core whose magazine of class i is full (or that has no
@@ -269,30 +243,16 @@ SLAB_COLD slab_status spill(slab_heap *h, size_t i, slab_cache *c, slab_page *s,
 
 slab_status cores_free(slab_heap *h, slab_cache *c, slab_page *s, void *p)
 {
-    uint32_t k = 0;
-    if (!SLAB_CHECKS) {
-        uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
-        if (!slot_on_grid(off, c->recip, &k) || slot_map<uint8_t>(s)[k] != kLive<uint8_t>) {
-            k = 0; // not a live slot: the cache's free says why
-        }
-    }
-    if (k == 0) {
-        depot_guard hold(h); // (or checked mode: no magazine)
+    uint8_t *entry = SLAB_CHECKS ? nullptr : live_entry(c, s, p);
+    if (entry == nullptr) {
+        depot_guard hold(h); // not a live slot (the cache's free says why), or checked mode
         return depot_free(h, c, s, p);
     }
-    uint8_t *entry = &slot_map<uint8_t>(s)[k];
-    size_t i = class_of(c->obj_size);
-    core_slot slot(h->cores->ops);
-    core_set *m = slot.set();
-    uint32_t n = m != nullptr ? m->n[i] : kMag;
-    if (SLAB_UNLIKELY(n == kMag)) {
-        return spill(h, i, c, s, p, entry, slot);
+    if (SLAB_LIKELY(mag_push(h, c, p, entry))) {
+        return SLAB_OK;
     }
-    *entry = static_cast<uint8_t>(kParked<uint8_t>);
-    m->obj[i][n] = p;
-    put(m->n[i], static_cast<uint8_t>(n + 1u));
-    put(m->frees, m->frees + 1u);
-    return SLAB_OK;
+    core_slot slot(h->cores->ops);
+    return spill(h, class_of(c->obj_size), c, s, p, entry, slot);
 }
 
 void cores_flush_mine(slab_heap *h)

@@ -19,7 +19,8 @@
  *   - each thread's magazines (slab_heap_use_cores), from the first time
  *     two threads meet at the heap's lock: a thread-local slot, given back
  *     when the thread ends (a pthread key's destructor);
- *     SLAB_MALLOC_MAGAZINES=0 in the environment leaves them off;
+ *     SLAB_MALLOC_MAGAZINES=0 in the environment leaves them off, =1 starts
+ *     them with the first allocation;
  *   - with SLAB_MALLOC_STATS=1 in the environment, one line on standard
  *     error at exit, every page held for the heap counted (the heap's, and
  *     the free pages the provider keeps for reuse):
@@ -206,9 +207,13 @@ static void thread_end(void *unused)
     (void)slab_heap_flush_core(heap_now());
 }
 
+/* The heap's inline halves read the same slot themselves (the .so's core is
+ * built with SLAB_HEAP_CORES_TLS, mk/malloc.mk); this call, the slow
+ * halves', is where a thread is first seen. */
+extern __thread void *slab_heap_thread_slot_ __attribute__((tls_model("initial-exec")));
+
 static void **thread_slot(void *ctx, unsigned long *token)
 {
-    static __thread void *magazines;
     static __thread int known;
     (void)ctx;
     (void)token;
@@ -216,17 +221,18 @@ static void **thread_slot(void *ctx, unsigned long *token)
         known = 1;
         (void)pthread_setspecific(thread_end_key, &known); /* (any non-NULL value) */
     }
-    return &magazines;
+    return &slab_heap_thread_slot_;
 }
 
 void slab_malloc_after_first_heap(slab_heap *heap)
 {
     static const slab_core_ops thread_cores = {thread_slot, NULL, NULL, SLAB_CORES_ON_CONTENTION};
+    static const slab_core_ops thread_cores_now = {thread_slot, NULL, NULL, 0u};
     misuse_goes_on = env_is("SLAB_MALLOC_ON_ERROR", "report");
     (void)slab_heap_set_error_handler(heap, on_misuse, NULL);
     __atomic_store_n(&given_heap, heap, __ATOMIC_RELEASE);
     if (!env_is("SLAB_MALLOC_MAGAZINES", "0") && pthread_key_create(&thread_end_key, thread_end) == 0) {
-        (void)slab_heap_use_cores(heap, &thread_cores);
+        (void)slab_heap_use_cores(heap, env_is("SLAB_MALLOC_MAGAZINES", "1") ? &thread_cores_now : &thread_cores);
     }
     if (env_is("SLAB_MALLOC_STATS", "1") != 0) {
         stats_fd = fcntl(2, F_DUPFD_CLOEXEC, 900);
