@@ -7,6 +7,7 @@
 #
 # Rows: 1, 2 and 4 threads (local frees), and 2 threads each freeing what
 # the other allocated (cross). Columns: libslab (the LD_PRELOAD drop-in),
+# the same with SLAB_MALLOC_MAGAZINES=0 (its per-thread magazines off),
 # glibc (no preload), jemalloc and mimalloc (their shared libraries
 # preloaded). Runs are interleaved (every malloc once, then again), so that
 # a slow spell of a shared machine falls on all of them. Each run must exit
@@ -18,9 +19,12 @@ set -uo pipefail
 bin=$1 out=$2 reps=$3 secs=$4
 fail() { echo "bench-threads: FAILED: $*" >&2; exit 1; }
 
-names=(libslab glibc jemalloc mimalloc)
-declare -A preload=([libslab]=$5 [glibc]= [jemalloc]=$6 [mimalloc]=$7)
-declare -A want=([libslab]=libslab_malloc.so [glibc]=libc.so.6 [jemalloc]=$(basename "$6") [mimalloc]=$(basename "$7"))
+# libslab-0: the same drop-in with its per-thread magazines left off
+# (SLAB_MALLOC_MAGAZINES=0, docs/malloc.md): what they change, in the same run.
+names=(libslab libslab-0 glibc jemalloc mimalloc)
+declare -A preload=([libslab]=$5 [libslab-0]=$5 [glibc]= [jemalloc]=$6 [mimalloc]=$7)
+declare -A magazines=([libslab-0]=0)
+declare -A want=([libslab]=libslab_malloc.so [libslab-0]=libslab_malloc.so [glibc]=libc.so.6 [jemalloc]=$(basename "$6") [mimalloc]=$(basename "$7"))
 rows=("local 1" "local 2" "local 4" "cross")
 declare -A label=([local 1]=1 [local 2]=2 [local 4]=4 [cross]="2, frees by the other thread")
 
@@ -34,7 +38,8 @@ for ((r = 1; r <= reps; r++)); do
     for row in "${rows[@]}"; do
         for a in "${names[@]}"; do
             # shellcheck disable=SC2086 # row is two words on purpose
-            line=$(LD_PRELOAD=${preload[$a]} "$bin" $row "$secs") || fail "$a, $row: exit $? ($line)"
+            line=$(SLAB_MALLOC_MAGAZINES=${magazines[$a]:-} LD_PRELOAD=${preload[$a]} "$bin" $row "$secs") ||
+                fail "$a, $row: exit $? ($line)"
             got=$(sed -n 's/^malloc=\([^ ]*\) .*/\1/p' <<< "$line")
             [ "$got" = "${want[$a]}" ] || fail "$a, $row: malloc came from '$got', not ${want[$a]}"
             mops=$(sed -n 's/.* mops=\([0-9.]*\) .*/\1/p' <<< "$line")
@@ -62,8 +67,8 @@ med() { cell "$1" "$2" | cut -d' ' -f1; }
     echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1);" \
         "load average (1, 5, 15 min) $load_before before the runs, $load_after after."
     echo
-    echo "| threads | libslab | glibc | jemalloc | mimalloc |"
-    echo "|---|---|---|---|---|"
+    echo "| threads | libslab | libslab, no magazines | glibc | jemalloc | mimalloc |"
+    echo "|---|---|---|---|---|---|"
     for row in "${rows[@]}"; do
         line="| ${label[$row]} |"
         for a in "${names[@]}"; do
