@@ -53,9 +53,12 @@ TEST_F(CoverageLimits, LockTooAlignedOrTooLargeForTheSlab)
     expect_too_big<ShapedLock<2 * SLAB_MIN_SLAB_SIZE, 8>, SLAB_MIN_SLAB_SIZE>();
     // Header + control block + lock past the end of the master.
     expect_too_big<ShapedLock<8, SLAB_MIN_SLAB_SIZE>, SLAB_MIN_SLAB_SIZE>();
-    // Fits in a 256 KiB master, but its offset from the control block
-    // (about 128 KiB) does not fit the 16-bit lock_offset.
+    // Aligned to 128 KiB, stored in its box (ops, then the lock at 128 KiB:
+    // 256 KiB in all), it runs past the end of a 256 KiB master ...
     expect_too_big<ShapedLock<(size_t)1 << 17, 8>, (size_t)1 << 18>();
+    // ... and fits in a 512 KiB one, but its offset from the control block
+    // (about 128 KiB) does not fit the 16-bit lock_offset.
+    expect_too_big<ShapedLock<(size_t)1 << 17, 8>, (size_t)1 << 19>();
     // Aligned to half the slab, a custom lock no longer fits: it is stored
     // behind its slab_lock_ops thunks (lock.hpp, lock_box), which take a
     // whole alignment unit before it.

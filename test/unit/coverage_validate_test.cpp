@@ -428,4 +428,53 @@ TEST_F(Validate, DetectsASpareThatIsNotEmpty)
     EXPECT_EQ(validate(), SLAB_ECORRUPT);
 }
 
+// ---------------------------------------------------------------- parked object
+
+// The parked object (struct slab_cache, hot) must be a live slot of a full
+// byte-map slab of the cache's: validate counts it in its slab and checks
+// where it points. Each pointer below breaks that alone; the counts still
+// agree, so only the parked object's own check can tell.
+TEST_F(Validate, DetectsAParkedObjectOutsideAFullSlabOfItsOwn)
+{
+    void *parked = nullptr; // an object of slave1, the full slab
+    for (size_t i = 0; i < objs_.size() && parked == nullptr; i++) {
+        if (page_at(objs_[i]) == slave1_) {
+            parked = objs_[i];
+            objs_.erase(objs_.begin() + static_cast<long>(i));
+        }
+    }
+    ASSERT_NE(parked, nullptr);
+    ASSERT_EQ(slab_free(parked), SLAB_OK);
+    ASSERT_EQ(c_->hot, parked); // freed into a full slab of a cache with no lock: parked
+    ASSERT_EQ(c_->full, 1u);
+    EXPECT_EQ(validate(), SLAB_OK) << slabtest::dump(c_);
+    void *in_master = nullptr; // a live object of the master (not full)
+    void *in_slave2 = nullptr; // a live object of slave2 (not full)
+    for (void *p : objs_) {
+        in_master = in_master == nullptr && page_at(p) == master_ ? p : in_master;
+        in_slave2 = in_slave2 == nullptr && page_at(p) == slave2_ ? p : in_slave2;
+    }
+    ASSERT_NE(in_master, nullptr);
+    ASSERT_NE(in_slave2, nullptr);
+    for (void *elsewhere : {in_master, in_slave2}) {
+        Poke<void *> bad(&c_->hot, elsewhere); // a live slot, of a slab that is not full
+        EXPECT_EQ(check(), SLAB_OK);
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<uintptr_t> bad(&slave1_->magic, slave1_->magic ^ 1u); // its slab's header broken
+        EXPECT_EQ(check(), SLAB_OK); // (slave1 is full: on no list, only the parked object reaches it)
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    {
+        Poke<void *> bad(&c_->hot, static_cast<char *>(parked) + 8); // inside its slot, not at its start
+        EXPECT_EQ(validate(), SLAB_ECORRUPT);
+    }
+    EXPECT_EQ(validate(), SLAB_OK);
+    void *again = slab_alloc(c_); // handed out again first: it was the parked object all along
+    EXPECT_EQ(again, parked);
+    objs_.push_back(again);
+    EXPECT_EQ(c_->hot, nullptr);
+}
+
 }  // namespace

@@ -294,3 +294,27 @@ TEST_F(Locks, FlagsKnownAtRunTimePickTheSameLockClass)
     EXPECT_EQ(slab_free(p), SLAB_OK);
     EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
 }
+
+// slab_cache_create_in_ (slab.h: what slab_cache_create's macro calls with
+// constant flags) checks the class it is named against the flags: a NULL
+// class or the class of another kind is refused with SLAB_EINVAL before any
+// page is taken, and *out is left alone.
+TEST_F(Locks, CreateInRefusesAMissingClassOrOneOfAnotherKind)
+{
+    slab_cache *const untouched = reinterpret_cast<slab_cache *>(uintptr_t(0x5A5A5A50u));
+    slab_cache *c = untouched;
+    const uint64_t allocs = pages::alloc_calls();
+    EXPECT_EQ(slab_cache_create_in_(&c, 24, 0, 0, 0, nullptr), SLAB_EINVAL);
+    EXPECT_EQ(slab_cache_create_in_(&c, 24, 0, 0, SLAB_LOCK_SPIN, nullptr), SLAB_EINVAL);
+    EXPECT_EQ(slab_cache_create_in_(&c, 24, 0, 0, SLAB_LOCK_SPIN, &slab_lock_class_none_), SLAB_EINVAL);
+    EXPECT_EQ(slab_cache_create_in_(&c, 24, 0, 0, 0, &slab_lock_class_spin_), SLAB_EINVAL);
+    EXPECT_EQ(slab_cache_create_in_(&c, 24, 0, 0, 0, &slab_lock_class_ops_), SLAB_EINVAL)
+        << "a program's lock comes with its ops (slab_cache_create_with_lock)";
+    EXPECT_EQ(c, untouched);
+    EXPECT_EQ(pages::alloc_calls(), allocs) << "refused before any page is taken";
+    // Flags and class that agree: the cache records both.
+    ASSERT_EQ(slab_cache_create_in_(&c, 24, 0, 0, SLAB_LOCK_SPIN, &slab_lock_class_spin_), SLAB_OK);
+    EXPECT_EQ(c->lock_kind, SLAB_LOCK_KIND_SPIN);
+    EXPECT_EQ(c->lock_class, &slab_lock_class_spin_);
+    EXPECT_EQ(slab_cache_destroy(c), SLAB_OK);
+}

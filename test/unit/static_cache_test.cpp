@@ -218,6 +218,66 @@ TEST(StaticCache, ALockKindNotBuiltHereIsRefusedEverywhere)
     EXPECT_EQ(slab_cache_validate(irq_only), SLAB_OK) << "still a dormant image";
 }
 
+// The image lives in writable .data: a stray write may reach it before the
+// first use. The first use plans the shape and takes its first page again,
+// so an image whose shape fits no page (static.h refuses that at compile
+// time), or whose page count says every page is already in service, is
+// refused by every call with the reason, and nothing is written: the image
+// stays dormant, the pages untouched. Put right, the cache starts as usual.
+SLAB_CACHE_DEFINE_STATIC(spoiled, 32, 8, 2);
+const slab_static_cache_ spoiled_as_built = spoiled_control_; // (copied before main: dormant)
+
+TEST(StaticCache, AnImageCorruptedBeforeItsFirstUseIsRefusedAndStaysDormant)
+{
+    slab_static_cache_ &img = spoiled_control_;
+    img = spoiled_as_built; // dormant even when the test is repeated
+    ASSERT_EQ(img.info.npages, 1u);
+    ASSERT_EQ(img.info.next, 0u);
+    std::memset(spoiled_pages_, 0x5A, sizeof(spoiled_pages_)); // as a NOLOAD section may hold
+    auto untouched = [] {
+        for (unsigned char b : spoiled_pages_) {
+            if (b != 0x5A) {
+                return false;
+            }
+        }
+        return true;
+    };
+    struct Case {
+        const char *what;
+        size_t obj_size;
+        uint32_t next;
+        slab_status expected;
+    };
+    const Case cases[] = {
+        {"a shape no page holds", SLAB_DEFAULT_SLAB_SIZE, 0, SLAB_ETOOBIG},
+        {"every page counted in service", 32, 1, SLAB_ENOMEM},
+    };
+    for (const Case &k : cases) {
+        img.info.obj_size = k.obj_size;
+        img.info.next = k.next;
+        slab_status why = SLAB_OK;
+        EXPECT_EQ(slab_alloc_status(spoiled, &why), nullptr) << k.what;
+        EXPECT_EQ(why, k.expected) << k.what;
+        EXPECT_EQ(slab_alloc(spoiled), nullptr) << k.what;
+        slab_stats st{};
+        EXPECT_EQ(slab_cache_stats(spoiled, &st), k.expected) << k.what;
+        EXPECT_EQ(st.slabs_in_use, 0u) << k.what;
+        EXPECT_EQ(img.magic, SLAB_DORMANT_MAGIC_) << k.what << ": still dormant";
+        EXPECT_EQ(img.info.next, k.next) << k.what << ": no page taken";
+        EXPECT_EQ(slab_cache_validate(spoiled), SLAB_OK) << k.what << ": a dormant image";
+        EXPECT_TRUE(untouched()) << k.what << ": a page was written";
+    }
+    img.info.obj_size = 32;
+    img.info.next = 0;
+    void *p = slab_alloc(spoiled);
+    ASSERT_NE(p, nullptr) << "put right, the first use succeeds";
+    EXPECT_GE(static_cast<unsigned char *>(p), spoiled_pages_);
+    EXPECT_LT(static_cast<unsigned char *>(p), spoiled_pages_ + sizeof(spoiled_pages_));
+    EXPECT_EQ(img.info.next, 1u);
+    EXPECT_EQ(slab_cache_validate(spoiled), SLAB_OK);
+    EXPECT_EQ(slab_free(p), SLAB_OK);
+}
+
 // The static page source hands out its pages in order, only of the default
 // size, and takes none back.
 TEST(StaticCache, ItsPageSourceOnlyHandsOutItsOwnPages)
