@@ -113,7 +113,7 @@ typedef enum {
     SLAB_EHOOKDUP = 20,    /**< slab_page_alloc() returned a page that is a live slab; it was not used */
     SLAB_ETIMEDOUT = 21,   /**< slab_alloc_wait(): no slot came free within the timeout */
     SLAB_ESECRET = 22,     /**< the cache or heap was made under another slab_secret (changed after creation) */
-    SLAB_EHEAPBLOCK = 23,  /**< slab_free(): a block of a slab_heap (free it with slab_heap_free); nothing changed */
+    SLAB_EHEAPBLOCK = 23,  /**< slab_free(): a small block of a slab_heap (free it with slab_heap_free); nothing changed */
     SLAB_EREENTERED = 24,  /**< checked mode: an alloc or free entered a cache that another context was inside:
                                 its lock does not exclude that context (an ISR on a lock-free cache, a hook
                                 calling back); refused, reported, nothing changed */
@@ -333,9 +333,11 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * header (the object lies in its first SLAB_DEFAULT_SLAB_SIZE bytes), and
  * otherwise with SLAB_EBADPTR; never freed into the wrong slab. Use
  * slab_cache_free() for those.
- * A block of a slab_heap (slab/heap.h) is refused with SLAB_EHEAPBLOCK and
- * left as it was (its heap's lock and counters are not this call's to
- * take); slab_heap_free() frees it. The heap's report hook is not called.
+ * A small block of a slab_heap (slab/heap.h: one of its size classes) is
+ * refused with SLAB_EHEAPBLOCK and left as it was (its heap's lock and
+ * counters are not this call's to take); slab_heap_free() frees it. A large
+ * block (a page of its own, no slab header) is refused with SLAB_EBADPTR.
+ * The heap's report hook is not called.
  * Every refusal changes nothing: @ref slab_refusals "What every build refuses".
  *
  * O(1); may call slab_page_free() once.
@@ -344,7 +346,7 @@ void *slab_alloc_status(slab_cache *cache, slab_status *status);
  * @retval SLAB_EINVAL         obj is NULL
  * @retval SLAB_EBADPTR        no genuine slab header where obj leads
  * @retval SLAB_ESLABSIZEFREE  an object of a cache with slabs larger than the default
- * @retval SLAB_EHEAPBLOCK     a block of a slab_heap
+ * @retval SLAB_EHEAPBLOCK     a small block of a slab_heap
  * @retval SLAB_EDOUBLEFREE    the slot is free already
  * @retval SLAB_ENOTSLOT       not the start of a slot
  * @retval SLAB_EHEADER        into the slab's own bytes

@@ -171,4 +171,16 @@ TEST_F(HeapClassCache, EveryCallOnAClassCacheHandleIsRefused)
     EXPECT_EQ(class_cache_of(r), c);
 }
 
+// A large block has no slab header: slab_free finds none and refuses it as
+// any pointer with no genuine header (slab.h), the block still the heap's.
+TEST_F(HeapClassCache, SlabFreeRefusesALargeBlockAsNoSlabsObject)
+{
+    void *p = alloc(slab_heap_max_small() + 1u);
+    ASSERT_NE(p, nullptr);
+    slab_heap_usage before = usage();
+    EXPECT_EQ(usage().large_blocks, 1u);
+    EXPECT_EQ(slab_free(p), SLAB_EBADPTR);
+    expect_same(before, usage());
+}
+
 }  // namespace
