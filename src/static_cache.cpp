@@ -51,7 +51,17 @@ void *slab_static_take_(void *info_ptr, size_t size, size_t align)
     if (size != SLAB_DEFAULT_SLAB_SIZE || align != size || info->next >= info->npages) {
         return nullptr; // every page in service: the cache is full
     }
-    return info->pages + size_t(info->next++) * SLAB_DEFAULT_SLAB_SIZE;
+    void *page = info->pages + size_t(info->next++) * SLAB_DEFAULT_SLAB_SIZE; // (aligned to its size: static.h)
+    // After a warm restart (a reset that reloads .data and keeps RAM) the
+    // page, in a section that may be NOLOAD, still holds the slab of the
+    // run before: its header would pass for a live slab's (page_marks.hpp)
+    // and the page be refused as handed out twice, for good. It is this
+    // cache's by construction, so the header's two words the check reads
+    // are cleared first: the only write before the slab is set up.
+    slab::detail::slab_page *s = static_cast<slab::detail::slab_page *>(page);
+    s->magic = 0;
+    s->cache = nullptr;
+    return page;
 }
 
 // A static cache's first use (slab/static.h): its image names the pages and

@@ -22,8 +22,9 @@
  *   - the pages: `count` objects' worth of SLAB_DEFAULT_SLAB_SIZE pages,
  *     aligned to that size (so slab_free() finds their header by masking),
  *     in `section` (SLAB_CACHE_DEFINE) or in .bss (..._STATIC). The section
- *     may be NOLOAD and never zeroed: nothing in it is read before the
- *     library writes it. Each page holds SLAB_STATIC_PER_PAGE(size, align)
+ *     may be NOLOAD and never zeroed, and may keep what a run before a
+ *     warm restart left in it: nothing in it is read before the library
+ *     writes it. Each page holds SLAB_STATIC_PER_PAGE(size, align)
  *     objects (its header and slot map take the rest; no control block in
  *     it), so a pool pays up to one page of slack over `count`, plus the
  *     alignment padding the linker puts before the array (up to

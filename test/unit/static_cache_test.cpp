@@ -294,3 +294,31 @@ TEST(StaticCache, ItsPageSourceOnlyHandsOutItsOwnPages)
 }
 
 }  // namespace
+
+// A warm restart (a reset that reloads .data and keeps RAM): the image is
+// dormant again while its pages, in a section that may be NOLOAD, still
+// hold the slabs of the run before (slab/static.h). The cache takes its
+// pages again: every object of the run before is there to be handed out.
+SLAB_CACHE_DEFINE_STATIC(rebooted, 48, 8, 2 * SLAB_STATIC_PER_PAGE(48, 8));
+const slab_static_cache_ rebooted_as_built = rebooted_control_; // (copied before main: dormant)
+
+TEST(StaticCache, AWarmRestartTakesItsPagesAgain)
+{
+    std::vector<void *> run[2];
+    for (auto &objs : run) {
+        rebooted_control_ = rebooted_as_built; // the reset: .data reloaded, the pages kept
+        for (void *p = slab_alloc(rebooted); p != nullptr; p = slab_alloc(rebooted)) {
+            objs.push_back(p);
+        }
+        slab_stats st{};
+        ASSERT_EQ(slab_cache_stats(rebooted, &st), SLAB_OK);
+        EXPECT_EQ(st.slabs_in_use, 2u) << "both pages in service";
+        EXPECT_EQ(st.hook_failures, 1u) << "the alloc past the last page only: no page refused as handed out twice";
+        EXPECT_EQ(slab_cache_validate(rebooted), SLAB_OK);
+    }
+    EXPECT_EQ(run[1].size(), run[0].size());
+    EXPECT_EQ(run[1].size(), 2 * SLAB_STATIC_PER_PAGE(48, 8));
+    for (void *p : run[1]) {
+        EXPECT_EQ(slab_free(p), SLAB_OK);
+    }
+}
