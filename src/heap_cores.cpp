@@ -44,7 +44,7 @@ using namespace slab::detail::heap;
 #if SLAB_HEAP_CORES_TLS
 // The thread's slot the inline halves read (heap_cores.hpp, core_enter).
 extern "C" {
-__attribute__((visibility("hidden"), tls_model("initial-exec"))) __thread void *slab_heap_thread_slot_ = nullptr;
+__attribute__((visibility("hidden"), tls_model("initial-exec"))) __thread void *slab_heap_thread_slot_;
 }
 #endif
 

@@ -94,12 +94,13 @@ SLAB_INLINE void core_leave(const slab_heap *h, unsigned long token)
 SLAB_INLINE void *mag_pop(slab_heap *h, size_t i)
 {
     unsigned long token = 0;
-    core_set *m = static_cast<core_set *>(*core_enter(h, &token));
+    void **slot = core_enter(h, &token);
+    core_set *m = static_cast<core_set *>(*slot);
     void *p = nullptr;
-    uint32_t n = m != nullptr ? m->n[i] : 0u;
-    if (SLAB_LIKELY(n != 0)) {
-        p = m->obj[i][n - 1u];
-        put(m->n[i], static_cast<uint8_t>(n - 1u));
+    if (SLAB_LIKELY(m != nullptr && m->n[i] != 0)) {
+        uint32_t n = m->n[i] - 1u;
+        p = m->obj[i][n];
+        put(m->n[i], static_cast<uint8_t>(n));
         *entry_of(h->classes[i], p) = static_cast<uint8_t>(kLive<uint8_t>);
         put(m->allocs, m->allocs + 1u);
     }
@@ -114,10 +115,11 @@ SLAB_INLINE bool mag_push(slab_heap *h, const slab_cache *c, void *p, uint8_t *e
 {
     size_t i = class_of(c->obj_size);
     unsigned long token = 0;
-    core_set *m = static_cast<core_set *>(*core_enter(h, &token));
-    uint32_t n = m != nullptr ? m->n[i] : kMag;
-    bool done = n < kMag;
+    void **slot = core_enter(h, &token);
+    core_set *m = static_cast<core_set *>(*slot);
+    bool done = m != nullptr && m->n[i] < kMag;
     if (SLAB_LIKELY(done)) {
+        uint32_t n = m->n[i];
         *entry = static_cast<uint8_t>(kParked<uint8_t>);
         m->obj[i][n] = p;
         put(m->n[i], static_cast<uint8_t>(n + 1u));
