@@ -361,9 +361,11 @@ slab_status slab_heap_release(slab_heap *heap);
  * use the slot: on an SMP RTOS, mask the local interrupts or the scheduler
  * in enter() and restore them in leave() (the token carries the state). A
  * host's threads: a thread-local slot, and leave NULL.
- *   host:          static __thread void *slot; return &slot;
- *   RP2040/RP2350: mask interrupts (PRIMASK) into *token; return &slots[SIO->CPUID];
- *   FreeRTOS SMP:  *token = taskENTER_CRITICAL_FROM_ISR(); return &slots[portGET_CORE_ID()];
+ *   - a host: the address of a `static __thread void *` slot;
+ *   - RP2040/RP2350: PRIMASK saved in the token and interrupts masked, then
+ *     the address of the slot of core SIO->CPUID;
+ *   - FreeRTOS SMP: the token from taskENTER_CRITICAL_FROM_ISR(), then the
+ *     address of the slot of core portGET_CORE_ID().
  * docs/heap.md, "Several cores", has the whole of each.
  */
 typedef struct slab_core_ops {
