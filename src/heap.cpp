@@ -198,7 +198,7 @@ private:
 template <class Op, class Other>
 SLAB_INLINE auto with_common_lock(slab_heap *h, Op op, Other other) -> decltype(op())
 {
-    uint8_t kind = __atomic_load_n(&h->hot_kind, __ATOMIC_RELAXED); // (slab_heap_use_cores may set it)
+    uint8_t kind = hot_kind_of(h);
     if (SLAB_LIKELY(kind == SLAB_LOCK_KIND_NONE)) {
         return op();
     }
