@@ -133,21 +133,6 @@ SLAB_COLD void slab::detail::heap::heap_unlock(slab_heap *h, unsigned long token
 
 namespace {
 
-// Holds the heap's lock for one scope.
-class heap_guard {
-public:
-    explicit heap_guard(slab_heap *h) : h_(h), token_(heap_lock(h)) {}
-    ~heap_guard() { heap_unlock(h_, token_); }
-    heap_guard(const heap_guard &) = delete;
-    heap_guard &operator=(const heap_guard &) = delete;
-    heap_guard(heap_guard &&) = delete;
-    heap_guard &operator=(heap_guard &&) = delete;
-
-private:
-    slab_heap *h_;
-    unsigned long token_;
-};
-
 // Runs op() under the heap's lock.
 template <class Op>
 SLAB_INLINE auto with_lock(slab_heap *h, Op op) -> decltype(op())

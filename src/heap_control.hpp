@@ -88,16 +88,18 @@ namespace slab {
 namespace detail {
 namespace heap {
 
-// The page that holds the control block (its size follows from it).
-constexpr size_t control_page_size()
+// The smallest page (a power of two, at least SLAB_MIN_SLAB_SIZE) that
+// holds `bytes`.
+constexpr size_t page_for(size_t bytes)
 {
     size_t size = SLAB_MIN_SLAB_SIZE;
-    while (size < sizeof(slab_heap)) {
+    while (size < bytes) {
         size <<= 1;
     }
     return size;
 }
-constexpr size_t kControlPage = control_page_size();
+// The page that holds the control block.
+constexpr size_t kControlPage = page_for(sizeof(slab_heap));
 
 // The byte the hot calls dispatch on. It changes once, to kHotCores, with
 // the lock held (slab_heap_use_cores, or the first contention), and a call
@@ -126,6 +128,21 @@ slab_status heap_handle(const slab_heap *heap, slab_heap **h);
 // The heap's lock, taken and released out of line (src/heap.cpp).
 unsigned long heap_lock(slab_heap *h);
 void heap_unlock(slab_heap *h, unsigned long token);
+
+// Holds the heap's lock for one scope.
+class heap_guard {
+public:
+    SLAB_INLINE explicit heap_guard(slab_heap *h) : h_(h), token_(heap_lock(h)) {}
+    SLAB_INLINE ~heap_guard() { heap_unlock(h_, token_); }
+    heap_guard(const heap_guard &) = delete;
+    heap_guard &operator=(const heap_guard &) = delete;
+    heap_guard(heap_guard &&) = delete;
+    heap_guard &operator=(heap_guard &&) = delete;
+
+private:
+    slab_heap *h_;
+    unsigned long token_;
+};
 
 // Under the heap's lock (src/heap.cpp), for the per-core layer:
 // A block of class i from its cache, counted as the program's alloc

@@ -50,15 +50,7 @@ __attribute__((visibility("hidden"), tls_model("initial-exec"))) __thread void *
 
 namespace {
 
-constexpr size_t set_page_size()
-{
-    size_t size = SLAB_MIN_SLAB_SIZE;
-    while (size < sizeof(core_set)) {
-        size <<= 1;
-    }
-    return size;
-}
-constexpr size_t kSetPage = set_page_size();
+constexpr size_t kSetPage = page_for(sizeof(core_set));
 constexpr size_t kRootPage = SLAB_MIN_SLAB_SIZE;
 static_assert(sizeof(core_root) <= kRootPage, "the root fits its page");
 
@@ -91,21 +83,6 @@ private:
     const slab_core_ops *ops_;
     unsigned long token_ = 0;
     void **slot_;
-};
-
-// Holds the heap's lock for one scope.
-class depot_guard {
-public:
-    explicit depot_guard(slab_heap *h) : h_(h), token_(heap_lock(h)) {}
-    ~depot_guard() { heap_unlock(h_, token_); }
-    depot_guard(const depot_guard &) = delete;
-    depot_guard &operator=(const depot_guard &) = delete;
-    depot_guard(depot_guard &&) = delete;
-    depot_guard &operator=(depot_guard &&) = delete;
-
-private:
-    slab_heap *h_;
-    unsigned long token_;
 };
 
 // A page of magazines for the calling core: an idle one, else a new one
@@ -177,7 +154,7 @@ void empty_set(slab_heap *h, core_set *m)
 // the magazine, under one hold of the lock.
 SLAB_COLD void *refill(slab_heap *h, size_t i, const core_slot &slot)
 {
-    depot_guard hold(h);
+    heap_guard hold(h);
     core_set *m = slot.set();
     if (m == nullptr) {
         m = set_take(h);
@@ -204,7 +181,7 @@ SLAB_COLD void *refill(slab_heap *h, size_t i, const core_slot &slot)
 void *cores_alloc(slab_heap *h, size_t i)
 {
     if (SLAB_CHECKS) {
-        depot_guard hold(h);
+        heap_guard hold(h);
         return depot_alloc(h, i, true);
     }
     void *p = mag_pop(h, i);
@@ -221,7 +198,7 @@ void *cores_alloc(slab_heap *h, size_t i)
 SLAB_COLD slab_status spill(slab_heap *h, size_t i, slab_cache *c, slab_page *s, void *p, uint8_t *entry,
                             const core_slot &slot)
 {
-    depot_guard hold(h);
+    heap_guard hold(h);
     core_set *m = slot.set();
     if (m == nullptr) {
         m = set_take(h);
@@ -245,7 +222,7 @@ slab_status cores_free(slab_heap *h, slab_cache *c, slab_page *s, void *p)
 {
     uint8_t *entry = SLAB_CHECKS ? nullptr : live_entry(c, s, p);
     if (entry == nullptr) {
-        depot_guard hold(h); // not a live slot (the cache's free says why), or checked mode
+        heap_guard hold(h); // not a live slot (the cache's free says why), or checked mode
         return depot_free(h, c, s, p);
     }
     if (SLAB_LIKELY(mag_push(h, c, p, entry))) {
@@ -262,7 +239,7 @@ void cores_flush_mine(slab_heap *h)
     if (m == nullptr) {
         return;
     }
-    depot_guard hold(h);
+    heap_guard hold(h);
     empty_set(h, m);
     m->owned = 0;
     slot.set(nullptr);
@@ -270,7 +247,7 @@ void cores_flush_mine(slab_heap *h)
 
 bool cores_flush_all(slab_heap *h)
 {
-    depot_guard hold(h);
+    heap_guard hold(h);
     core_root *root = h->cores;
     bool ok = true;
     core_set **link = reinterpret_cast<core_set **>(&root->sets);
@@ -360,7 +337,7 @@ slab_status slab_heap_use_cores(slab_heap *heap, const slab_core_ops *ops)
     if (later && h->lock_kind != SLAB_LOCK_KIND_SPIN) {
         return SLAB_EINVAL; // (only the spin lock of the hot calls sees contention)
     }
-    depot_guard hold(h);
+    heap_guard hold(h);
     if (h->cores != nullptr) {
         return SLAB_EINVAL;
     }
