@@ -164,13 +164,27 @@ test-tsan:
 	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tools/tsan-suppressions.txt" ./build/tsan/test-heap/heap_tests --gtest_brief=1 --gtest_filter='HeapCores.*:*Thread*'
 	@echo "test-tsan: stress and the heap's per-core magazines clean under TSan"
 
+# Each binary under memcheck is a target of its own (valgrind-run/...), so
+# that make runs two at a time on the two cores: memcheck is single-threaded.
+VALGRIND_RUNS = $(addprefix valgrind-run/,$(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests $(PMR_BIN) fault)
 test-valgrind:
 	@$(HARD_MAKE) -j2 $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests $(PMR_BIN) build/fault/host-gcc/fault_test
-	@set -e; mkdir -p build/valgrind; for t in $(TESTC_BINS) $(TU_DIR)/unit_tests $(TU_DIR)/model_tests $(PMR_BIN); do \
-		echo "== valgrind $$t"; $(VALGRIND) ./$$t --gtest_filter='$(VALGRIND_GTEST_FILTER)' >build/valgrind/$$(basename $$t).log 2>&1 || \
-		{ tail -40 build/valgrind/$$(basename $$t).log; echo "test-valgrind: FAILED on $$t"; exit 1; }; done
-	FAULT_STRIDE=$(FAULT_STRIDE_VALGRIND) $(VALGRIND) ./build/fault/host-gcc/fault_test --gtest_brief=1
+	@mkdir -p build/valgrind
+	@$(HARD_MAKE) -j2 $(VALGRIND_RUNS)
 	@echo "test-valgrind: memcheck clean (no error, no definite or indirect leak)"
+
+# (no .PHONY: make applies no pattern rule to a phony target; FORCE instead)
+.PHONY: FORCE
+FORCE:
+valgrind-run/fault: FORCE
+	@echo "== valgrind build/fault/host-gcc/fault_test (every $(FAULT_STRIDE_VALGRIND)th N)"
+	@FAULT_STRIDE=$(FAULT_STRIDE_VALGRIND) $(VALGRIND) ./build/fault/host-gcc/fault_test --gtest_brief=1 \
+		>build/valgrind/fault_test.log 2>&1 || { tail -40 build/valgrind/fault_test.log; \
+		echo "test-valgrind: FAILED on fault_test"; exit 1; }
+valgrind-run/%: FORCE
+	@echo "== valgrind $*"
+	@$(VALGRIND) ./$* --gtest_filter='$(VALGRIND_GTEST_FILTER)' >build/valgrind/$(notdir $*).log 2>&1 || \
+		{ tail -40 build/valgrind/$(notdir $*).log; echo "test-valgrind: FAILED on $*"; exit 1; }
 
 # ---------------------------------------------------------------- coverage
 # The library (normal and checked) and the host suites with --coverage, under
