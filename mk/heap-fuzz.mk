@@ -26,7 +26,7 @@ FUZZ_CORES_SRCS := test/fuzz/cores/fuzz_cores.cpp
 FUZZ_CORES_TEST_SECONDS ?= 4
 build/fuzz/%/fuzz_cores: $(FUZZ_CORES_SRCS) $(FUZZ_TP_SRCS) test/fuzz/fuzz_reader.hpp build/fuzz/%/lib/libslab.a
 	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support -fsanitize=fuzzer \
-		$(FUZZ_SAN) $(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_CORES_SRCS) $(FUZZ_TP_AS_CXX) \
+		$(FUZZ_SAN) $(FUZZ_MAG_FLAGS) $(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_CORES_SRCS) $(FUZZ_TP_AS_CXX) \
 		build/fuzz/$*/lib/libslab.a -o $@
 
 # $(call fuzz_cores_run,variant,seconds): as fuzz_heap_run.

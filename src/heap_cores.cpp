@@ -4,7 +4,7 @@
 // per size class, and allocates from them, with no lock (Bonwick and Adams,
 // 2001). The heap's lock is taken only to exchange half a magazine with the
 // class cache (the depot): when a magazine is empty on alloc (the block, and
-// up to kMag / 2 more for the magazine) or full on free (its older half).
+// up to half a magazine more) or full on free (its older half).
 // Linked only into a program that calls slab_heap_use_cores.
 //
 // A core's magazines, in one page of the heap's source (struct core_set):
@@ -23,7 +23,7 @@
 //
 // Invariants (checked by slab_heap_validate: core_layer::check, and the
 // heap's counts):
-//   n[i] <= kMag; obj[i][0 .. n[i]) are slots of class i's cache whose map
+//   n[i] <= mag_cap(i) <= kMag; obj[i][0 .. n[i]) are slots of class i's cache whose map
 //     entry is kParked, and only they are
 //   every page is on the heap's list (slab_heap::sets) from its first use to
 //     the heap's end; owned == 1 while a core's slot holds it; a page a core
@@ -150,7 +150,7 @@ void empty_set(slab_heap *h, core_set *m)
 }
 
 // The alloc of a core whose magazine of class i is empty (or that has no
-// magazines yet): the block from the cache, and up to kMag / 2 more into
+// magazines yet): the block from the cache, and up to mag_cap(i) / 2 more into
 // the magazine, under one hold of the lock.
 SLAB_COLD void *refill(slab_heap *h, size_t i, const core_slot &slot)
 {
@@ -166,7 +166,7 @@ SLAB_COLD void *refill(slab_heap *h, size_t i, const core_slot &slot)
         return p; // (a class with two-byte maps frees through the caches: no magazine)
     }
     uint32_t n = m->n[i];
-    while (n < kMag / 2u) {
+    while (n < mag_cap(i) / 2u) {
         void *q = depot_alloc(h, i, false);
         if (q == nullptr) {
             break;
@@ -207,8 +207,8 @@ SLAB_COLD slab_status spill(slab_heap *h, size_t i, slab_cache *c, slab_page *s,
             return depot_free(h, c, s, p);
         }
     }
-    if (m->n[i] == kMag) {
-        give_back(h, m, i, 0, kMag / 2u);
+    if (m->n[i] == mag_cap(i)) {
+        give_back(h, m, i, 0, mag_cap(i) / 2u);
     }
     uint32_t n = m->n[i];
     *entry = static_cast<uint8_t>(kParked<uint8_t>);
@@ -301,7 +301,7 @@ bool cores_check(const slab_heap *h)
         for (size_t i = 0; i < kClasses; i++) {
             const slab_cache *c = h->classes[i];
             uint32_t n = seen(m->n[i]);
-            if (n > kMag || (n != 0 && (c == nullptr || c->wide != 0 || m->owned == 0))) {
+            if (n > mag_cap(i) || (n != 0 && (c == nullptr || c->wide != 0 || m->owned == 0))) {
                 return false;
             }
             for (uint32_t j = 0; j < n; j++) {

@@ -18,9 +18,41 @@ namespace slab {
 namespace detail {
 namespace heap {
 
-// Blocks per class per core: a 64-bit host's threads, 16; a 32-bit part's
-// cores, 8 (their RAM).
-constexpr uint32_t kMag = sizeof(void *) == 8 ? 16u : 8u;
+// Blocks per class per core (Bonwick and Adams size magazines by their
+// objects' size): a 64-bit host's threads keep about kMagBytes of each
+// class, at least kMagMin and at most kMag blocks (blocks up to 512 B: 128;
+// 1 KiB: 64; 1,792 B: 36), at most about 830 KiB in all; a 32-bit part's
+// cores, 8 of every class (their RAM). With 16 per class, two threads of
+// make bench-threads ran no faster than one: each exchange with the depot
+// takes the shared lock and writes the shared slabs' maps.
+constexpr uint32_t kMag = sizeof(void *) == 8 ? 128u : 8u;
+constexpr uint32_t kMagMin = sizeof(void *) == 8 ? 16u : 8u;
+#ifndef SLAB_HEAP_MAGAZINE_BYTES
+#define SLAB_HEAP_MAGAZINE_BYTES 65536 // a build option of the library (docs/heap.md); the fuzzers' is smaller
+#endif
+constexpr size_t kMagBytes = SLAB_HEAP_MAGAZINE_BYTES;
+constexpr uint32_t mag_cap_of(size_t i)
+{
+    size_t n = kMagBytes / class_bytes(i);
+    return n < kMagMin ? kMagMin : n > kMag ? kMag : static_cast<uint32_t>(n);
+}
+struct mag_caps {
+    uint8_t of[kClasses];
+};
+constexpr mag_caps make_mag_caps()
+{
+    mag_caps t{};
+    for (size_t i = 0; i < kClasses; i++) {
+        t.of[i] = static_cast<uint8_t>(mag_cap_of(i));
+    }
+    return t;
+}
+// Class i's capacity.
+SLAB_INLINE uint32_t mag_cap(size_t i)
+{
+    static constexpr mag_caps kCaps = make_mag_caps();
+    return kCaps.of[i];
+}
 
 struct core_set {
     core_set *next; // the heap's list (core_root::sets)
@@ -117,7 +149,7 @@ SLAB_INLINE bool mag_push(slab_heap *h, const slab_cache *c, void *p, uint8_t *e
     unsigned long token = 0;
     void **slot = core_enter(h, &token);
     core_set *m = static_cast<core_set *>(*slot);
-    bool done = m != nullptr && m->n[i] < kMag;
+    bool done = m != nullptr && m->n[i] < mag_cap(i);
     if (SLAB_LIKELY(done)) {
         uint32_t n = m->n[i];
         *entry = static_cast<uint8_t>(kParked<uint8_t>);

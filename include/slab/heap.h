@@ -392,7 +392,8 @@ typedef struct slab_core_ops {
  * and slab_heap_stats() stays exact for blocks in use, allocs and frees;
  * its bytes_peak counts the blocks sitting in magazines as in use (it can
  * exceed the program's true peak by at most their bytes). A magazine holds
- * at most 16 blocks per class on 64-bit machines, 8 on 32-bit ones; the
+ * about 64 KiB of its class on 64-bit machines (at least 16 and at most
+ * 128 blocks), 8 blocks on 32-bit ones; the
  * heap's per-core state takes a page of SLAB_MIN_SLAB_SIZE from the heap's
  * source now, and each core's magazines one page on its first use.
  * Call it once, before any core but the caller uses the heap. A core's or

@@ -3,9 +3,9 @@
 // one heap by three simulated cores (a byte picks the calling core: the
 // slot slab_core_ops::enter returns), checked against a model after each
 // operation. The model knows, from the documentation alone, what each
-// core's magazine of each class holds (a stack of at most kMag blocks; a
+// core's magazine of each class holds (a stack of at most mag_cap(class) blocks; a
 // free pushes, and a full one gives its older half back first; an alloc
-// pops, and an empty one takes its block and kMag / 2 more from the class,
+// pops, and an empty one takes its block and half its capacity more from the class,
 // which the model cannot name), so it checks:
 //   - an alloc from a magazine the model knows returns exactly its top;
 //   - every block is distinct from every live one, keeps its bytes, and has
@@ -34,7 +34,6 @@
 namespace {
 
 constexpr int kCores = 3;
-constexpr uint32_t kMag = sizeof(void *) == 8 ? 16u : 8u; // docs/heap.md
 constexpr bool kKeeps = !SLAB_CHECKS;
 
 [[noreturn]] void diverge(int line, const char *what)
@@ -79,6 +78,22 @@ alignas(SLAB_DEFAULT_SLAB_SIZE) unsigned char g_foreign[2 * SLAB_DEFAULT_SLAB_SI
 uint64_t g_ops, g_misuse, g_inputs, g_hits;
 
 void on_report(void *, slab_heap *, slab_status st, void *) { g.reports++, g.last = st; }
+
+// A magazine's capacity, as docs/heap.md gives it: on a 64-bit host about
+// SLAB_HEAP_MAGAZINE_BYTES of blocks of its class (the fuzzers' library is
+// built with 1 KiB, mk/hardening.mk, so that inputs fill magazines), at
+// least 16 and at most 128; on a 32-bit one, 8 of every class.
+#ifndef SLAB_HEAP_MAGAZINE_BYTES
+#define SLAB_HEAP_MAGAZINE_BYTES 65536
+#endif
+uint32_t mag_cap(size_t cls)
+{
+    if (sizeof(void *) != 8) {
+        return 8u;
+    }
+    size_t n = size_t(SLAB_HEAP_MAGAZINE_BYTES) / slab_heap_class_size(cls);
+    return n < 16u ? 16u : n > 128u ? 128u : static_cast<uint32_t>(n);
+}
 
 size_t class_of(size_t size)
 {
@@ -127,11 +142,12 @@ void model_free(uintptr_t p, size_t cls)
         return;
     }
     Mag &m = g.mag[g_core][cls];
-    if (m.size() == kMag) { // the older half back to the class
-        for (uint32_t j = 0; j < kMag / 2; j++) {
+    uint32_t half = mag_cap(cls) / 2u;
+    if (m.size() == mag_cap(cls)) { // the older half back to the class
+        for (uint32_t j = 0; j < half; j++) {
             g.parked.erase(m[j]);
         }
-        m.erase(m.begin(), m.begin() + kMag / 2);
+        m.erase(m.begin(), m.begin() + half);
     }
     m.push_back(p);
     g.parked[p] = cls;
@@ -155,7 +171,7 @@ void op_alloc(fuzzio::Reader &r)
             g_hits += top != 0;
             g.parked.erase(p);
         } else if (kKeeps) {
-            m.assign(kMag / 2, 0); // the refill: blocks the model cannot name
+            m.assign(mag_cap(cls) / 2u, 0); // the refill: blocks the model cannot name
         }
     } else {
         CHECK(usable >= size);
