@@ -44,6 +44,7 @@ struct core_root {
     const core_layer *layer;  // the layer's entry points
     const slab_core_ops *ops; // the program's slots
     void *sets;               // the cores' magazine pages (src/heap_cores.cpp)
+    void *exchange;           // halves of magazines between cores, or NULL (src/heap_cores.cpp)
     size_t bytes;             // this page's and theirs
 };
 

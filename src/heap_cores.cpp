@@ -7,6 +7,15 @@
 // up to half a magazine more) or full on free (its older half).
 // Linked only into a program that calls slab_heap_use_cores.
 //
+// The exchange (Bonwick and Adams' depot of full magazines): a full
+// magazine's older half goes to the exchange while it has room (two halves
+// per class), and an empty magazine refills from it before the class cache,
+// so that blocks one core frees and another allocates (a producer and a
+// consumer) cross the lock half a magazine at a time, without going back to
+// their slabs: their entries stay kParked throughout. It is one more page
+// laid out as a core's (struct core_set, owned by no core), taken at the
+// first spill that needs it; with no page, halves go to the cache as before.
+//
 // A core's magazines, in one page of the heap's source (struct core_set):
 //
 //   page
@@ -24,7 +33,9 @@
 // Invariants (checked by slab_heap_validate: core_layer::check, and the
 // heap's counts):
 //   n[i] <= mag_cap(i) <= kMag; obj[i][0 .. n[i]) are slots of class i's cache whose map
-//     entry is kParked, and only they are
+//     entry is kParked, and only they are (the cores' pages and the
+//     exchange's together)
+//   the exchange's n[i] is a multiple of mag_cap(i) / 2: whole halves
 //   every page is on the heap's list (slab_heap::sets) from its first use to
 //     the heap's end; owned == 1 while a core's slot holds it; a page a core
 //     gave back (slab_heap_flush_core) has owned == 0 and every n 0, and the
@@ -32,7 +43,9 @@
 //   allocs, frees: the program's calls the magazines served (the heap counts
 //     the others); folded into the heap's counters when the page goes idle
 //   blocks the program holds == heap's allocs + Σ allocs - heap's frees - Σ frees
-//     == live blocks of the caches and large blocks - Σ n
+//     == live blocks of the caches and large blocks - Σ n (the exchange's
+//     allocs and frees stay 0: its blocks were counted by the cores that
+//     freed them)
 // Who writes what: n, allocs and frees by the owning core only (relaxed
 // atomics, so that the heap's statistics may read them under the lock),
 // obj by the owning core only; next and owned under the heap's lock.
@@ -113,6 +126,48 @@ core_set *set_take(slab_heap *h)
     return m;
 }
 
+// Moves obj[i][from .. from + count) of m to the top of `to`'s stack of
+// class i, and closes the gap. The entries stay kParked. Under the heap's
+// lock; the owner of m (and of `to`, when a core's) calls it.
+void move_blocks(core_set *m, size_t i, uint32_t from, uint32_t count, core_set *to)
+{
+    uint32_t n = m->n[i];
+    uint32_t t = to->n[i];
+    SLAB_ASSERT(from + count <= n && t + count <= mag_cap(i));
+    for (uint32_t j = 0; j < count; j++) {
+        to->obj[i][t + j] = m->obj[i][from + j];
+    }
+    for (uint32_t j = from + count; j < n; j++) {
+        m->obj[i][j - count] = m->obj[i][j];
+    }
+    put(to->n[i], static_cast<uint8_t>(t + count));
+    put(m->n[i], static_cast<uint8_t>(n - count));
+}
+
+// The exchange, its page taken now if it has none (NULL when the source
+// has none). Under the heap's lock.
+core_set *exchange_of(slab_heap *h)
+{
+    core_root *root = h->cores;
+    if (root->exchange == nullptr) {
+        core_set *x = static_cast<core_set *>(take_core_page(h, kSetPage));
+        if (x == nullptr) {
+            return nullptr;
+        }
+        root->bytes += kSetPage;
+        note_core_pages(h);
+        x->next = nullptr;
+        x->owned = 0;
+        x->allocs = 0;
+        x->frees = 0;
+        for (size_t i = 0; i < kClasses; i++) {
+            x->n[i] = 0;
+        }
+        root->exchange = x;
+    }
+    return static_cast<core_set *>(root->exchange);
+}
+
 // Gives obj[i][from .. from + count) of m back to class i's cache, and
 // closes the gap. Under the heap's lock; the owner (or a heap no other
 // context uses) calls it.
@@ -165,8 +220,14 @@ SLAB_COLD void *refill(slab_heap *h, size_t i, const core_slot &slot)
     if (p == nullptr || m == nullptr || c->wide != 0) {
         return p; // (a class with two-byte maps frees through the caches: no magazine)
     }
+    uint32_t half = mag_cap(i) / 2u;
+    core_set *x = static_cast<core_set *>(h->cores->exchange);
+    if (x != nullptr && x->n[i] != 0) {
+        move_blocks(x, i, x->n[i] - half, half, m); // the newest half another core left
+        return p;
+    }
     uint32_t n = m->n[i];
-    while (n < mag_cap(i) / 2u) {
+    while (n < half) {
         void *q = depot_alloc(h, i, false);
         if (q == nullptr) {
             break;
@@ -208,7 +269,13 @@ SLAB_COLD slab_status spill(slab_heap *h, size_t i, slab_cache *c, slab_page *s,
         }
     }
     if (m->n[i] == mag_cap(i)) {
-        give_back(h, m, i, 0, mag_cap(i) / 2u);
+        uint32_t half = mag_cap(i) / 2u;
+        core_set *x = exchange_of(h);
+        if (x != nullptr && x->n[i] + half <= mag_cap(i)) {
+            move_blocks(m, i, 0, half, x); // for another core's refill
+        } else {
+            give_back(h, m, i, 0, half);
+        }
     }
     uint32_t n = m->n[i];
     *entry = static_cast<uint8_t>(kParked<uint8_t>);
@@ -232,17 +299,21 @@ slab_status cores_free(slab_heap *h, slab_cache *c, slab_page *s, void *p)
     return spill(h, class_of(c->obj_size), c, s, p, entry, slot);
 }
 
+// The caller's magazines back to the caches, and the exchange's halves
+// (a core that flushes may be the consumer the last halves waited for).
 void cores_flush_mine(slab_heap *h)
 {
     core_slot slot(h->cores->ops);
     core_set *m = slot.set();
-    if (m == nullptr) {
-        return;
-    }
     heap_guard hold(h);
-    empty_set(h, m);
-    m->owned = 0;
-    slot.set(nullptr);
+    if (m != nullptr) {
+        empty_set(h, m);
+        m->owned = 0;
+        slot.set(nullptr);
+    }
+    if (h->cores->exchange != nullptr) {
+        empty_set(h, static_cast<core_set *>(h->cores->exchange));
+    }
 }
 
 bool cores_flush_all(slab_heap *h)
@@ -264,6 +335,16 @@ bool cores_flush_all(slab_heap *h)
             link = &m->next;
         }
     }
+    core_set *x = static_cast<core_set *>(root->exchange);
+    if (x != nullptr) {
+        empty_set(h, x);
+        if (give_core_page(h, x, kSetPage)) {
+            root->bytes -= kSetPage;
+            root->exchange = nullptr;
+        } else {
+            ok = false; // kept, empty: the next destroy offers it again
+        }
+    }
     if (!ok || !give_core_page(h, root, kRootPage)) {
         return false;
     }
@@ -272,51 +353,77 @@ bool cores_flush_all(slab_heap *h)
     return true;
 }
 
+// One page of magazines (a core's or the exchange) into the figures.
+void count_set(const core_set *m, size_t *allocs, size_t *frees, size_t *blocks, size_t *bytes, size_t *pages)
+{
+    *allocs += seen(m->allocs);
+    *frees += seen(m->frees);
+    for (size_t i = 0; i < kClasses; i++) {
+        size_t n = seen(m->n[i]);
+        *blocks += n;
+        *bytes += n * class_bytes(i);
+    }
+    ++*pages;
+}
+
 void cores_count(const slab_heap *h, size_t *allocs, size_t *frees, size_t *blocks, size_t *bytes, size_t *pages)
 {
     ++*pages; // the root
     for (const core_set *m = static_cast<const core_set *>(h->cores->sets); m != nullptr; m = m->next) {
-        *allocs += seen(m->allocs);
-        *frees += seen(m->frees);
-        for (size_t i = 0; i < kClasses; i++) {
-            size_t n = seen(m->n[i]);
-            *blocks += n;
-            *bytes += n * class_bytes(i);
-        }
-        ++*pages;
+        count_set(m, allocs, frees, blocks, bytes, pages);
     }
+    if (h->cores->exchange != nullptr) {
+        count_set(static_cast<const core_set *>(h->cores->exchange), allocs, frees, blocks, bytes, pages);
+    }
+}
+
+// True when every block of m is a parked slot of its class's byte-map
+// cache, within its magazine's capacity: for a core's page, only while a
+// core owns it; for the exchange (owned by none), in whole halves.
+bool set_ok(const slab_heap *h, const core_set *m, bool exchange)
+{
+    for (size_t i = 0; i < kClasses; i++) {
+        const slab_cache *c = h->classes[i];
+        uint32_t n = seen(m->n[i]);
+        bool held = exchange ? n % (mag_cap(i) / 2u) == 0 : m->owned != 0;
+        if (n > mag_cap(i) || (n != 0 && (c == nullptr || c->wide != 0 || !held))) {
+            return false;
+        }
+        for (uint32_t j = 0; j < n; j++) {
+            void *p = m->obj[i][j];
+            const slab_page *s = page_of(p, kD);
+            uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
+            uint32_t k = 0;
+            if (!page_byte_map(s, c, kD) || !slot_on_grid(off, c->recip, &k) ||
+                slot_map<uint8_t>(s)[k] != kParked<uint8_t>) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 bool cores_check(const slab_heap *h)
 {
     const core_root *root = h->cores;
-    size_t sets = 0;
+    const core_set *x = static_cast<const core_set *>(root->exchange);
+    size_t pages = x != nullptr ? 1u : 0u;
     if (root->layer != &kCoreLayer || root->bytes < kRootPage || (root->bytes - kRootPage) % kSetPage != 0) {
         return false;
     }
+    size_t held = (root->bytes - kRootPage) / kSetPage;
+    if (x != nullptr && (x->owned != 0 || x->allocs != 0 || x->frees != 0 || !set_ok(h, x, true))) {
+        return false;
+    }
     for (const core_set *m = static_cast<const core_set *>(root->sets); m != nullptr; m = m->next) {
-        if (++sets > (root->bytes - kRootPage) / kSetPage || m->owned > 1u) {
+        if (++pages > held || m->owned > 1u) {
             return false; // a cycle, or a page the heap does not count
         }
-        for (size_t i = 0; i < kClasses; i++) {
-            const slab_cache *c = h->classes[i];
-            uint32_t n = seen(m->n[i]);
-            if (n > mag_cap(i) || (n != 0 && (c == nullptr || c->wide != 0 || m->owned == 0))) {
-                return false;
-            }
-            for (uint32_t j = 0; j < n; j++) {
-                void *p = m->obj[i][j];
-                const slab_page *s = page_of(p, kD);
-                uint32_t off = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(s) + kD - reinterpret_cast<uintptr_t>(p));
-                uint32_t k = 0;
-                if (!page_byte_map(s, c, kD) || !slot_on_grid(off, c->recip, &k) ||
-                    slot_map<uint8_t>(s)[k] != kParked<uint8_t>) {
-                    return false;
-                }
-            }
+        if (!set_ok(h, m, false)) {
+            return false;
         }
     }
-    return sets == (root->bytes - kRootPage) / kSetPage;
+    return pages == held;
 }
 
 }  // namespace
@@ -348,6 +455,7 @@ slab_status slab_heap_use_cores(slab_heap *heap, const slab_core_ops *ops)
     root->layer = &kCoreLayer;
     root->ops = ops;
     root->sets = nullptr;
+    root->exchange = nullptr;
     root->bytes = kRootPage;
     h->cores = root;
     note_core_pages(h);

@@ -5,8 +5,9 @@
 #
 #   run.sh <threads_bench> <out.md> <reps> <seconds> <libslab_malloc.so> <jemalloc .so> <mimalloc .so>
 #
-# Rows: 1, 2 and 4 threads (local frees), and 2 threads each freeing what
-# the other allocated (cross). Columns: libslab (the LD_PRELOAD drop-in),
+# Rows: 1, 2 and 4 threads (local frees), 2 threads each freeing what
+# the other allocated (cross), and 2 threads of which one allocates and
+# the other frees (pipe: a producer and a consumer). Columns: libslab (the LD_PRELOAD drop-in),
 # the same with SLAB_MALLOC_MAGAZINES=0 (its per-thread magazines off),
 # glibc (no preload), jemalloc and mimalloc (their shared libraries
 # preloaded). Runs are interleaved (every malloc once, then again), so that
@@ -25,8 +26,9 @@ names=(libslab libslab-0 glibc jemalloc mimalloc)
 declare -A preload=([libslab]=$5 [libslab-0]=$5 [glibc]= [jemalloc]=$6 [mimalloc]=$7)
 declare -A magazines=([libslab-0]=0)
 declare -A want=([libslab]=libslab_malloc.so [libslab-0]=libslab_malloc.so [glibc]=libc.so.6 [jemalloc]=$(basename "$6") [mimalloc]=$(basename "$7"))
-rows=("local 1" "local 2" "local 4" "cross")
-declare -A label=([local 1]=1 [local 2]=2 [local 4]=4 [cross]="2, frees by the other thread")
+rows=("local 1" "local 2" "local 4" "cross" "pipe")
+declare -A label=([local 1]=1 [local 2]=2 [local 4]=4 [cross]="2, frees by the other thread"
+    [pipe]="2, one allocates, the other frees")
 
 for a in libslab jemalloc mimalloc; do
     [ -f "${preload[$a]}" ] || fail "$a: no ${preload[$a]} (make deps installs it; libslab: make malloc-preload)"

@@ -7,12 +7,15 @@
  *
  *   threads_bench local  <threads> <seconds|-ops> [seed]
  *   threads_bench cross  <seconds|-ops> [seed]
+ *   threads_bench pipe   <seconds|-ops> [seed]
  *
  * local: each thread keeps 4,000 live blocks; each step frees one at random
  *        and allocates one of a random size in its place.
  * cross: two threads; each allocates blocks and hands them to the other
  *        through a ring of 4,000 slots, and frees the blocks the other
  *        handed to it: every free is of a block another thread allocated.
+ * pipe:  two threads, one ring: the first only allocates into it, the
+ *        second only frees what it takes out (a producer and a consumer).
  *
  * An operation is one call: one malloc or one free. A positive last
  * argument runs for that many seconds of wall clock (the benchmark); a
@@ -24,7 +27,7 @@
  * freed; a block that is not 16-byte aligned or whose tags changed counts
  * as bad. One line on standard output:
  *
- *   malloc=<file that defines malloc> mode=<local|cross> threads=<n>
+ *   malloc=<file that defines malloc> mode=<local|cross|pipe> threads=<n>
  *   ops=<calls> seconds=<wall> mops=<calls per microsecond>
  *   allocs=<n> frees=<n> bad=<n> checksum=<hex>
  *
@@ -80,6 +83,7 @@ struct worker {
     _Atomic int out_done;  /* cross: 1 once this thread allocates no more */
 };
 
+static int pipe_mode; /* pipe: worker 1 allocates nothing, worker 0 frees nothing */
 static _Atomic int stop;
 static _Atomic unsigned ready;
 static _Atomic int go;
@@ -186,7 +190,8 @@ static void *run_local(void *arg)
     return NULL;
 }
 
-/* cross: allocate into the ring to the other thread while it has room
+/* cross and pipe (where worker 1 only frees and worker 0 only allocates):
+ * allocate into the ring to the other thread while it has room
  * (LIVE blocks at most), free what the other thread put in ours. Ends when
  * this thread allocates no more and has freed every block the other one
  * allocated. */
@@ -196,7 +201,10 @@ static void *run_cross(void *arg)
     struct worker *other = w->id == 0 ? w + 1 : w - 1;
     uint32_t tail = 0; /* out->tail, which only this thread writes */
     uint32_t head = 0; /* in->head, which only this thread writes */
-    int producing = 1;
+    int producing = !(pipe_mode && w->id == 1);
+    if (!producing) {
+        atomic_store_explicit(&w->out_done, 1, memory_order_release);
+    }
     wait_for_go();
     for (uint64_t step = 1;; step++) {
         int moved = 0; /* 1: this step allocated or freed a block */
@@ -258,14 +266,16 @@ static const char *malloc_file(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: threads_bench local <threads 1..%d> <seconds|-allocs> [seed]\n"
-                    "       threads_bench cross <seconds|-allocs> [seed]\n",
+                    "       threads_bench cross <seconds|-allocs> [seed]\n"
+                    "       threads_bench pipe <seconds|-allocs> [seed]\n",
             MAX_THREADS);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    int cross = argc >= 2 && strcmp(argv[1], "cross") == 0;
+    pipe_mode = argc >= 2 && strcmp(argv[1], "pipe") == 0;
+    int cross = argc >= 2 && (strcmp(argv[1], "cross") == 0 || pipe_mode);
     int local = argc >= 2 && strcmp(argv[1], "local") == 0;
     int first = local ? 3 : 2; /* the index of <seconds|-allocs> */
     if ((!cross && !local) || argc < first + 1 || argc > first + 2) {
@@ -322,7 +332,7 @@ int main(int argc, char **argv)
     uint64_t ops = allocs + frees - (cross ? 0 : (uint64_t)n * LIVE);
     printf("malloc=%s mode=%s threads=%d ops=%llu seconds=%.3f mops=%.2f allocs=%llu frees=%llu bad=%llu "
            "checksum=%016llx\n",
-           malloc_file(), cross ? "cross" : "local", n, (unsigned long long)ops, t1 - t0, (double)ops / (t1 - t0) / 1e6,
+           malloc_file(), pipe_mode ? "pipe" : cross ? "cross" : "local", n, (unsigned long long)ops, t1 - t0, (double)ops / (t1 - t0) / 1e6,
            (unsigned long long)allocs, (unsigned long long)frees, (unsigned long long)bad,
            (unsigned long long)checksum);
     if (null) {

@@ -385,7 +385,10 @@ typedef struct slab_core_ops {
  * @brief Gives each core (or thread) of the heap its own magazines: small
  * stacks of freed blocks, one per size class, that its malloc and free use
  * with no lock (Bonwick and Adams, 2001); the heap's lock is taken only to
- * exchange half a magazine with the class caches.
+ * exchange half a magazine with the class caches, or with the exchange,
+ * where a core leaves the older half of a full magazine for the next core
+ * whose magazine runs empty (a producer core and a consumer core then
+ * pass blocks half a magazine at a time, under one hold of the lock).
  *
  * Every refusal holds through them: a block sitting in a magazine is marked
  * so in its slab (a second free of it: SLAB_EDOUBLEFREE, nothing changed),
@@ -395,7 +398,8 @@ typedef struct slab_core_ops {
  * about 64 KiB of its class on 64-bit machines (at least 16 and at most
  * 128 blocks), 8 blocks on 32-bit ones; the
  * heap's per-core state takes a page of SLAB_MIN_SLAB_SIZE from the heap's
- * source now, and each core's magazines one page on its first use.
+ * source now, each core's magazines one page on its first use, and the
+ * exchange one such page at the first half left there.
  * Call it once, before any core but the caller uses the heap. A core's or
  * thread's magazines stay until slab_heap_flush_core() on that core (a
  * thread calls it before it ends), or slab_heap_destroy(). A build with
@@ -415,8 +419,9 @@ slab_status slab_heap_use_cores(slab_heap *heap, const slab_core_ops *ops);
 
 /**
  * @brief Gives the calling core's magazines back to the heap: their blocks
- * go back to the class caches, their page is kept for the next core that
- * needs one, and the core's slot is NULL again. A thread calls it before it
+ * go back to the class caches, with those waiting in the exchange; their
+ * page is kept for the next core that needs one, and the core's slot is
+ * NULL again. A thread calls it before it
  * ends (its blocks would stay held otherwise); slab_heap_trim() calls it too.
  * @param heap  the heap
  * @retval SLAB_OK       done (also for a heap with no magazines)

@@ -147,8 +147,8 @@ TEST_F(HeapCores, AFullMagazineGivesHalfBackAndAFlushGivesEverythingBack)
     EXPECT_EQ(t_slot, nullptr);
     u = usage(h);
     EXPECT_EQ(u.classes_live, 0u) << "every block back: every class cache ended";
-    EXPECT_EQ(u.pages, 2u + (kKeeps ? 1u : 0u))
-        << "the control page, the per-core state's, and the magazines' page kept for reuse";
+    EXPECT_EQ(u.pages, 2u + (kKeeps ? 2u : 0u))
+        << "the control page, the per-core state's, and the magazines' and the exchange's pages kept for reuse";
     end(h);
 }
 
@@ -187,6 +187,59 @@ TEST_F(HeapCores, TwoThreadsFreeEachOthersBlocksAndTheCountsStayExact)
     EXPECT_EQ(u.allocs, 2u * kBlocks);
     EXPECT_EQ(u.frees, 2u * kBlocks);
     end(h);
+}
+
+// A magazine's capacity for blocks of `size`, as docs/heap.md gives it.
+uint32_t mag_cap(size_t size)
+{
+    if (sizeof(void *) != 8) {
+        return 8u;
+    }
+    size_t n = 65536u / size;
+    return n < 16u ? 16u : n > 128u ? 128u : static_cast<uint32_t>(n);
+}
+
+TEST_F(HeapCores, HalvesOneCoreFreesGoToAnotherCoresNextRefill)
+{
+    if (!kKeeps) {
+        GTEST_SKIP() << "a checked build keeps no block in a magazine";
+    }
+    slab_heap *h = make_cores();
+    const size_t size = 64; // a class of its own size
+    const uint32_t cap = mag_cap(size), half = cap / 2u;
+    std::vector<void *> freed;
+    for (uint32_t i = 0; i < 2u * cap; i++) {
+        freed.push_back(slab_heap_alloc(h, size));
+        ASSERT_NE(freed.back(), nullptr);
+    }
+    size_t pages = usage(h).pages;
+    std::thread consumer([&] { // frees them all, and never flushes
+        for (void *p : freed) {
+            ASSERT_EQ(slab_heap_free(p), SLAB_OK);
+        }
+    });
+    consumer.join();
+    slab_heap_usage u = usage(h);
+    EXPECT_EQ(u.pages, pages + 2u) << "the consumer's magazines' page and the exchange's";
+    for (uint32_t i = 0; i < cap; i++) { // the two halves it spilled wait, parked, for a refill
+        EXPECT_EQ(slab_heap_usable_size(freed[i]), 0u);
+        EXPECT_EQ(slab_heap_free(freed[i]), SLAB_EDOUBLEFREE) << "a block in the exchange is refused as free";
+    }
+    EXPECT_EQ(slab_heap_validate(h), SLAB_OK);
+    std::vector<void *> got;
+    std::thread producer([&] { // a core with an empty magazine
+        for (uint32_t i = 0; i <= half; i++) {
+            got.push_back(slab_heap_alloc(h, size));
+        }
+    });
+    producer.join();
+    for (uint32_t j = 1; j <= half; j++) { // after its refill's own block, the newest half, last freed first
+        EXPECT_EQ(got[j], freed[cap - j]) << "block " << j << " of the refill";
+    }
+    for (void *p : got) {
+        EXPECT_EQ(slab_heap_free(p), SLAB_OK);
+    }
+    end(h); // the destroy empties the exchange and gives its page back
 }
 
 TEST_F(HeapCores, DestroyGivesBackTheMagazinesOfThreadsThatNeverFlushed)
