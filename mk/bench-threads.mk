@@ -1,7 +1,8 @@
 # The threads benchmark (issue 22; docs/threads.md, bench/threads/).
 #   make bench-threads   threads doing malloc/free of random 16-512 B blocks,
-#                        4,000 live each, Mops/s: 1, 2 and 4 threads and 2
-#                        threads freeing each other's blocks, under glibc,
+#                        4,000 live each, Mops/s: 1, 2 and 4 threads, 2
+#                        threads freeing each other's blocks, and one
+#                        thread allocating what another frees, under glibc,
 #                        the libslab drop-in (make malloc-preload), jemalloc
 #                        and mimalloc (their Debian shared libraries, through
 #                        LD_PRELOAD), the median of THREADS_REPS runs of

@@ -50,8 +50,12 @@ constexpr mag_caps make_mag_caps()
 // Class i's capacity.
 SLAB_INLINE uint32_t mag_cap(size_t i)
 {
-    static constexpr mag_caps kCaps = make_mag_caps();
-    return kCaps.of[i];
+    if constexpr (kMagMin == kMag) {
+        return kMag; // (a 32-bit part: one size for every class, no table)
+    } else {
+        static constexpr mag_caps kCaps = make_mag_caps();
+        return kCaps.of[i];
+    }
 }
 
 struct core_set {
