@@ -98,6 +98,26 @@ private:
     void **slot_;
 };
 
+// A new page of empty magazines (a core's, or the exchange), counted; NULL
+// when the source has none. Under the heap's lock.
+core_set *new_set(slab_heap *h, core_set *next, uint32_t owned)
+{
+    core_set *m = static_cast<core_set *>(take_core_page(h, kSetPage));
+    if (m == nullptr) {
+        return nullptr;
+    }
+    h->cores->bytes += kSetPage;
+    note_core_pages(h);
+    m->next = next;
+    m->owned = owned;
+    m->allocs = 0;
+    m->frees = 0;
+    for (size_t i = 0; i < kClasses; i++) {
+        m->n[i] = 0;
+    }
+    return m;
+}
+
 // A page of magazines for the calling core: an idle one, else a new one
 // (NULL when the source has none). Under the heap's lock.
 core_set *set_take(slab_heap *h)
@@ -109,20 +129,10 @@ core_set *set_take(slab_heap *h)
             return m;
         }
     }
-    core_set *m = static_cast<core_set *>(take_core_page(h, kSetPage));
-    if (m == nullptr) {
-        return nullptr;
+    core_set *m = new_set(h, static_cast<core_set *>(root->sets), 1u);
+    if (m != nullptr) {
+        root->sets = m;
     }
-    root->bytes += kSetPage;
-    note_core_pages(h);
-    m->next = static_cast<core_set *>(root->sets);
-    m->owned = 1;
-    m->allocs = 0;
-    m->frees = 0;
-    for (size_t i = 0; i < kClasses; i++) {
-        m->n[i] = 0;
-    }
-    root->sets = m;
     return m;
 }
 
@@ -150,20 +160,7 @@ core_set *exchange_of(slab_heap *h)
 {
     core_root *root = h->cores;
     if (root->exchange == nullptr) {
-        core_set *x = static_cast<core_set *>(take_core_page(h, kSetPage));
-        if (x == nullptr) {
-            return nullptr;
-        }
-        root->bytes += kSetPage;
-        note_core_pages(h);
-        x->next = nullptr;
-        x->owned = 0;
-        x->allocs = 0;
-        x->frees = 0;
-        for (size_t i = 0; i < kClasses; i++) {
-            x->n[i] = 0;
-        }
-        root->exchange = x;
+        root->exchange = new_set(h, nullptr, 0u); // owned by no core
     }
     return static_cast<core_set *>(root->exchange);
 }
