@@ -145,6 +145,39 @@ private:
     unsigned long token_;
 };
 
+// The heap's counters (under its lock): the bytes of every page it holds,
+// their peak, and the program's blocks.
+SLAB_INLINE size_t page_bytes_now(const slab_heap *h)
+{
+    return h->class_slabs * kD + h->large_bytes + kControlPage + h->table.page_size + h->table.kept_bytes +
+           (h->cores != nullptr ? h->cores->bytes : 0u);
+}
+
+SLAB_INLINE void note_peak_bytes(slab_heap *h, size_t bytes)
+{
+    if (bytes > h->page_bytes_peak) {
+        h->page_bytes_peak = bytes;
+    }
+}
+
+SLAB_INLINE void note_pages(slab_heap *h) { note_peak_bytes(h, page_bytes_now(h)); }
+
+SLAB_INLINE void note_alloc(slab_heap *h, size_t bytes)
+{
+    h->bytes_in_use += bytes;
+    if (h->bytes_in_use > h->bytes_peak) {
+        h->bytes_peak = h->bytes_in_use;
+    }
+    h->allocs++;
+}
+
+SLAB_INLINE void note_free(slab_heap *h, size_t bytes)
+{
+    h->bytes_in_use -= bytes;
+    h->frees++;
+}
+
+
 // Under the heap's lock (src/heap.cpp), for the per-core layer:
 // A block of class i from its cache, counted as the program's alloc
 // (counted true) or as one that goes into a magazine (bytes only).
