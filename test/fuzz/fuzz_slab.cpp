@@ -41,6 +41,7 @@
 #include <random>
 #include <vector>
 
+#include "fuzz_check.hpp"
 #include "fuzz_reader.hpp"
 #include "fuzz_pages.hpp"
 #include "model.hpp"
@@ -107,7 +108,9 @@ void print_totals()
     std::fflush(stdout);
 }
 
-[[noreturn]] void diverge(int line, const char *what)
+}  // namespace
+
+[[noreturn]] void fuzz_diverge(int line, const char *what)
 {
     g_n.divergences++;
     std::fprintf(stderr, "fuzz_slab: DIVERGENCE at line %d, operation %llu: %s\n", line, (unsigned long long)g_n.ops,
@@ -115,12 +118,8 @@ void print_totals()
     print_totals();
     std::abort();
 }
-#define CHECK(cond)                                                                                                    \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            diverge(__LINE__, #cond);                                                                                  \
-        }                                                                                                              \
-    } while (0)
+
+namespace {
 
 void on_report(void *ctx, slab_cache *c, slab_status st, void *p)
 {

@@ -26,6 +26,7 @@
 #include <map>
 #include <vector>
 
+#include "../fuzz_check.hpp"
 #include "../fuzz_reader.hpp"
 #include "slab/heap.h"
 #include "slab/hooks.h"
@@ -36,17 +37,6 @@ namespace {
 constexpr int kCores = 3;
 constexpr bool kKeeps = !SLAB_CHECKS;
 
-[[noreturn]] void diverge(int line, const char *what)
-{
-    std::fprintf(stderr, "fuzz_cores: DIVERGENCE at line %d: %s\n", line, what);
-    std::abort();
-}
-#define CHECK(cond)                                                                                                    \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            diverge(__LINE__, #cond);                                                                                  \
-        }                                                                                                              \
-    } while (0)
 
 void *g_slots[kCores];
 int g_core;
@@ -330,6 +320,12 @@ void run(fuzzio::Reader &r)
 }
 
 }  // namespace
+
+[[noreturn]] void fuzz_diverge(int line, const char *what)
+{
+    std::fprintf(stderr, "fuzz_cores: DIVERGENCE at line %d: %s\n", line, what);
+    std::abort();
+}
 
 DEFINE_SLAB_HOOKS(test_pages_alloc, test_pages_free);
 

@@ -116,15 +116,18 @@ void verify_heap(int i)
 }
 
 }  // namespace
+}  // namespace hfuzz
 
-[[noreturn]] void diverge(int line, const char *what)
+[[noreturn]] void fuzz_diverge(int line, const char *what)
 {
-    g_n.divergences++;
-    std::fprintf(stderr, "fuzz_heap: DIVERGENCE at line %d, operation %llu: %s\n", line, (unsigned long long)g_n.ops,
-                 what);
-    print_totals();
+    hfuzz::g_n.divergences++;
+    std::fprintf(stderr, "fuzz_heap: DIVERGENCE at line %d, operation %llu: %s\n", line,
+                 (unsigned long long)hfuzz::g_n.ops, what);
+    hfuzz::print_totals();
     std::abort();
 }
+
+namespace hfuzz {
 
 void on_report(void *ctx, slab_heap *heap, slab_status st, void *p)
 {

@@ -10,6 +10,7 @@
 #include <map>
 #include <vector>
 
+#include "../fuzz_check.hpp"
 #include "../fuzz_reader.hpp"
 #include "heap_model.hpp"
 #include "hfuzz_pages.hpp"
@@ -21,14 +22,6 @@ constexpr int kHeaps = 2;
 constexpr int kPlainOwner = 2; // the plain slab_cache's pages
 constexpr size_t kForeignSize = 65536;
 constexpr int kStatuses = 32;
-
-[[noreturn]] void diverge(int line, const char *what);
-#define CHECK(cond)                                                                                                    \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            ::hfuzz::diverge(__LINE__, #cond);                                                                         \
-        }                                                                                                              \
-    } while (0)
 
 using fuzzio::Reader;
 
