@@ -105,6 +105,15 @@ SLAB_COLD void slab::detail::heap::heap_unlock(slab_heap *h, unsigned long token
     }
 }
 
+void slab::detail::heap::heap_class_report(void *ctx, slab_cache *c, slab_status status, void *ptr)
+{
+    (void)c;
+    slab_heap *h = static_cast<slab_heap *>(ctx);
+    if (h->on_error != nullptr) {
+        h->on_error(h->error_ctx, h, status, ptr);
+    }
+}
+
 namespace {
 
 // Runs op() under the heap's lock.
@@ -191,17 +200,6 @@ SLAB_INLINE auto with_other_lock(slab_heap *h, Op op) -> decltype(op())
     return with_lock(h, op);
 }
 
-// The report hook the heap sets on each of its class caches: the core's
-// refusals and checked-mode reports on a class cache go to the heap's hook.
-// Its address is also how a free tells a heap's cache from any other.
-void heap_class_report(void *ctx, slab_cache *c, slab_status status, void *ptr)
-{
-    (void)c;
-    slab_heap *h = static_cast<slab_heap *>(ctx);
-    if (h->on_error != nullptr) {
-        h->on_error(h->error_ctx, h, status, ptr);
-    }
-}
 
 void heap_report(slab_heap *h, slab_status status, void *ptr) { heap_class_report(h, nullptr, status, ptr); }
 
@@ -977,57 +975,6 @@ void *slab_heap_realloc(slab_heap *heap, void *ptr, size_t size)
     return realloc_block(heap, ptr, size);
 }
 
-slab_status slab_heap_stats(const slab_heap *heap, slab_heap_usage *out)
-{
-    slab_heap *h = nullptr;
-    slab_status st = out == nullptr ? SLAB_EINVAL : heap_ok(heap, &h);
-    if (st != SLAB_OK) {
-        return st;
-    }
-    with_lock(h, [&] {
-        // The magazines' blocks are free for the program, but still the
-        // caches' (struct slab_heap).
-        size_t allocs = 0, frees = 0, parked = 0, parked_bytes = 0, core_pages = 0;
-        if (h->cores != nullptr) {
-            h->cores->layer->count(h, &allocs, &frees, &parked, &parked_bytes, &core_pages);
-        }
-        out->bytes_in_use = h->bytes_in_use - parked_bytes;
-        out->bytes_peak = h->bytes_peak;
-        out->blocks_in_use = (h->allocs + allocs) - (h->frees + frees);
-        out->pages = 1u + h->class_slabs + h->large_pages + (h->table.page != nullptr ? 1u : 0u) + h->table.kept_pages +
-                     core_pages;
-        out->page_bytes = page_bytes_now(h);
-        out->page_bytes_peak = h->page_bytes_peak;
-        size_t failures = h->failures;
-        size_t classes = 0;
-        for (size_t i = 0; i < kClasses; i++) {
-            if (h->classes[i] != nullptr) {
-                failures += h->classes[i]->hooks.failures;
-                classes++;
-            }
-        }
-        out->hook_failures = failures;
-        out->allocs = h->allocs + allocs;
-        out->frees = h->frees + frees;
-        out->large_blocks = h->large_live;
-        out->classes_live = classes;
-    });
-    return SLAB_OK;
-}
-
-slab_status slab_heap_reset_peak(slab_heap *heap)
-{
-    slab_heap *h = nullptr;
-    slab_status st = heap_ok(heap, &h);
-    if (st == SLAB_OK) {
-        with_lock(h, [&] {
-            h->bytes_peak = h->bytes_in_use;
-            h->page_bytes_peak = page_bytes_now(h);
-        });
-    }
-    return st;
-}
-
 slab_status slab_heap_set_error_handler(slab_heap *heap, slab_heap_error_fn fn, void *ctx)
 {
     slab_heap *h = nullptr;
@@ -1060,55 +1007,6 @@ slab_status slab_heap_trim(slab_heap *heap)
         return all;
     });
     return ok ? SLAB_OK : SLAB_EHOOKFREE;
-}
-
-slab_status slab_heap_validate(const slab_heap *heap)
-{
-    slab_heap *h = nullptr;
-    slab_status st = heap_ok(heap, &h);
-    if (st != SLAB_OK) {
-        return st;
-    }
-    size_t blocks = h->large_live;
-    size_t slabs = 0;
-    size_t small_bytes = 0;
-    for (size_t i = 0; i < kClasses; i++) {
-        const slab_cache *c = h->classes[i];
-        if (c == nullptr) {
-            continue;
-        }
-        if (cache_validate(c) != SLAB_OK || c->obj_size != class_bytes(i) || c->slab_size != kD ||
-            c->on_error != heap_class_report || c->error_ctx != h) {
-            return SLAB_ECORRUPT;
-        }
-        blocks += cache_in_use(c);
-        slabs += c->slabs;
-        small_bytes += size_t(cache_in_use(c)) * c->obj_size;
-    }
-    size_t retained = 0;
-    for (const large_hdr *l = h->retained; l != nullptr; l = *large_next(l)) {
-        if (!large_freed(l) || l->heap != h || ++retained > h->large_pages) {
-            return SLAB_ECORRUPT;
-        }
-    }
-    if (!table_ok(&h->table) || h->table.count != h->large_live) {
-        return SLAB_ECORRUPT;
-    }
-    // Blocks in magazines are live in their caches, free for the program.
-    size_t allocs = 0, frees = 0, parked = 0, parked_bytes = 0, core_pages = 0;
-    if (h->cores != nullptr) {
-        if (!h->cores->layer->check(h)) {
-            return SLAB_ECORRUPT;
-        }
-        h->cores->layer->count(h, &allocs, &frees, &parked, &parked_bytes, &core_pages);
-    }
-    if (blocks != (h->allocs + allocs) - (h->frees + frees) + parked || slabs != h->class_slabs ||
-        small_bytes > h->bytes_in_use ||
-        h->large_pages != h->large_live + retained ||
-        h->bytes_peak < h->bytes_in_use || h->page_bytes_peak < page_bytes_now(h)) {
-        return SLAB_ECORRUPT;
-    }
-    return SLAB_OK;
 }
 
 slab_status slab_heap_acquire(slab_heap *heap)

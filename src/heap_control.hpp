@@ -178,6 +178,11 @@ SLAB_INLINE void note_free(slab_heap *h, size_t bytes)
 }
 
 
+// The report hook the heap sets on each of its class caches: the core's
+// refusals and checked-mode reports on a class cache go to the heap's hook.
+// Its address is also how a free tells a heap's cache from any other.
+void heap_class_report(void *ctx, slab_cache *c, slab_status status, void *ptr);
+
 // Under the heap's lock (src/heap.cpp), for the per-core layer:
 // A block of class i from its cache, counted as the program's alloc
 // (counted true) or as one that goes into a magazine (bytes only).
