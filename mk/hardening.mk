@@ -147,7 +147,10 @@ VALGRIND := valgrind -q --error-exitcode=99 --suppressions=$(CURDIR)/tools/valgr
 	--errors-for-leak-kinds=definite,indirect
 
 .PHONY: test-sanitizers test-asan test-tsan test-valgrind
-test-sanitizers: test-asan test-tsan test-valgrind
+# The three run side by side (each is mostly one process at a time: the
+# ASan fault sweep, the TSan runs, memcheck), each one's output kept together.
+test-sanitizers:
+	@$(MAKE) --no-print-directory -j3 --output-sync=target test-asan test-tsan test-valgrind
 
 test-asan:
 	@$(HARD_MAKE) -j2 test-c test-unit test-model test-pmr BUILD=build/asan/lib CC='gcc $(ASAN_FLAGS)' \
