@@ -359,8 +359,17 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 {
     g_foreign = static_cast<unsigned char *>(std::aligned_alloc(kForeignSize, kForeignSize));
     std::memset(g_foreign, 0xC3, kForeignSize);
-    std::random_device rd;
-    g_seed = (uint64_t)rd() << 32 | rd();
+    // Each input's secret is splitmix64(g_seed + its number in the run): a
+    // divergence that needs the inputs before it is replayed with the same
+    // HFUZZ_SEED (printed here), the same corpus and libFuzzer's -seed.
+    const char *seed = std::getenv("HFUZZ_SEED");
+    if (seed != nullptr) {
+        g_seed = std::strtoull(seed, nullptr, 0);
+    } else {
+        std::random_device rd;
+        g_seed = (uint64_t)rd() << 32 | rd();
+    }
+    std::fprintf(stderr, "fuzz_heap: HFUZZ_SEED=%llu\n", (unsigned long long)g_seed);
     CHECK(slab_heap_class_count() <= 64); // the model's class masks
     std::atexit(print_totals);
     g_trace = std::getenv("HFUZZ_TRACE") != nullptr;

@@ -12,6 +12,7 @@
 // own control page, a plain slab_cache's objects and slab headers, and (for
 // realloc) another heap's live block.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "fuzz_heap.hpp"
@@ -171,9 +172,12 @@ bool foreign(Reader &r, Target *t, int where)
     }
 }
 
+unsigned g_kind; // the last target's kind (pick_target's k % 10), for a divergence's message
+
 bool pick_target(Reader &r, Target *t, bool for_realloc)
 {
     uint8_t k = r.u8();
+    g_kind = k % 10u;
     switch (k % 10) {
     case 0: case 1: return stale(r, t);
     case 2: case 3: return in_block(r, t, 0);
@@ -233,6 +237,10 @@ void op_misuse(int i, Reader &r)
         g_n.usable_misuse++;
     } else {
         got = slab_heap_free(q);
+        if (got != t.st) {
+            std::fprintf(stderr, "fuzz_heap: misuse free of %#zx (kind %u): got %d, the model expects %d\n",
+                         (size_t)t.q, (unsigned)g_kind, got, t.st);
+        }
         CHECK(got == t.st);
         expect_report(t.report, t.st, t.q);
     }
