@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -771,4 +772,63 @@ extern "C" int heap_c_api_check(void);
 TEST_F(HeapTest, TheCHeaderWorksFromC)
 {
     EXPECT_EQ(heap_c_api_check(), 0) << "line of the failed check in c_api_check.c";
+}
+
+// A slab that empties while its class keeps a spare already, and that the
+// hook refuses back, goes into service again as a fresh slab
+// (src/cache.cpp, give_slave): its page stays the heap's. A second free of
+// a block the program had freed there is refused with nothing changed, and
+// says SLAB_ENEVERALLOC: the fresh slab handed none of its slots out. (The
+// heap fuzzer's model expects SLAB_EDOUBLEFREE for a freed block whose page
+// the heap still holds: docs/heap.md, "Open finding".)
+TEST_F(HeapTest, AFreedBlockOfASlabTheHookRefusedBackIsRefusedAsNeverHandedOut)
+{
+    slab_heap *h = make();
+    std::map<uintptr_t, std::vector<void *>> by_slab;
+    for (int i = 0; i < 600; i++) {
+        void *p = slab_heap_alloc(h, 64);
+        ASSERT_NE(p, nullptr);
+        by_slab[reinterpret_cast<uintptr_t>(p) & ~uintptr_t(kD - 1)].push_back(p);
+    }
+    size_t most = 0;
+    for (const auto &s : by_slab) {
+        most = std::max(most, s.second.size());
+    }
+    std::vector<std::vector<void *> *> slaves; // full slaves: every block in them is ours
+    for (auto &s : by_slab) {
+        if (s.second.size() == most) {
+            slaves.push_back(&s.second);
+        }
+    }
+    ASSERT_GE(slaves.size(), 3u);
+    for (void *p : *slaves[0]) { // empties: the class's spare
+        ASSERT_EQ(slab_heap_free(p), SLAB_OK);
+    }
+    std::vector<void *> &second = *slaves[1];
+    for (size_t i = 0; i + 1 < second.size(); i++) {
+        ASSERT_EQ(slab_heap_free(second[i]), SLAB_OK);
+    }
+    {
+        FaultScope faults;
+        refuse_next_frees(1);
+        EXPECT_EQ(slab_heap_free(second.back()), SLAB_EHOOKFREE) << "the hook refused the empty slab back";
+    }
+    slab_heap_usage before = usage(h);
+    EXPECT_EQ(slab_heap_free(second[0]), SLAB_ENEVERALLOC);
+    EXPECT_EQ(slab_heap_free(second.back()), SLAB_ENEVERALLOC);
+    EXPECT_TRUE(same_usage(before, usage(h))) << "refused: nothing changed";
+    EXPECT_EQ(slab_heap_validate(h), SLAB_OK);
+    for (size_t k = 2; k < slaves.size(); k++) {
+        for (void *p : *slaves[k]) {
+            ASSERT_EQ(slab_heap_free(p), SLAB_OK);
+        }
+    }
+    for (auto &s : by_slab) {
+        if (s.second.size() != most) {
+            for (void *p : s.second) {
+                ASSERT_EQ(slab_heap_free(p), SLAB_OK);
+            }
+        }
+    }
+    EXPECT_EQ(slab_heap_destroy(h), SLAB_OK);
 }
