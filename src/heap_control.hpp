@@ -177,7 +177,6 @@ SLAB_INLINE void note_free(slab_heap *h, size_t bytes)
     h->frees++;
 }
 
-
 // The report hook the heap sets on each of its class caches: the core's
 // refusals and checked-mode reports on a class cache go to the heap's hook.
 // Its address is also how a free tells a heap's cache from any other.

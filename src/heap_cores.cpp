@@ -313,6 +313,19 @@ void cores_flush_mine(slab_heap *h)
     }
 }
 
+// Empties m and gives its page back (destroy); false, m kept and empty,
+// when the hook refused the page. Under the heap's lock.
+bool give_set(slab_heap *h, core_set *m)
+{
+    empty_set(h, m);
+    m->owned = 0;
+    if (!give_core_page(h, m, kSetPage)) {
+        return false;
+    }
+    h->cores->bytes -= kSetPage;
+    return true;
+}
+
 bool cores_flush_all(slab_heap *h)
 {
     heap_guard hold(h);
@@ -321,22 +334,16 @@ bool cores_flush_all(slab_heap *h)
     core_set **link = reinterpret_cast<core_set **>(&root->sets);
     while (*link != nullptr) {
         core_set *m = *link;
-        empty_set(h, m);
-        m->owned = 0;
-        core_set *next = m->next;
-        if (give_core_page(h, m, kSetPage)) {
-            root->bytes -= kSetPage;
+        core_set *next = m->next; // (read before the page goes)
+        if (give_set(h, m)) {
             *link = next;
         } else {
             ok = false; // kept, idle, on the list: the next destroy offers it again
             link = &m->next;
         }
     }
-    core_set *x = static_cast<core_set *>(root->exchange);
-    if (x != nullptr) {
-        empty_set(h, x);
-        if (give_core_page(h, x, kSetPage)) {
-            root->bytes -= kSetPage;
+    if (root->exchange != nullptr) {
+        if (give_set(h, static_cast<core_set *>(root->exchange))) {
             root->exchange = nullptr;
         } else {
             ok = false; // kept, empty: the next destroy offers it again
