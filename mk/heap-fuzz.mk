@@ -24,7 +24,7 @@ FUZZ_HEAP_ARGS := -max_len=2048 -timeout=20 -rss_limit_mb=2048 -print_final_stat
 # make test-fuzz-heap runs it for FUZZ_CORES_TEST_SECONDS per build.
 FUZZ_CORES_SRCS := test/fuzz/cores/fuzz_cores.cpp
 FUZZ_CORES_TEST_SECONDS ?= 4
-build/fuzz/%/fuzz_cores: $(FUZZ_CORES_SRCS) $(FUZZ_TP_SRCS) test/fuzz/fuzz_reader.hpp test/fuzz/fuzz_check.hpp build/fuzz/%/lib/libslab.a
+build/fuzz/%/fuzz_cores: $(FUZZ_CORES_SRCS) $(FUZZ_TP_SRCS) test/fuzz/fuzz_reader.hpp test/fuzz/fuzz_check.hpp test/support/heap_magazines.hpp build/fuzz/%/lib/libslab.a
 	$(CLANG_CXX) -std=c++17 -O1 -g -Wall -Wextra -Werror -pthread -Iinclude -Itest/support -fsanitize=fuzzer \
 		$(FUZZ_SAN) $(FUZZ_MAG_FLAGS) $(if $(FUZZ_CHECKS_$*),-DSLAB_CHECKS=1) $(FUZZ_CORES_SRCS) $(FUZZ_TP_AS_CXX) \
 		build/fuzz/$*/lib/libslab.a -o $@

@@ -21,7 +21,7 @@ HEAP_TEST_FLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -pthread -Iinclude -I
 HEAP_TEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wpedantic -Iinclude
 HEAP_TEST_SRCS := $(wildcard test/heap/*.cpp)
 HEAP_TEST_CSRCS := $(wildcard test/heap/*.c)
-HEAP_TEST_HDRS := $(wildcard test/heap/*.hpp) $(wildcard test/support/test_pages*.h) test/support/counting_source.hpp $(LIB_HDRS)
+HEAP_TEST_HDRS := $(wildcard test/heap/*.hpp) $(wildcard test/support/test_pages*.h) test/support/counting_source.hpp test/support/heap_magazines.hpp $(LIB_HDRS)
 
 # $(call heap_suite,dir,extra defines): objects and binary of one variant.
 define heap_suite

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "heap_magazines.hpp"
 #include "heap_support.hpp"
 
 using namespace heaptest;
@@ -189,16 +190,6 @@ TEST_F(HeapCores, TwoThreadsFreeEachOthersBlocksAndTheCountsStayExact)
     end(h);
 }
 
-// A magazine's capacity for blocks of `size`, as docs/heap.md gives it.
-uint32_t mag_cap(size_t size)
-{
-    if (sizeof(void *) != 8) {
-        return 8u;
-    }
-    size_t n = 65536u / size;
-    return n < 16u ? 16u : n > 128u ? 128u : static_cast<uint32_t>(n);
-}
-
 TEST_F(HeapCores, HalvesOneCoreFreesGoToAnotherCoresNextRefill)
 {
     if (!kKeeps) {
@@ -206,7 +197,7 @@ TEST_F(HeapCores, HalvesOneCoreFreesGoToAnotherCoresNextRefill)
     }
     slab_heap *h = make_cores();
     const size_t size = 64; // a class of its own size
-    const uint32_t cap = mag_cap(size), half = cap / 2u;
+    const uint32_t cap = heap_mag_cap(size), half = cap / 2u;
     std::vector<void *> freed;
     for (uint32_t i = 0; i < 2u * cap; i++) {
         freed.push_back(slab_heap_alloc(h, size));

@@ -28,6 +28,7 @@
 
 #include "../fuzz_check.hpp"
 #include "../fuzz_reader.hpp"
+#include "heap_magazines.hpp"
 #include "slab/heap.h"
 #include "slab/hooks.h"
 #include "test_pages.h"
@@ -69,21 +70,8 @@ uint64_t g_ops, g_misuse, g_inputs, g_hits;
 
 void on_report(void *, slab_heap *, slab_status st, void *) { g.reports++, g.last = st; }
 
-// A magazine's capacity, as docs/heap.md gives it: on a 64-bit host about
-// SLAB_HEAP_MAGAZINE_BYTES of blocks of its class (the fuzzers' library is
-// built with 1 KiB, mk/hardening.mk, so that inputs fill magazines), at
-// least 16 and at most 128; on a 32-bit one, 8 of every class.
-#ifndef SLAB_HEAP_MAGAZINE_BYTES
-#define SLAB_HEAP_MAGAZINE_BYTES 65536
-#endif
-uint32_t mag_cap(size_t cls)
-{
-    if (sizeof(void *) != 8) {
-        return 8u;
-    }
-    size_t n = size_t(SLAB_HEAP_MAGAZINE_BYTES) / slab_heap_class_size(cls);
-    return n < 16u ? 16u : n > 128u ? 128u : static_cast<uint32_t>(n);
-}
+// A magazine's capacity (test/support/heap_magazines.hpp).
+uint32_t mag_cap(size_t cls) { return heap_mag_cap(slab_heap_class_size(cls)); }
 
 size_t class_of(size_t size)
 {
